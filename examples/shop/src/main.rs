@@ -1,0 +1,3 @@
+//! The example shop service. Its schema, `instr.toml`, declares what it measures.
+
+fn main() {}

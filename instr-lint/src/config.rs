@@ -1,0 +1,244 @@
+//! Configuration from `Cargo.toml`: `[workspace.metadata.instr]` and
+//! `[package.metadata.instr]`.
+//!
+//! ```toml
+//! [workspace.metadata.instr]
+//! schema = "instr.toml"              # relative to the workspace root (the default)
+//! max-series-per-metric = 10000      # the cardinality ceiling
+//!
+//! [workspace.metadata.instr.rules]
+//! "schema::expired" = "deny"         # deny | warn | allow, by rule code
+//! ```
+//!
+//! A member that keeps its own schema sets `schema` under `[package.metadata.instr]`
+//! (relative to the member). In a single-package project, `[package.metadata.instr]` of the
+//! root package takes every workspace key too. Mistakes here are configuration errors (exit
+//! code 2), not findings: the check cannot be trusted with a configuration it misread.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use instr_schema::DEFAULT_MAX_SERIES_PER_METRIC;
+use instr_schema::diag::{Level, RuleInfo};
+use instr_schema::suggest::did_you_mean;
+use serde_json::Value;
+
+use crate::rules;
+
+/// Keys accepted under `[workspace.metadata.instr]`.
+const WORKSPACE_KEYS: &[&str] = &["schema", "max-series-per-metric", "rules"];
+/// Keys accepted under `[package.metadata.instr]` of a member.
+const PACKAGE_KEYS: &[&str] = &["schema"];
+
+/// The checker's settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The workspace schema as configured, relative to the workspace root; `None` when not set
+    /// (then `instr.toml` at the root is used if it exists).
+    pub schema: Option<PathBuf>,
+    /// The cardinality ceiling per metric.
+    pub max_series_per_metric: u64,
+    /// Levels set per rule, overriding each rule's default.
+    pub levels: BTreeMap<&'static str, Level>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            schema: None,
+            max_series_per_metric: DEFAULT_MAX_SERIES_PER_METRIC,
+            levels: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The level configured for a rule, if any.
+    pub fn level(&self, rule: &RuleInfo) -> Option<Level> {
+        self.levels.get(rule.code).copied()
+    }
+}
+
+/// A mistake in the configuration, with where it was found.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// The table the mistake is in, for example `[workspace.metadata.instr]` in `Cargo.toml`.
+    pub table: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid configuration in {}: {}",
+            self.table, self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Reads the workspace configuration from the `instr` entry of a metadata table (`Null` when
+/// absent). `table` names the table in errors.
+pub fn parse_workspace(metadata: &Value, table: &str) -> Result<Config, ConfigError> {
+    let error = |message: String| ConfigError {
+        table: table.to_owned(),
+        message,
+    };
+    let mut config = Config::default();
+    let Some(instr) = instr_table(metadata, table, WORKSPACE_KEYS)? else {
+        return Ok(config);
+    };
+    config.schema = schema_path(instr, table)?;
+    if let Some(value) = instr.get("max-series-per-metric") {
+        config.max_series_per_metric =
+            value.as_u64().filter(|limit| *limit > 0).ok_or_else(|| {
+                error(format!(
+                    "`max-series-per-metric` must be a positive integer, found `{value}`"
+                ))
+            })?;
+    }
+    if let Some(rules_value) = instr.get("rules") {
+        let Some(entries) = rules_value.as_object() else {
+            return Err(error(
+                "`rules` must be a table of `\"rule code\" = \"deny\" | \"warn\" | \"allow\"`"
+                    .to_owned(),
+            ));
+        };
+        for (name, level) in entries {
+            let rule = rules::find(name).ok_or_else(|| {
+                let hint = rules::suggest(name).map(|code| format!(" (did you mean `{code}`?)")).unwrap_or_default();
+                error(format!("`rules` names unknown rule `{name}`{hint}; `cargo instr-check --list` shows every code"))
+            })?;
+            let level = level.as_str().and_then(Level::parse).ok_or_else(|| {
+                error(format!(
+                    "rule `{name}` must be set to \"deny\", \"warn\" or \"allow\", found `{level}`"
+                ))
+            })?;
+            config.levels.insert(rule.code, level);
+        }
+    }
+    Ok(config)
+}
+
+/// Reads a member's own schema path from the `instr` entry of its package metadata.
+pub fn parse_package_schema(metadata: &Value, table: &str) -> Result<Option<PathBuf>, ConfigError> {
+    match instr_table(metadata, table, PACKAGE_KEYS)? {
+        Some(instr) => schema_path(instr, table),
+        None => Ok(None),
+    }
+}
+
+/// The `instr` table of a metadata value, with unknown keys refused.
+fn instr_table<'a>(
+    metadata: &'a Value,
+    table: &str,
+    allowed: &[&str],
+) -> Result<Option<&'a serde_json::Map<String, Value>>, ConfigError> {
+    let Some(instr) = metadata.get("instr") else {
+        return Ok(None);
+    };
+    let Some(instr) = instr.as_object() else {
+        return Err(ConfigError {
+            table: table.to_owned(),
+            message: "`instr` must be a table".to_owned(),
+        });
+    };
+    for key in instr.keys() {
+        if !allowed.contains(&key.as_str()) {
+            let hint = did_you_mean(key, allowed.iter().copied())
+                .map(|known| format!(" (did you mean `{known}`?)"))
+                .unwrap_or_default();
+            return Err(ConfigError {
+                table: table.to_owned(),
+                message: format!(
+                    "unknown key `{key}`{hint}; known keys: {}",
+                    allowed.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(Some(instr))
+}
+
+fn schema_path(
+    instr: &serde_json::Map<String, Value>,
+    table: &str,
+) -> Result<Option<PathBuf>, ConfigError> {
+    match instr.get("schema") {
+        None => Ok(None),
+        Some(Value::String(path)) if !path.is_empty() => Ok(Some(PathBuf::from(path))),
+        Some(other) => Err(ConfigError {
+            table: table.to_owned(),
+            message: format!("`schema` must be a non-empty path string, found `{other}`"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Absent configuration means defaults.
+    #[test]
+    fn defaults() {
+        let config = parse_workspace(&Value::Null, "t").unwrap();
+        assert_eq!(config.schema, None);
+        assert_eq!(config.max_series_per_metric, 10_000);
+    }
+
+    /// Every key is read, and rules accept short and full codes.
+    #[test]
+    fn reads_keys() {
+        let metadata = json!({"instr": {"schema": "schema/instr.toml", "max-series-per-metric": 500,
+            "rules": {"schema::expired": "deny", "instr::schema::cardinality": "allow"}}});
+        let config = parse_workspace(&metadata, "t").unwrap();
+        assert_eq!(config.schema, Some(PathBuf::from("schema/instr.toml")));
+        assert_eq!(config.max_series_per_metric, 500);
+        assert_eq!(
+            config.levels.get("instr::schema::expired"),
+            Some(&Level::Deny)
+        );
+        assert_eq!(
+            config.levels.get("instr::schema::cardinality"),
+            Some(&Level::Allow)
+        );
+    }
+
+    /// Typos are configuration errors with a suggestion, not silently ignored settings.
+    #[test]
+    fn refuses_mistakes() {
+        let unknown_key = parse_workspace(&json!({"instr": {"shema": "x"}}), "t").unwrap_err();
+        assert!(
+            unknown_key.message.contains("did you mean `schema`"),
+            "{unknown_key}"
+        );
+        let unknown_rule = parse_workspace(
+            &json!({"instr": {"rules": {"schema::expird": "deny"}}}),
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            unknown_rule.message.contains("schema::expired"),
+            "{unknown_rule}"
+        );
+        let bad_level = parse_workspace(
+            &json!({"instr": {"rules": {"schema::expired": "error"}}}),
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            bad_level
+                .message
+                .contains("\"deny\", \"warn\" or \"allow\""),
+            "{bad_level}"
+        );
+        assert!(parse_workspace(&json!({"instr": {"max-series-per-metric": -1}}), "t").is_err());
+        assert!(parse_package_schema(&json!({"instr": {"schema": 3}}), "t").is_err());
+    }
+}

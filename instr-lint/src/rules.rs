@@ -1,0 +1,52 @@
+//! The registry of every rule the checker can report.
+
+use instr_schema::diag::RuleInfo;
+use instr_schema::suggest::did_you_mean;
+
+/// Every rule, schema rules first.
+pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
+    instr_schema::rules::ALL.iter().copied()
+}
+
+/// The rule a name refers to: its full code (`instr::schema::unknown-owner`) or the code
+/// without `instr::` (`schema::unknown-owner`).
+pub fn find(name: &str) -> Option<&'static RuleInfo> {
+    all().find(|rule| rule.is_named(name))
+}
+
+/// The closest rule code to a name that matches none, for "did you mean".
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let codes: Vec<&'static str> = all().map(|rule| rule.code).collect();
+    let short: Vec<&'static str> = codes
+        .iter()
+        .map(|code| code.trim_start_matches("instr::"))
+        .collect();
+    did_you_mean(name, codes.iter().copied()).or_else(|| did_you_mean(name, short.iter().copied()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Codes are unique across all registries, so configuration names one rule.
+    #[test]
+    fn codes_are_unique() {
+        let mut codes: Vec<&str> = all().map(|rule| rule.code).collect();
+        let count = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), count);
+    }
+
+    /// Rules can be named with or without the `instr::` prefix.
+    #[test]
+    fn finds_by_short_or_full_code() {
+        assert!(find("instr::schema::unknown-owner").is_some());
+        assert!(find("schema::unknown-owner").is_some());
+        assert!(find("unknown-owner").is_none());
+        assert_eq!(
+            suggest("schema::unknown-ownr"),
+            Some("schema::unknown-owner")
+        );
+    }
+}

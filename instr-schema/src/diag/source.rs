@@ -1,0 +1,215 @@
+//! Files that diagnostics point into, and byte spans within them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Identifies one file in a [`Sources`] map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(u32);
+
+/// A half-open byte range `start..end` in a file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Offset one past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The span `start..end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// True when the span covers no byte.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(range: std::ops::Range<usize>) -> Self {
+        Self::new(range.start, range.end)
+    }
+}
+
+/// A place in a file: the file and a span in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    /// The file.
+    pub file: FileId,
+    /// The bytes within it.
+    pub span: Span,
+}
+
+impl Loc {
+    /// A place in `file` covering `span`.
+    pub fn new(file: FileId, span: impl Into<Span>) -> Self {
+        Self {
+            file,
+            span: span.into(),
+        }
+    }
+}
+
+/// A 1-based line and column; the column counts characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineColumn {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Column number in characters, from 1.
+    pub column: usize,
+}
+
+/// One file's name, location on disk and text.
+#[derive(Debug)]
+pub struct SourceFile {
+    name: String,
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// The name shown to users: the path relative to the base directory the caller chose.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The path the file was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text a span covers, or `""` when the span does not fall on character boundaries
+    /// inside the text.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// The line and column of a byte offset (clamped to the text).
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(index) => index,
+            Err(index) => index.saturating_sub(1),
+        };
+        let line_start = self.line_starts[line_index];
+        let column = match self.text.get(line_start..offset) {
+            Some(prefix) => prefix.chars().count(),
+            // The offset falls inside a multi-byte character: count the bytes instead.
+            None => offset - line_start,
+        };
+        LineColumn {
+            line: line_index + 1,
+            column: column + 1,
+        }
+    }
+}
+
+/// The set of files that diagnostics point into.
+///
+/// Cheap to clone: files are shared.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl Sources {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id. `name` is what users see (a path relative to the
+    /// workspace root, say); `path` is where it was read from.
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        path: impl Into<PathBuf>,
+        text: String,
+    ) -> FileId {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(index, _)| index + 1))
+            .collect();
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(Arc::new(SourceFile {
+            name: name.into(),
+            path: path.into(),
+            text,
+            line_starts,
+        }));
+        id
+    }
+
+    /// The file behind an id.
+    ///
+    /// # Panics
+    /// When the id was not issued by this map; ids are only made by [`Sources::add`].
+    #[allow(clippy::indexing_slicing)]
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The id of the file read from `path`, if it is in the map.
+    pub fn find_path(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|file| file.path == path)
+            .and_then(|index| u32::try_from(index).ok())
+            .map(FileId)
+    }
+
+    /// Every file with its id, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(index, file)| (FileId(index as u32), file.as_ref()))
+    }
+
+    /// The number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The shared handle of a file, for readers that keep it past the map's borrow.
+    pub(crate) fn shared_text(&self, id: FileId) -> Arc<SourceFile> {
+        Arc::clone(&self.files[id.0 as usize])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines and columns are 1-based and columns count characters, so a caret after a
+    /// multi-byte character lands where an editor puts it.
+    #[test]
+    fn line_column_counts_characters() {
+        let mut sources = Sources::new();
+        let id = sources.add("a.toml", "a.toml", "ab\nçé = 1\n".to_owned());
+        let file = sources.get(id);
+        assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
+        assert_eq!(file.line_column(3), LineColumn { line: 2, column: 1 });
+        // `=` sits after two 2-byte characters and a space.
+        assert_eq!(file.line_column(8), LineColumn { line: 2, column: 4 });
+        assert_eq!(file.line_column(999), LineColumn { line: 3, column: 1 });
+    }
+}
