@@ -1,0 +1,101 @@
+//! Loading a schema at expansion time, with its findings rendered as the checker shows them.
+//!
+//! One compilation may expand `#[instr::handler]` on many functions; the loaded schema is
+//! kept for the life of the compiler process and reloaded when a file's modification time
+//! changes (an IDE keeps the proc-macro server running while the schema is edited).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use instr_schema::diag::{RenderOptions, Sources, render_human_one};
+use instr_schema::{LoadOptions, Schema, load_file};
+
+/// A schema as a macro sees it.
+pub(crate) struct SchemaFile {
+    /// The model (items with errors may be missing).
+    pub(crate) schema: Schema,
+    /// Every file read: the root and its includes, absolute.
+    pub(crate) files: Vec<PathBuf>,
+    /// Each error-level finding, rendered without colour: header, snippet with caret, help.
+    pub(crate) errors: Vec<String>,
+    /// The files' text, for rendering findings of the macro's own checks.
+    pub(crate) sources: Sources,
+}
+
+struct CacheEntry {
+    root: PathBuf,
+    max_series: u64,
+    stamps: Vec<(PathBuf, Option<SystemTime>)>,
+    file: Arc<SchemaFile>,
+}
+
+static CACHE: Mutex<Vec<CacheEntry>> = Mutex::new(Vec::new());
+
+/// Loads the schema at `path`; file names in findings are shown relative to `display_base`.
+/// `Err` when the root file cannot be read at all.
+pub(crate) fn load(
+    path: &Path,
+    display_base: &Path,
+    options: &LoadOptions,
+) -> Result<Arc<SchemaFile>, String> {
+    let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(entry) = cache.iter().find(|entry| {
+        entry.root == path
+            && entry.max_series == options.max_series_per_metric
+            && entry
+                .stamps
+                .iter()
+                .all(|(file, stamp)| modified(file) == *stamp)
+    }) {
+        return Ok(Arc::clone(&entry.file));
+    }
+    let mut sources = Sources::new();
+    let loaded = load_file(path, display_base, options, &mut sources)
+        .map_err(|error| error.to_string())?;
+    let render = RenderOptions::plain();
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| render_human_one(diagnostic, &sources, &render))
+        .collect();
+    let files: Vec<PathBuf> = sources
+        .iter()
+        .map(|(_, file)| absolute(file.path()))
+        .collect();
+    let file = Arc::new(SchemaFile {
+        schema: loaded.schema,
+        files: files.clone(),
+        errors,
+        sources,
+    });
+    cache.retain(|entry| entry.root != path);
+    cache.push(CacheEntry {
+        root: path.to_path_buf(),
+        max_series: options.max_series_per_metric,
+        stamps: files
+            .iter()
+            .map(|file| (file.clone(), modified(file)))
+            .collect(),
+        file: Arc::clone(&file),
+    });
+    Ok(file)
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|meta| meta.modified()).ok()
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `include_bytes!` of every schema file, so cargo rebuilds the crate when one changes.
+pub(crate) fn track_files(files: &[PathBuf]) -> proc_macro2::TokenStream {
+    let paths = files
+        .iter()
+        .filter_map(|path| path.to_str())
+        .map(|path| quote::quote!(const _: &[u8] = ::core::include_bytes!(#path);));
+    quote::quote!(#(#paths)*)
+}

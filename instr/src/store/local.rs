@@ -1,0 +1,199 @@
+//! The default backend: a static store shaped by the schema.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::cells::{ShardedCells, add_f64};
+use super::{Sample, Store};
+use crate::catalog::{Catalog, Metric};
+use crate::labels::LabelSlot;
+use crate::{testing, thread};
+
+/// A counter with `N` series.
+pub struct CounterStore<const N: usize> {
+    metric: &'static Metric,
+    labels: &'static [LabelSlot],
+    cells: ShardedCells<N>,
+}
+
+impl<const N: usize> CounterStore<N> {
+    /// The store of `metric`, all series at zero.
+    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+        Self {
+            metric,
+            labels,
+            cells: ShardedCells::new(),
+        }
+    }
+
+    /// Adds `value` to a series.
+    #[inline]
+    pub fn add(&'static self, catalog: &'static Catalog, series: usize, value: u64) {
+        catalog.__ensure_registered();
+        let state = thread::state();
+        let shard = if state & thread::SLOW == 0 {
+            thread::shard(state)
+        } else {
+            thread::slow_path(state, || {
+                testing::capture_counter(self.metric, self.labels, series, value);
+            })
+        };
+        self.cells.add(shard, series, value);
+    }
+}
+
+impl<const N: usize> Store for CounterStore<N> {
+    fn metric(&self) -> &'static Metric {
+        self.metric
+    }
+
+    fn labels(&self) -> &'static [LabelSlot] {
+        self.labels
+    }
+
+    fn read(&self, series: usize) -> Option<Sample> {
+        (series < N).then(|| Sample::Counter(self.cells.sum(series)))
+    }
+
+    fn on_register(&self) {}
+}
+
+/// A gauge with `N` series. Not sharded: `set` needs one place to write.
+pub struct GaugeStore<const N: usize> {
+    metric: &'static Metric,
+    labels: &'static [LabelSlot],
+    cells: [AtomicU64; N],
+}
+
+impl<const N: usize> GaugeStore<N> {
+    /// The store of `metric`, all series at zero.
+    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+        Self {
+            metric,
+            labels,
+            // 0.0 is all zero bits.
+            cells: [const { AtomicU64::new(0) }; N],
+        }
+    }
+
+    /// Sets a series.
+    #[inline]
+    pub fn set(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+        catalog.__ensure_registered();
+        let state = thread::state();
+        if state & thread::SLOW != 0 {
+            thread::slow_path(state, || {
+                testing::capture_gauge(self.metric, self.labels, series, value, true);
+            });
+        }
+        if let Some(cell) = self.cells.get(series) {
+            cell.store(value.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    /// Adds to a series (subtracts for negative `value`).
+    #[inline]
+    pub fn add(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+        catalog.__ensure_registered();
+        let state = thread::state();
+        if state & thread::SLOW != 0 {
+            thread::slow_path(state, || {
+                testing::capture_gauge(self.metric, self.labels, series, value, false);
+            });
+        }
+        if let Some(cell) = self.cells.get(series) {
+            add_f64(cell, value);
+        }
+    }
+}
+
+impl<const N: usize> Store for GaugeStore<N> {
+    fn metric(&self) -> &'static Metric {
+        self.metric
+    }
+
+    fn labels(&self) -> &'static [LabelSlot] {
+        self.labels
+    }
+
+    fn read(&self, series: usize) -> Option<Sample> {
+        self.cells
+            .get(series)
+            .map(|cell| Sample::Gauge(f64::from_bits(cell.load(Ordering::Relaxed))))
+    }
+
+    fn on_register(&self) {}
+}
+
+/// A histogram with `SERIES` series in `CELLS` cells: per series one count per bucket
+/// (`+Inf` last) followed by the sum. The total count is the sum of the buckets, so a record
+/// touches two cells.
+pub struct HistogramStore<const SERIES: usize, const CELLS: usize> {
+    metric: &'static Metric,
+    labels: &'static [LabelSlot],
+    cells: ShardedCells<CELLS>,
+}
+
+impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
+    /// The store of `metric`, all series empty.
+    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+        Self {
+            metric,
+            labels,
+            cells: ShardedCells::new(),
+        }
+    }
+
+    /// Records an observation in a series.
+    #[inline]
+    pub fn record(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+        catalog.__ensure_registered();
+        let state = thread::state();
+        let shard = if state & thread::SLOW == 0 {
+            thread::shard(state)
+        } else {
+            thread::slow_path(state, || {
+                testing::capture_histogram(self.metric, self.labels, series, value);
+            })
+        };
+        let bounds = self.metric.buckets;
+        let base = series * (bounds.len() + 2);
+        self.cells.add(shard, base + bucket_of(bounds, value), 1);
+        self.cells.add_f64(shard, base + bounds.len() + 1, value);
+    }
+}
+
+impl<const SERIES: usize, const CELLS: usize> Store for HistogramStore<SERIES, CELLS> {
+    fn metric(&self) -> &'static Metric {
+        self.metric
+    }
+
+    fn labels(&self) -> &'static [LabelSlot] {
+        self.labels
+    }
+
+    fn read(&self, series: usize) -> Option<Sample> {
+        if series >= SERIES {
+            return None;
+        }
+        let width = self.metric.buckets.len() + 2;
+        let base = series * width;
+        Some(Sample::Histogram {
+            buckets: (base..base + width - 1)
+                .map(|cell| self.cells.sum(cell))
+                .collect(),
+            sum: self.cells.sum_f64(base + width - 1),
+        })
+    }
+
+    fn on_register(&self) {}
+}
+
+/// The bucket an observation falls in: the first bound it does not exceed, else `+Inf`
+/// (`bounds.len()`). NaN lands in `+Inf`, as in Prometheus' clients.
+#[inline]
+pub(crate) fn bucket_of(bounds: &[f64], value: f64) -> usize {
+    bounds
+        .iter()
+        .position(|bound| value <= *bound)
+        .unwrap_or(bounds.len())
+}

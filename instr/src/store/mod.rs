@@ -1,0 +1,52 @@
+//! The stores generated code writes to: one static per metric, sized by the schema.
+//!
+//! Two backends share one interface: the default static store ([`local`]), and with the
+//! `metrics-facade` feature the `metrics` crate ([`facade`]). Generated code is the same for
+//! both.
+
+use crate::catalog::Metric;
+use crate::labels::LabelSlot;
+
+/// How many shards counters and histograms spread over. Threads take shards round-robin, so
+/// up to this many threads update one series without sharing a cache line.
+pub(crate) const SHARDS: usize = 8;
+
+/// What the exposition reads from a store.
+pub trait Store: Sync {
+    /// The metric's catalog entry.
+    fn metric(&self) -> &'static Metric;
+    /// The metric's labels.
+    fn labels(&self) -> &'static [LabelSlot];
+    /// The current value of a series; `None` when values live elsewhere (`metrics-facade`).
+    fn read(&self, series: usize) -> Option<Sample>;
+    /// Called once when the catalog registers.
+    fn on_register(&self);
+}
+
+/// One series' value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sample {
+    /// A counter's total.
+    Counter(u64),
+    /// A gauge's value.
+    Gauge(f64),
+    /// A histogram's per-bucket counts (not cumulative; the last is `+Inf`) and sum.
+    Histogram {
+        /// Observations per bucket, the `+Inf` bucket last.
+        buckets: Vec<u64>,
+        /// The sum of observations.
+        sum: f64,
+    },
+}
+
+#[cfg(not(feature = "metrics-facade"))]
+mod cells;
+#[cfg(not(feature = "metrics-facade"))]
+mod local;
+#[cfg(not(feature = "metrics-facade"))]
+pub use local::{CounterStore, GaugeStore, HistogramStore};
+
+#[cfg(feature = "metrics-facade")]
+mod facade;
+#[cfg(feature = "metrics-facade")]
+pub use facade::{CounterStore, GaugeStore, HistogramStore};
