@@ -45,10 +45,13 @@ impl HandlerArgs {
             err: None,
             span: Span::call_site(),
         };
-        for (key, value) in name_values(tokens, errors) {
+        let (pairs, malformed) = name_values(tokens, errors);
+        let mut feature_given = malformed;
+        for (key, value) in pairs {
             let name = key.to_string();
             let slot = match name.as_str() {
                 FEATURE => {
+                    feature_given = true;
                     if let Some(literal) = string_literal(&value, FEATURE, errors) {
                         set(&mut args.feature, literal, &key, errors);
                     }
@@ -65,7 +68,8 @@ impl HandlerArgs {
             };
             set(slot, value, &key, errors);
         }
-        if args.feature.is_none() {
+        // A `feature` key that was given but wrong is already reported.
+        if !feature_given {
             errors.at(
                 args.span,
                 "`#[instr::handler]` needs the feature it serves: `#[instr::handler(feature = \"...\")]`",
@@ -88,16 +92,21 @@ impl ExemptArgs {
     /// empty.
     pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<LitStr> {
         let mut reason: Option<LitStr> = None;
-        for (key, value) in name_values(tokens, errors) {
+        let (pairs, mut reported) = name_values(tokens, errors);
+        for (key, value) in pairs {
             if key == REASON {
+                reported = true;
                 if let Some(literal) = string_literal(&value, REASON, errors) {
                     set(&mut reason, literal, &key, errors);
                 }
             } else {
+                reported = true;
                 unknown_key(&key, &[REASON], errors);
             }
         }
         match reason {
+            // A misspelt or mistyped `reason` is already reported.
+            None if reported => None,
             None => {
                 errors.at(
                     Span::call_site(),
@@ -117,32 +126,37 @@ impl ExemptArgs {
     }
 }
 
-/// Splits `key = value, ...`, reporting anything of another shape.
-fn name_values(tokens: TokenStream, errors: &mut Errors) -> Vec<(syn::Ident, Expr)> {
+/// Splits `key = value, ...`, reporting anything of another shape; the flag is true when
+/// something was reported.
+fn name_values(tokens: TokenStream, errors: &mut Errors) -> (Vec<(syn::Ident, Expr)>, bool) {
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(metas) => metas,
         Err(error) => {
             errors.push(error);
-            return Vec::new();
+            return (Vec::new(), true);
         }
     };
+    let mut malformed = false;
     let mut out = Vec::new();
     for meta in metas {
         match meta {
             Meta::NameValue(pair) => match pair.path.get_ident() {
                 Some(ident) => out.push((ident.clone(), pair.value)),
-                None => errors.push(syn::Error::new_spanned(
-                    &pair.path,
-                    "expected a plain key such as `feature`",
-                )),
+                None => {
+                    malformed = true;
+                    errors.push(syn::Error::new_spanned(
+                        &pair.path,
+                        "expected a plain key such as `feature`",
+                    ));
+                }
             },
-            other => errors.push(syn::Error::new_spanned(
-                &other,
-                "expected `key = value`",
-            )),
+            other => {
+                malformed = true;
+                errors.push(syn::Error::new_spanned(&other, "expected `key = value`"));
+            }
         }
     }
-    out
+    (out, malformed)
 }
 
 fn string_literal(value: &Expr, key: &str, errors: &mut Errors) -> Option<LitStr> {

@@ -30,7 +30,7 @@ pub(crate) fn handler(
     }
     if let Some(latency) = &args.latency {
         prelude.extend(quote_spanned! {latency.span()=>
-            let __instr_latency = ::instr::__private::latency_timer(#latency);
+            let __instr_latency = ::instr::__private::latency_timer(&(#latency));
         });
     }
     if let Some(calls) = &args.calls {
@@ -101,10 +101,17 @@ fn counter_if(counter: &Expr, function: &str, output_span: proc_macro2::Span) ->
     }
 }
 
+/// A closure or `let` cannot be annotated with an `impl Trait` type; such bodies go
+/// unannotated.
 fn contains_impl_trait(ty: &Type) -> bool {
-    ty.to_token_stream()
-        .into_iter()
-        .any(|token| matches!(&token, proc_macro2::TokenTree::Ident(ident) if ident == "impl"))
+    fn any_impl(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "impl",
+            proc_macro2::TokenTree::Group(group) => any_impl(group.stream()),
+            _ => false,
+        })
+    }
+    any_impl(ty.to_token_stream())
 }
 
 /// The function with a doc line giving the exemption's reason.

@@ -51,8 +51,7 @@ fn expand_path(literal: &LitStr, errors: &mut Errors) -> TokenStream {
         errors.at(
             literal.span(),
             format!(
-                "schema file `{relative}` not found: looked for `{}`\nhelp: the path is relative to the crate's Cargo.toml (CARGO_MANIFEST_DIR)",
-                path.display()
+                "schema file `{relative}` not found\nhelp: the path is relative to the directory of the crate's Cargo.toml (CARGO_MANIFEST_DIR)"
             ),
         );
         return TokenStream::new();
