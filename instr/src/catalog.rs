@@ -83,6 +83,15 @@ impl Catalog {
         self.stores
     }
 
+    /// Bytes of static storage behind each metric, in the order of [`Catalog::metrics`]
+    /// (open labels' interned strings not included).
+    pub fn storage_bytes(&self) -> Vec<(&'static str, usize)> {
+        self.stores
+            .iter()
+            .map(|store| (store.metric().name, store.bytes()))
+            .collect()
+    }
+
     /// A metric by name.
     pub fn metric(&self, name: &str) -> Option<&'static Metric> {
         self.metrics.iter().find(|metric| metric.name == name)

@@ -74,6 +74,10 @@ macro_rules! facade_store {
                 None
             }
 
+            fn bytes(&self) -> usize {
+                std::mem::size_of_val(self)
+            }
+
             fn on_register(&self) {
                 describe(self.metric);
                 // Closed-label series exist from the start, at zero.
@@ -205,6 +209,10 @@ impl<const N: usize, const CELLS: usize> Store for HistogramStore<N, CELLS> {
 
     fn read(&self, _series: usize) -> Option<Sample> {
         None
+    }
+
+    fn bytes(&self) -> usize {
+        std::mem::size_of_val(self)
     }
 
     fn on_register(&self) {

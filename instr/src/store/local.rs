@@ -55,6 +55,10 @@ impl<const N: usize> Store for CounterStore<N> {
     }
 
     fn on_register(&self) {}
+
+    fn bytes(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
 }
 
 /// A gauge with `N` series. Not sharded: `set` needs one place to write.
@@ -122,6 +126,10 @@ impl<const N: usize> Store for GaugeStore<N> {
     }
 
     fn on_register(&self) {}
+
+    fn bytes(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
 }
 
 /// A histogram with `SERIES` series in `CELLS` cells: per series one count per bucket
@@ -186,6 +194,10 @@ impl<const SERIES: usize, const CELLS: usize> Store for HistogramStore<SERIES, C
     }
 
     fn on_register(&self) {}
+
+    fn bytes(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
 }
 
 /// The bucket an observation falls in: the first bound it does not exceed, else `+Inf`

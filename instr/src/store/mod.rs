@@ -21,6 +21,8 @@ pub trait Store: Sync {
     fn read(&self, series: usize) -> Option<Sample>;
     /// Called once when the catalog registers.
     fn on_register(&self);
+    /// Bytes of static storage the store occupies.
+    fn bytes(&self) -> usize;
 }
 
 /// One series' value.
