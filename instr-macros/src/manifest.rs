@@ -84,10 +84,17 @@ impl CrateConfig {
     /// `[workspace.metadata.instr] schema`, else `instr.toml` beside the crate's manifest,
     /// else at the workspace root. `Err` lists where it looked.
     pub(crate) fn handler_schema(&self) -> Result<PathBuf, Vec<PathBuf>> {
-        if let Some(path) = self.package_schema.as_ref().or(self.workspace_schema.as_ref()) {
+        if let Some(path) = self
+            .package_schema
+            .as_ref()
+            .or(self.workspace_schema.as_ref())
+        {
             return Ok(path.clone());
         }
-        let candidates = [self.crate_dir.join("instr.toml"), self.root.join("instr.toml")];
+        let candidates = [
+            self.crate_dir.join("instr.toml"),
+            self.root.join("instr.toml"),
+        ];
         match candidates.iter().find(|path| path.is_file()) {
             Some(path) => Ok(path.clone()),
             None => {
@@ -118,7 +125,9 @@ fn workspace_root(crate_dir: &Path) -> Option<PathBuf> {
             return None;
         }
         let table = read_manifest(&manifest).ok()?;
-        get(&table, "workspace").is_some().then(|| dir.to_path_buf())
+        get(&table, "workspace")
+            .is_some()
+            .then(|| dir.to_path_buf())
     })
 }
 

@@ -39,7 +39,9 @@ pub(crate) fn load(
     display_base: &Path,
     options: &LoadOptions,
 ) -> Result<Arc<SchemaFile>, String> {
-    let mut cache = CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(entry) = cache.iter().find(|entry| {
         entry.root == path
             && entry.max_series == options.max_series_per_metric
@@ -51,8 +53,8 @@ pub(crate) fn load(
         return Ok(Arc::clone(&entry.file));
     }
     let mut sources = Sources::new();
-    let loaded = load_file(path, display_base, options, &mut sources)
-        .map_err(|error| error.to_string())?;
+    let loaded =
+        load_file(path, display_base, options, &mut sources).map_err(|error| error.to_string())?;
     let render = RenderOptions::plain();
     let errors = loaded
         .diagnostics
@@ -84,7 +86,9 @@ pub(crate) fn load(
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|meta| meta.modified()).ok()
+    std::fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -93,9 +97,10 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// `include_bytes!` of every schema file, so cargo rebuilds the crate when one changes.
 pub(crate) fn track_files(files: &[PathBuf]) -> proc_macro2::TokenStream {
-    let paths = files
-        .iter()
-        .filter_map(|path| path.to_str())
-        .map(|path| quote::quote!(const _: &[u8] = ::core::include_bytes!(#path);));
+    let paths = files.iter().filter_map(|path| path.to_str()).map(|path| {
+        quote::quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
+    });
     quote::quote!(#(#paths)*)
 }

@@ -10,6 +10,9 @@
 //! The cases resolve schemas relative to trybuild's generated crate, so the schemas in
 //! `tests/ui/schemas/` are copied beside its manifest first.
 
+// Test helpers outside `#[test]` functions: a failed `expect` fails the test, as intended.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

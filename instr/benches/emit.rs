@@ -27,7 +27,9 @@ mod schema {
 
 use schema::{labels, metrics};
 
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 type LabelSet = [(&'static str, &'static str); 2];
 
@@ -37,9 +39,9 @@ static PC_HISTOGRAMS: LazyLock<Family<[(&'static str, &'static str); 1], PcHisto
         Family::new_with_constructor((|| PcHistogram::new(BUCKETS)) as fn() -> PcHistogram)
     });
 static FLOOR: AtomicU64 = AtomicU64::new(0);
-static METRICS_COUNTER: LazyLock<::metrics::Counter> = LazyLock::new(|| {
-    ::metrics::counter!("mr_payments_total", "outcome" => "success", "provider" => "stripe")
-});
+static METRICS_COUNTER: LazyLock<::metrics::Counter> = LazyLock::new(
+    || ::metrics::counter!("mr_payments_total", "outcome" => "success", "provider" => "stripe"),
+);
 static METRICS_HISTOGRAM: LazyLock<::metrics::Histogram> =
     LazyLock::new(|| ::metrics::histogram!("mr_latency_seconds", "outcome" => "success"));
 

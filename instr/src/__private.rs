@@ -17,7 +17,10 @@ pub fn events_observed() -> bool {
 }
 
 /// Hands an event to the sink and the test recorder.
-pub fn deliver_event(event: &'static crate::catalog::Event, properties: Vec<(&'static str, Value)>) {
+pub fn deliver_event(
+    event: &'static crate::catalog::Event,
+    properties: Vec<(&'static str, Value)>,
+) {
     let record = EventRecord { event, properties };
     if let Some(sink) = events::sink() {
         sink.emit(&record);

@@ -100,10 +100,14 @@ impl Recorder {
         let mut value = None;
         for entry in &log.entries {
             match entry {
-                Entry::GaugeSet(name, series, set) if *name == metric && same_labels(series, labels) => {
+                Entry::GaugeSet(name, series, set)
+                    if *name == metric && same_labels(series, labels) =>
+                {
                     value = Some(*set);
                 }
-                Entry::GaugeAdd(name, series, delta) if *name == metric && same_labels(series, labels) => {
+                Entry::GaugeAdd(name, series, delta)
+                    if *name == metric && same_labels(series, labels) =>
+                {
                     value = Some(value.unwrap_or(0.0) + delta);
                 }
                 _ => {}
@@ -210,7 +214,12 @@ fn decode(labels: &[LabelSlot], series: usize) -> Option<Labels> {
     })
 }
 
-pub(crate) fn capture_counter(metric: &'static Metric, labels: &[LabelSlot], series: usize, value: u64) {
+pub(crate) fn capture_counter(
+    metric: &'static Metric,
+    labels: &[LabelSlot],
+    series: usize,
+    value: u64,
+) {
     record(|| Some(Entry::Counter(metric.name, decode(labels, series)?, value)));
 }
 
@@ -231,8 +240,19 @@ pub(crate) fn capture_gauge(
     });
 }
 
-pub(crate) fn capture_histogram(metric: &'static Metric, labels: &[LabelSlot], series: usize, value: f64) {
-    record(|| Some(Entry::Histogram(metric.name, decode(labels, series)?, value)));
+pub(crate) fn capture_histogram(
+    metric: &'static Metric,
+    labels: &[LabelSlot],
+    series: usize,
+    value: f64,
+) {
+    record(|| {
+        Some(Entry::Histogram(
+            metric.name,
+            decode(labels, series)?,
+            value,
+        ))
+    });
 }
 
 /// True while a recorder captures on this thread.

@@ -8,6 +8,9 @@
 //! parallel. To add a case, declare what it needs in `tests/behaviour/instr.toml` and use a
 //! metric no other test uses.
 
+// Test helpers outside `#[test]` functions: a failed `expect` fails the test, as intended.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 mod support;
 
 use std::sync::OnceLock;
@@ -111,7 +114,13 @@ fn closed_labels_select_one_series() {
 fn open_label_folds_into_other() {
     setup();
     let recorder = Recorder::start();
-    for (merchant, times) in [("acme", 1), ("globex", 2), ("initech", 3), ("acme", 4), ("umbrella", 5)] {
+    for (merchant, times) in [
+        ("acme", 1),
+        ("globex", 2),
+        ("initech", 3),
+        ("acme", 4),
+        ("umbrella", 5),
+    ] {
         metrics::MerchantPaymentsTotal {
             merchant,
             outcome: labels::Outcome::Success,
@@ -257,12 +266,18 @@ fn closed_series_exist_from_the_start() {
         Some("counter")
     );
     assert_eq!(
-        exported.types.get("payment_latency_seconds").map(String::as_str),
+        exported
+            .types
+            .get("payment_latency_seconds")
+            .map(String::as_str),
         Some("histogram")
     );
     #[cfg(not(feature = "metrics-facade"))]
     assert_eq!(
-        exported.units.get("payment_latency_seconds").map(String::as_str),
+        exported
+            .units
+            .get("payment_latency_seconds")
+            .map(String::as_str),
         Some("seconds")
     );
 }
@@ -294,7 +309,10 @@ fn events_carry_typed_properties() {
     assert_eq!(event.get("provider"), Some(&Value::Str("adyen".to_owned())));
     assert_eq!(event.get("merchant"), Some(&Value::Str("acme".to_owned())));
     assert_eq!(event.get("note"), Some(&Value::Absent));
-    assert_eq!(event.get("outcome"), Some(&Value::Str("success".to_owned())));
+    assert_eq!(
+        event.get("outcome"),
+        Some(&Value::Str("success".to_owned()))
+    );
     assert_eq!(event.event.owner, "payments");
 }
 
@@ -326,7 +344,10 @@ fn label_enums_convert() {
     );
     let error = "refunded".parse::<labels::Outcome>().unwrap_err();
     assert_eq!(error.label(), "outcome");
-    assert_eq!(labels::Provider::from_value("adyen"), Some(labels::Provider::Adyen));
+    assert_eq!(
+        labels::Provider::from_value("adyen"),
+        Some(labels::Provider::Adyen)
+    );
     assert_eq!(
         labels::Outcome::ALL.map(labels::Outcome::as_str),
         ["success", "declined", "error"]
@@ -338,7 +359,10 @@ fn label_enums_convert() {
 fn catalog_describes_the_schema() {
     let payments = CATALOG.feature("payments").expect("declared");
     assert_eq!(payments.owner, "payments");
-    assert_eq!(payments.success_metrics, ["payments_total", "payment_settled"]);
+    assert_eq!(
+        payments.success_metrics,
+        ["payments_total", "payment_settled"]
+    );
     assert_eq!(payments.routes, ["POST /pay"]);
     assert_eq!(payments.objectives[0].target, 0.99);
     assert_eq!(schema::features::PAYMENTS.name, "payments");
@@ -353,7 +377,9 @@ fn catalog_describes_the_schema() {
         Some("#payments")
     );
     assert_eq!(
-        CATALOG.metric("legacy_payments_total").and_then(|m| m.deprecated),
+        CATALOG
+            .metric("legacy_payments_total")
+            .and_then(|m| m.deprecated),
         Some("use `payments_total`")
     );
 }

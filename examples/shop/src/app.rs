@@ -44,7 +44,10 @@ pub fn router(shop: Shop) -> Router {
         .route("/products", get(catalog::list_products))
         .route("/products/{id}", get(catalog::view_product))
         .route("/search", get(catalog::search))
-        .route("/carts/{cart}", get(cart::view_cart).delete(cart::clear_cart))
+        .route(
+            "/carts/{cart}",
+            get(cart::view_cart).delete(cart::clear_cart),
+        )
         .route("/carts/{cart}/items", post(cart::add_item))
         .route("/carts/{cart}/items/{product}", delete(cart::remove_item))
         .route("/checkout", post(checkout::checkout))

@@ -56,7 +56,9 @@ pub async fn add_item(
         return Err(ApiError::NotFound(format!("product `{}`", item.product)));
     }
     if item.quantity == 0 {
-        return Err(ApiError::BadRequest("quantity must be at least 1".to_owned()));
+        return Err(ApiError::BadRequest(
+            "quantity must be at least 1".to_owned(),
+        ));
     }
     let (contents, change) = shop.carts.add(&cart, &item.product, item.quantity);
     track_open_carts(change);

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use crate::app::Shop;
 use crate::domain::{Charge, Order};
 use crate::error::ApiError;
+use crate::telemetry::events;
 use crate::telemetry::labels::{Currency, Outcome, PaymentProvider};
 use crate::telemetry::metrics::{CartsOpen, CheckoutAttemptsTotal, CheckoutLatencySeconds};
-use crate::telemetry::events;
 
 /// The body of `POST /checkout`.
 #[derive(Debug, Deserialize)]

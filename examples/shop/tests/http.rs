@@ -5,6 +5,9 @@
 //! Each test starts its own server process, so counts start at zero and tests do not see
 //! each other. To add a scenario, start a `Server`, send requests, then compare a scrape.
 
+// Test helpers outside `#[test]` functions: a failed `expect` fails the test, as intended.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -157,7 +160,9 @@ impl Scrape {
             }
             let (series, value) = line.rsplit_once(' ').expect("`series value`");
             assert!(
-                samples.insert(series.to_owned(), value.to_owned()).is_none(),
+                samples
+                    .insert(series.to_owned(), value.to_owned())
+                    .is_none(),
                 "series {series} appears twice"
             );
         }
@@ -250,8 +255,14 @@ fn first_scrape_shows_every_closed_series_at_zero() {
             ("cart_updates_total{cart_action=\"clear\"}", "0"),
         ])
     );
-    assert_eq!(scrape.family("carts_open"), expected(&[("carts_open", "0")]));
-    assert_eq!(scrape.family("checkout_attempts_total"), checkout_attempts(&[]));
+    assert_eq!(
+        scrape.family("carts_open"),
+        expected(&[("carts_open", "0")])
+    );
+    assert_eq!(
+        scrape.family("checkout_attempts_total"),
+        checkout_attempts(&[])
+    );
     assert!(scrape.family("catalog_views_total").is_empty());
     let latency = scrape.family("checkout_latency_seconds");
     // 3 outcomes × (7 buckets + `+Inf` + sum + count).
@@ -281,16 +292,35 @@ fn traffic_is_measured_exactly() {
     assert_eq!(server.get("/products/nope").status, 404);
     let lamps = server.get("/search?q=lamp");
     assert_eq!(lamps.json().as_array().map(Vec::len), Some(2));
-    assert_eq!(server.get("/search?q=zzz").json().as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        server.get("/search?q=zzz").json().as_array().map(Vec::len),
+        Some(0)
+    );
 
     // Cart: only successful changes count (the handler attribute's `ok` option).
-    assert_eq!(server.post("/carts/c1/items", r#"{"product":"p1","quantity":2}"#).status, 200);
-    assert_eq!(server.post("/carts/c1/items", r#"{"product":"p2"}"#).status, 200);
+    assert_eq!(
+        server
+            .post("/carts/c1/items", r#"{"product":"p1","quantity":2}"#)
+            .status,
+        200
+    );
+    assert_eq!(
+        server.post("/carts/c1/items", r#"{"product":"p2"}"#).status,
+        200
+    );
     assert_eq!(server.delete("/carts/c1/items/p2").status, 200);
     assert_eq!(server.delete("/carts/c1/items/p2").status, 404);
-    assert_eq!(server.post("/carts/c2/items", r#"{"product":"p3"}"#).status, 200);
+    assert_eq!(
+        server.post("/carts/c2/items", r#"{"product":"p3"}"#).status,
+        200
+    );
     assert_eq!(server.delete("/carts/c2").status, 204);
-    assert_eq!(server.post("/carts/c1/items", r#"{"product":"nope"}"#).status, 404);
+    assert_eq!(
+        server
+            .post("/carts/c1/items", r#"{"product":"nope"}"#)
+            .status,
+        404
+    );
     assert_eq!(server.get("/carts/c1").json()["items"]["p1"], 2);
 
     // Checkout: approved, declined and failed payments, and a request refused before paying.
@@ -302,7 +332,10 @@ fn traffic_is_measured_exactly() {
     let order = paid.json();
     assert_eq!(order["id"], "o-1");
     assert_eq!(order["total_cents"], 7800);
-    assert_eq!(server.post("/carts/c3/items", r#"{"product":"p5"}"#).status, 200);
+    assert_eq!(
+        server.post("/carts/c3/items", r#"{"product":"p5"}"#).status,
+        200
+    );
     let declined = server.post(
         "/checkout",
         r#"{"cart":"c3","provider":"adyen","currency":"USD","card":"4000000000000002"}"#,
@@ -320,7 +353,9 @@ fn traffic_is_measured_exactly() {
     assert_eq!(refused.status, 400);
     assert_eq!(server.get("/orders/o-1").json()["provider"], "stripe");
     assert_eq!(
-        server.get("/instr/catalog").json()["features"].as_array().map(Vec::len),
+        server.get("/instr/catalog").json()["features"]
+            .as_array()
+            .map(Vec::len),
         Some(3)
     );
 
@@ -353,7 +388,10 @@ fn traffic_is_measured_exactly() {
         ])
     );
     // c1 was paid for and c2 cleared; c3 holds an item after two failed payments.
-    assert_eq!(scrape.family("carts_open"), expected(&[("carts_open", "1")]));
+    assert_eq!(
+        scrape.family("carts_open"),
+        expected(&[("carts_open", "1")])
+    );
     assert_eq!(
         scrape.family("checkout_attempts_total"),
         checkout_attempts(&[
@@ -364,7 +402,9 @@ fn traffic_is_measured_exactly() {
     );
     for outcome in OUTCOMES {
         assert_eq!(
-            scrape.value(&format!("checkout_latency_seconds_count{{outcome=\"{outcome}\"}}")),
+            scrape.value(&format!(
+                "checkout_latency_seconds_count{{outcome=\"{outcome}\"}}"
+            )),
             "1",
             "{outcome}"
         );
@@ -375,7 +415,9 @@ fn traffic_is_measured_exactly() {
             "1"
         );
         let sum: f64 = scrape
-            .value(&format!("checkout_latency_seconds_sum{{outcome=\"{outcome}\"}}"))
+            .value(&format!(
+                "checkout_latency_seconds_sum{{outcome=\"{outcome}\"}}"
+            ))
             .parse()
             .expect("a number");
         assert!(sum > 0.0 && sum < 60.0, "{outcome}: {sum}");
@@ -386,10 +428,15 @@ fn traffic_is_measured_exactly() {
         .iter()
         .map(|le| {
             scrape
-                .value(&format!("checkout_latency_seconds_bucket{{outcome=\"success\",le=\"{le}\"}}"))
+                .value(&format!(
+                    "checkout_latency_seconds_bucket{{outcome=\"success\",le=\"{le}\"}}"
+                ))
                 .parse()
                 .expect("a count")
         })
         .collect();
-    assert!(counts.windows(2).all(|pair| pair[0] <= pair[1]), "{counts:?}");
+    assert!(
+        counts.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{counts:?}"
+    );
 }

@@ -45,7 +45,10 @@ pub(crate) fn handler(
             ReturnType::Type(_, ty) => ty.span(),
             ReturnType::Default => function.sig.ident.span(),
         };
-        let ok = args.ok.as_ref().map(|ok| counter_if(ok, "count_if_ok", output_span));
+        let ok = args
+            .ok
+            .as_ref()
+            .map(|ok| counter_if(ok, "count_if_ok", output_span));
         let err = args
             .err
             .as_ref()
@@ -80,7 +83,9 @@ fn run_body(function: &ItemFn, block: TokenStream) -> TokenStream {
     };
     if function.sig.asyncness.is_some() {
         match annotated {
-            Some(ty) => quote!(async move { let __instr_output: #ty = #block; __instr_output }.await),
+            Some(ty) => {
+                quote!(async move { let __instr_output: #ty = #block; __instr_output }.await)
+            }
             None => quote!(async move #block.await),
         }
     } else {
@@ -116,10 +121,7 @@ fn contains_impl_trait(ty: &Type) -> bool {
 
 /// The function with a doc line giving the exemption's reason.
 pub(crate) fn exempt(mut function: ItemFn, reason: &LitStr) -> TokenStream {
-    let doc = format!(
-        " Exempt from feature coverage: {}",
-        reason.value().trim()
-    );
+    let doc = format!(" Exempt from feature coverage: {}", reason.value().trim());
     function.attrs.push(syn::parse_quote!(#[doc = ""]));
     function.attrs.push(syn::parse_quote!(#[doc = #doc]));
     function.into_token_stream()

@@ -104,7 +104,10 @@ pub(crate) fn too_many_series(metric: &Metric) -> Diagnostic {
     Diagnostic::new(
         &GENERATED_NAME,
         metric.name.loc,
-        format!("metric `{}` has too many series to store", metric.name.value),
+        format!(
+            "metric `{}` has too many series to store",
+            metric.name.value
+        ),
     )
     .with_help("use fewer or smaller labels")
 }

@@ -101,7 +101,12 @@ pub(crate) fn label_enum(model: &Model<'_>, label: &LabelModel<'_>) -> String {
                 .iter()
                 .any(|index| model.label(*index).label.name.value == label.label.name.value)
         })
-        .map(|metric| format!("[`{}`](super::metrics::{})", metric.metric.name.value, metric.ty))
+        .map(|metric| {
+            format!(
+                "[`{}`](super::metrics::{})",
+                metric.metric.name.value, metric.ty
+            )
+        })
         .collect();
     let _ = write!(
         text,
@@ -138,7 +143,12 @@ pub(crate) fn event(model: &Model<'_>, event: &EventModel<'_>) -> String {
 pub(crate) fn feature(model: &Model<'_>, feature: &FeatureModel<'_>) -> String {
     let f = feature.feature;
     let mut text = format!("{}\n\n", f.description.trim());
-    let _ = writeln!(text, "Feature `{}`, owned by {}.", f.name.value, owner_text(model, &f.owner.value));
+    let _ = writeln!(
+        text,
+        "Feature `{}`, owned by {}.",
+        f.name.value,
+        owner_text(model, &f.owner.value)
+    );
     let list = |names: &[instr_schema::Spanned<String>]| {
         names
             .iter()

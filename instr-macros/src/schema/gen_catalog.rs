@@ -42,7 +42,10 @@ pub(crate) fn generate(model: &Model<'_>, schema_path: &str) -> Generated {
         let unit = opt_str(m.unit.as_deref());
         let owner = &m.owner.value;
         let label_names = m.labels.iter().map(|label| &label.value);
-        let buckets = m.buckets.iter().map(|bound| Literal::f64_unsuffixed(*bound));
+        let buckets = m
+            .buckets
+            .iter()
+            .map(|bound| Literal::f64_unsuffixed(*bound));
         let stability = match m.stability {
             Stability::Experimental => quote!(Experimental),
             Stability::Stable => quote!(Stable),
@@ -146,7 +149,13 @@ pub(crate) fn generate(model: &Model<'_>, schema_path: &str) -> Generated {
         model.features.len(),
     ]
     .map(Literal::usize_unsuffixed);
-    let [owner_count, label_count, metric_count, event_count, feature_count] = counts;
+    let [
+        owner_count,
+        label_count,
+        metric_count,
+        event_count,
+        feature_count,
+    ] = counts;
     let catalog_doc = docs::attrs(&format!(
         "Everything `{schema_path}` declares, at run time: owners, labels, metrics, events and \
          features.\n\n`instr::prometheus::render()` exposes the metrics of every registered \

@@ -57,7 +57,10 @@ fn event_type(model: &Model<'_>, event: &EventModel<'_>, position: usize) -> Tok
             base
         };
         let kind = if property.optional { "optional " } else { "" };
-        let field_doc = format!(" Property `{property_name}` ({kind}{}).", property.ty.as_str());
+        let field_doc = format!(
+            " Property `{property_name}` ({kind}{}).",
+            property.ty.as_str()
+        );
         fields.push(quote!(#[doc = #field_doc] pub #field: #field_ty));
         let value = match (as_str, property.optional) {
             (true, true) => quote!(self.#field.map(|value| value.as_str())),
@@ -67,8 +70,16 @@ fn event_type(model: &Model<'_>, event: &EventModel<'_>, position: usize) -> Tok
         tracing_fields.push(quote!(#field = #value));
         values.push(quote!((#property_name, ::instr::events::Value::from(#value))));
     }
-    let generics = if borrows { quote!(<'a>) } else { TokenStream::new() };
-    let anonymous = if borrows { quote!(<'_>) } else { TokenStream::new() };
+    let generics = if borrows {
+        quote!(<'a>)
+    } else {
+        TokenStream::new()
+    };
+    let anonymous = if borrows {
+        quote!(<'_>)
+    } else {
+        TokenStream::new()
+    };
     let definition = if fields.is_empty() {
         quote!(pub struct #ty;)
     } else {

@@ -96,8 +96,11 @@ impl<'a> Model<'a> {
             let Some(ty) = type_ident(&metric.name.value, metric.name.loc, "metric", errors) else {
                 continue;
             };
-            let indexes: Option<Vec<usize>> =
-                metric.labels.iter().map(|id| find_label(&id.value)).collect();
+            let indexes: Option<Vec<usize>> = metric
+                .labels
+                .iter()
+                .map(|id| find_label(&id.value))
+                .collect();
             // A metric naming an unknown label was reported by validation.
             let Some(indexes) = indexes else { continue };
             let series = indexes.iter().try_fold(1usize, |product, index| {
@@ -116,7 +119,9 @@ impl<'a> Model<'a> {
             });
         }
         check::unique_type_names(
-            metrics.iter().map(|metric| (&metric.ty, metric.metric.name.loc)),
+            metrics
+                .iter()
+                .map(|metric| (&metric.ty, metric.metric.name.loc)),
             "metric",
             errors,
         );

@@ -62,7 +62,10 @@ impl Exposition {
             .keys()
             .filter(|key| {
                 let base = key.split('{').next().unwrap_or_default();
-                base == name || base.strip_prefix(name).is_some_and(|rest| rest.starts_with('_'))
+                base == name
+                    || base
+                        .strip_prefix(name)
+                        .is_some_and(|rest| rest.starts_with('_'))
             })
             .cloned()
             .collect()
@@ -87,10 +90,11 @@ pub(crate) fn key(name: &str, labels: &[(&str, &str)]) -> String {
 }
 
 fn canonical_value(key: &str, value: &str) -> String {
-    if key == "le" && value != "+Inf" {
-        if let Ok(bound) = value.parse::<f64>() {
-            return bound.to_string();
-        }
+    if key == "le"
+        && value != "+Inf"
+        && let Ok(bound) = value.parse::<f64>()
+    {
+        return bound.to_string();
     }
     value.to_owned()
 }
@@ -104,7 +108,11 @@ fn normalize(series: &str) -> String {
     let mut chars = inner.chars().peekable();
     while chars.peek().is_some() {
         let key: String = chars.by_ref().take_while(|c| *c != '=').collect();
-        assert_eq!(chars.next(), Some('"'), "label value must be quoted in {series}");
+        assert_eq!(
+            chars.next(),
+            Some('"'),
+            "label value must be quoted in {series}"
+        );
         let mut value = String::new();
         while let Some(c) = chars.next() {
             match c {
