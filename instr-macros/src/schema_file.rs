@@ -104,3 +104,41 @@ pub(crate) fn track_files(files: &[PathBuf]) -> proc_macro2::TokenStream {
     });
     quote::quote!(#(#paths)*)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of a schema, includes too, is `include_bytes!`ed, so cargo rebuilds the
+    /// crate when any of them changes; and an edited file is reloaded, not served from the
+    /// cache.
+    #[test]
+    fn tracks_and_reloads_included_files() {
+        let dir = std::env::temp_dir().join(format!("instr-macros-track-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("teams")).unwrap();
+        let root = dir.join("instr.toml");
+        std::fs::write(&root, "version = 1\ninclude = [\"teams/payments.toml\"]\n").unwrap();
+        let team = dir.join("teams/payments.toml");
+        let owner = "[owners.payments]\ncontact = \"#payments\"\n";
+        std::fs::write(&team, owner).unwrap();
+        let options = LoadOptions::default();
+
+        let first = load(&root, &dir, &options).unwrap();
+        assert_eq!(first.files.len(), 2, "{:?}", first.files);
+        assert!(first.schema.owners.contains_key("payments"));
+        let tracking = track_files(&first.files).to_string();
+        for file in &first.files {
+            let quoted = format!("{:?}", file.to_str().unwrap());
+            assert!(tracking.contains(&quoted), "{tracking} lacks {quoted}");
+        }
+        assert_eq!(tracking.matches("include_bytes").count(), 2);
+
+        // Rewrite the included file with a different length, so the modification time or
+        // the content changes even on coarse clocks.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&team, format!("{owner}[owners.growth]\ncontact = \"#growth\"\n")).unwrap();
+        let second = load(&root, &dir, &options).unwrap();
+        assert!(second.schema.owners.contains_key("growth"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
