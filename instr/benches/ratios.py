@@ -25,10 +25,13 @@ def parse(lines):
     medians = {}
     stack = []
     for line in lines:
-        if "│" not in line:
+        # The tree is drawn with the same `│` that separates the six columns, so the
+        # columns are the last six pieces.
+        parts = line.split("│")
+        if len(parts) < 6:
             continue
-        cells = line.split("│")
-        first = cells[0]
+        cells = parts[-6:]
+        first = "│".join(parts[:-5])
         match = re.search(r"[A-Za-z_][\w=]*", first)
         if not match or match.group(0) == "emit":
             continue

@@ -333,6 +333,39 @@ fn capture_is_per_thread() {
     assert_eq!(exposition().get("legacy_payments_total", &[]), Some(8.0));
 }
 
+/// Many threads at once, more than there are exclusive shards, in waves so that shards are
+/// released and claimed again: no increment is lost.
+#[test]
+fn concurrent_increments_are_all_counted() {
+    setup();
+    const THREADS: u64 = 20;
+    const WAVES: u64 = 3;
+    const PER_THREAD: u64 = 20_000;
+    for _ in 0..WAVES {
+        std::thread::scope(|scope| {
+            for _ in 0..THREADS {
+                scope.spawn(|| {
+                    let series = metrics::ContendedTotal {
+                        provider: labels::Provider::Stripe,
+                    };
+                    for _ in 0..PER_THREAD {
+                        series.increment(1);
+                    }
+                });
+            }
+        });
+    }
+    let total = (THREADS * WAVES * PER_THREAD) as f64;
+    assert_eq!(
+        exposition().get("contended_total", &[("provider", "stripe")]),
+        Some(total)
+    );
+    assert_eq!(
+        exposition().get("contended_total", &[("provider", "adyen")]),
+        Some(0.0)
+    );
+}
+
 /// Label enums name their values in UpperCamelCase and convert both ways.
 #[test]
 fn label_enums_convert() {

@@ -1,10 +1,12 @@
 //! Sharded atomic cells: each shard is a cache-line-aligned array holding every cell of a
 //! metric, so a thread updates its own shard and never contends with threads on other
-//! shards. Reading sums the shards.
+//! shards. A shard below [`EXCLUSIVE_SHARDS`] has a single writer (its owning thread), which
+//! updates it with a plain load and store; the shared shards take atomic read-modify-writes.
+//! Reading sums the shards.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::SHARDS;
+use super::{EXCLUSIVE_SHARDS, SHARDS};
 
 /// Two cache lines: Intel's adjacent-line prefetcher pulls lines in pairs, so 64-byte
 /// alignment would still let neighbouring shards interfere.
@@ -26,23 +28,33 @@ impl<const N: usize> ShardedCells<N> {
 
     #[inline(always)]
     fn cell(&self, shard: usize, index: usize) -> Option<&AtomicU64> {
-        self.shards[shard % SHARDS].0.get(index)
+        self.shards.get(shard)?.0.get(index)
     }
 
     /// Adds to a cell of the thread's shard.
     #[inline(always)]
     pub(crate) fn add(&self, shard: usize, index: usize, value: u64) {
         if let Some(cell) = self.cell(shard, index) {
-            cell.fetch_add(value, Ordering::Relaxed);
+            if shard < EXCLUSIVE_SHARDS {
+                // Single writer: no other thread can update between the load and the store.
+                let current = cell.load(Ordering::Relaxed);
+                cell.store(current.wrapping_add(value), Ordering::Relaxed);
+            } else {
+                cell.fetch_add(value, Ordering::Relaxed);
+            }
         }
     }
 
-    /// Adds to a cell holding an `f64`'s bits. The shard is mostly the thread's own, so the
-    /// compare-exchange rarely retries.
+    /// Adds to a cell holding an `f64`'s bits.
     #[inline(always)]
     pub(crate) fn add_f64(&self, shard: usize, index: usize, value: f64) {
         if let Some(cell) = self.cell(shard, index) {
-            add_f64(cell, value);
+            if shard < EXCLUSIVE_SHARDS {
+                let current = f64::from_bits(cell.load(Ordering::Relaxed));
+                cell.store((current + value).to_bits(), Ordering::Relaxed);
+            } else {
+                add_f64(cell, value);
+            }
         }
     }
 

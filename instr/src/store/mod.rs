@@ -7,9 +7,12 @@
 use crate::catalog::Metric;
 use crate::labels::LabelSlot;
 
-/// How many shards counters and histograms spread over. Threads take shards round-robin, so
-/// up to this many threads update one series without sharing a cache line.
-pub(crate) const SHARDS: usize = 8;
+/// How many shards counters and histograms spread over: [`EXCLUSIVE_SHARDS`] owned by one
+/// thread each (updated without locked instructions), then shared ones for further threads.
+pub(crate) const SHARDS: usize = 12;
+
+/// Shards owned by a single thread each (see `thread`).
+pub(crate) const EXCLUSIVE_SHARDS: usize = 8;
 
 /// What the exposition reads from a store.
 pub trait Store: Sync {
