@@ -33,5 +33,5 @@ fn main() {
     assert_eq!(recorder.counter("merchant_payments_total", &[("merchant", "acme")]), 2);
     assert_eq!(recorder.events().len(), 1);
     assert_eq!(schema::features::REFUNDS.name, "refunds");
-    assert_eq!(schema::CATALOG.metrics.len(), 6);
+    assert_eq!(schema::CATALOG.metrics.len(), 7);
 }
