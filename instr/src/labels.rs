@@ -90,7 +90,7 @@ pub(crate) fn all_closed(labels: &[LabelSlot]) -> bool {
 }
 
 /// The distinct values an open label has seen, capped at `max_values`; later values fold into
-/// [`OTHER`]. Shared by every metric that uses the label, so one value has one slot.
+/// `"other"`. Shared by every metric that uses the label, so one value has one slot.
 #[derive(Debug)]
 pub struct OpenValues {
     name: &'static str,
