@@ -16,14 +16,14 @@ use crate::{testing, thread};
 
 static METADATA: Metadata<'static> = Metadata::new("instr", Level::INFO, Some(module_path!()));
 
-/// The metrics-rs key of a series.
-fn key(metric: &Metric, labels: &[LabelSlot], series: usize) -> Key {
-    let values = labels::decode(labels, series).unwrap_or_default();
-    let labels: Vec<metrics::Label> = values
+/// The metrics-rs key of a series; `None` for an open-label slot no value has taken (the
+/// emitter assigns the slot before it asks, so this does not happen on emission).
+fn key(metric: &Metric, labels: &[LabelSlot], series: usize) -> Option<Key> {
+    let labels: Vec<metrics::Label> = labels::decode(labels, series)?
         .into_iter()
         .map(|(name, value)| metrics::Label::new(name, value.into_owned()))
         .collect();
-    Key::from_parts(metric.name, labels)
+    Some(Key::from_parts(metric.name, labels))
 }
 
 fn describe(metric: &'static Metric) {
@@ -54,8 +54,11 @@ macro_rules! facade_store {
             #[inline]
             fn handle(&self, series: usize) -> Option<&$handle> {
                 let slot = self.handles.get(series)?;
+                if let Some(handle) = slot.get() {
+                    return Some(handle);
+                }
+                let key = key(self.metric, self.labels, series)?;
                 Some(slot.get_or_init(|| {
-                    let key = key(self.metric, self.labels, series);
                     metrics::with_recorder(|recorder| recorder.$register(&key, &METADATA))
                 }))
             }
@@ -191,8 +194,11 @@ impl<const N: usize, const CELLS: usize> HistogramStore<N, CELLS> {
     #[inline]
     fn handle(&self, series: usize) -> Option<&metrics::Histogram> {
         let slot = self.handles.get(series)?;
+        if let Some(handle) = slot.get() {
+            return Some(handle);
+        }
+        let key = key(self.metric, self.labels, series)?;
         Some(slot.get_or_init(|| {
-            let key = key(self.metric, self.labels, series);
             metrics::with_recorder(|recorder| recorder.register_histogram(&key, &METADATA))
         }))
     }
