@@ -10,6 +10,9 @@
 //! `INSTA_UPDATE=always cargo test -p instr-schema --test corpus`) to record its snapshot, then
 //! read the snapshot: it is what users will see.
 
+// Test helpers panic on broken fixtures by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use instr_schema::diag::{RenderOptions, Sources, render_human};

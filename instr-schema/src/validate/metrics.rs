@@ -474,7 +474,7 @@ fn check_expiry(
                 expires.loc,
                 format!("metric `{}` was due for review on {date}", name.value),
             )
-            .with_label(format!("{date} has passed (today is {})", ctx.today))
+            .with_label(format!("{date} has passed"))
             .with_help("confirm the metric is still used and move the date, or deprecate it"),
         );
     }
