@@ -159,10 +159,7 @@ pub fn explain_rule(name: &str) -> Result<String, String> {
         Some(rule) => Ok(format!(
             "{}\ndefault level: {}\n\n{}\n\n{}\n",
             rule.code,
-            match rule.default_severity {
-                instr_schema::diag::Severity::Error => "deny",
-                instr_schema::diag::Severity::Warning => "warn",
-            },
+            rules::level_word(rule),
             rule.summary,
             rule.explanation
         )),
