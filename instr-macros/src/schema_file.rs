@@ -26,7 +26,7 @@ pub(crate) struct SchemaFile {
 struct CacheEntry {
     root: PathBuf,
     max_series: u64,
-    stamps: Vec<(PathBuf, Option<SystemTime>)>,
+    stamps: Vec<(PathBuf, Stamp)>,
     file: Arc<SchemaFile>,
 }
 
@@ -85,10 +85,14 @@ pub(crate) fn load(
     Ok(file)
 }
 
-fn modified(path: &Path) -> Option<SystemTime> {
+/// What tells a file changed: its modification time and length (the length catches edits
+/// within a coarse clock's tick).
+type Stamp = Option<(Option<SystemTime>, u64)>;
+
+fn modified(path: &Path) -> Stamp {
     std::fs::metadata(path)
-        .and_then(|meta| meta.modified())
         .ok()
+        .map(|meta| (meta.modified().ok(), meta.len()))
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -133,10 +137,14 @@ mod tests {
         }
         assert_eq!(tracking.matches("include_bytes").count(), 2);
 
-        // Rewrite the included file with a different length, so the modification time or
-        // the content changes even on coarse clocks.
+        // Rewrite the included file with a different length: the change is seen even where
+        // modification times are coarse.
         std::thread::sleep(std::time::Duration::from_millis(20));
-        std::fs::write(&team, format!("{owner}[owners.growth]\ncontact = \"#growth\"\n")).unwrap();
+        std::fs::write(
+            &team,
+            format!("{owner}[owners.growth]\ncontact = \"#growth\"\n"),
+        )
+        .unwrap();
         let second = load(&root, &dir, &options).unwrap();
         assert!(second.schema.owners.contains_key("growth"));
         let _ = std::fs::remove_dir_all(&dir);

@@ -29,7 +29,8 @@ thread_local! {
 }
 
 /// Which exclusive shards are owned.
-static CLAIMED: [AtomicBool; EXCLUSIVE_SHARDS] = [const { AtomicBool::new(false) }; EXCLUSIVE_SHARDS];
+static CLAIMED: [AtomicBool; EXCLUSIVE_SHARDS] =
+    [const { AtomicBool::new(false) }; EXCLUSIVE_SHARDS];
 
 /// Threads without an exclusive shard take the shared ones round-robin.
 static NEXT_SHARED: AtomicU32 = AtomicU32::new(0);
@@ -150,7 +151,10 @@ mod tests {
         // some, so only these two are checked).
         for shard in [first, second] {
             if shard < EXCLUSIVE_SHARDS {
-                assert!(!CLAIMED[shard].load(Ordering::Acquire), "shard {shard} still claimed");
+                assert!(
+                    !CLAIMED[shard].load(Ordering::Acquire),
+                    "shard {shard} still claimed"
+                );
             }
         }
     }
