@@ -71,6 +71,11 @@ fn emitter(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
         quote!(pub struct #ty #generics { #(#fields,)* })
     };
     let series = series_index(model, metric);
+    let bounds = metric
+        .metric
+        .buckets
+        .iter()
+        .map(|bound| Literal::f64_unsuffixed(*bound));
     let (methods, trait_impl) = match metric.metric.kind {
         MetricKind::Counter => (
             quote! {
@@ -133,7 +138,12 @@ fn emitter(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
                 /// Records one observation in the series these labels select.
                 #[inline]
                 pub fn record(&self, value: f64) {
-                    super::__instr::#store.record(&super::CATALOG, self.__series(), value);
+                    super::__instr::#store.record(
+                        &super::CATALOG,
+                        self.__series(),
+                        value,
+                        &[#(#bounds),*],
+                    );
                 }
 
                 /// Starts a timer that records the elapsed seconds into this series when it

@@ -181,9 +181,16 @@ impl<const N: usize, const CELLS: usize> HistogramStore<N, CELLS> {
         }
     }
 
-    /// Records an observation in a series.
+    /// Records an observation in a series (the recorder knows the buckets; `_bounds` is for
+    /// the static backend).
     #[inline]
-    pub fn record(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+    pub fn record(
+        &'static self,
+        catalog: &'static Catalog,
+        series: usize,
+        value: f64,
+        _bounds: &'static [f64],
+    ) {
         catalog.__ensure_registered();
         observe(|| testing::capture_histogram(self.metric, self.labels, series, value));
         if let Some(handle) = self.handle(series) {

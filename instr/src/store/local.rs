@@ -151,9 +151,16 @@ impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
         }
     }
 
-    /// Records an observation in a series.
+    /// Records an observation in a series. `bounds` are the metric's bucket bounds; generated
+    /// code passes them as a constant, so the bucket search compares against immediates.
     #[inline]
-    pub fn record(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+    pub fn record(
+        &'static self,
+        catalog: &'static Catalog,
+        series: usize,
+        value: f64,
+        bounds: &'static [f64],
+    ) {
         catalog.__ensure_registered();
         let state = thread::state();
         let shard = if state & thread::SLOW == 0 {
@@ -163,7 +170,6 @@ impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
                 testing::capture_histogram(self.metric, self.labels, series, value);
             })
         };
-        let bounds = self.metric.buckets;
         let base = series * (bounds.len() + 2);
         self.cells.add(shard, base + bucket_of(bounds, value), 1);
         self.cells.add_f64(shard, base + bounds.len() + 1, value);
@@ -202,10 +208,33 @@ impl<const SERIES: usize, const CELLS: usize> Store for HistogramStore<SERIES, C
 
 /// The bucket an observation falls in: the first bound it does not exceed, else `+Inf`
 /// (`bounds.len()`). NaN lands in `+Inf`, as in Prometheus' clients.
-#[inline]
-pub(crate) fn bucket_of(bounds: &[f64], value: f64) -> usize {
-    bounds
-        .iter()
-        .position(|bound| value <= *bound)
-        .unwrap_or(bounds.len())
+///
+/// Bounds are strictly increasing, so that bucket's index is the number of bounds below the
+/// value: a count without branches, which the compiler unrolls for constant bounds.
+#[inline(always)]
+fn bucket_of(bounds: &[f64], value: f64) -> usize {
+    if value.is_nan() {
+        return bounds.len();
+    }
+    bounds.iter().filter(|bound| value > **bound).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket_of;
+
+    /// A value equal to a bound belongs to that bound's bucket (`le` is inclusive); values
+    /// above every bound and NaN go to `+Inf`.
+    #[test]
+    fn buckets_are_upper_inclusive() {
+        let bounds = [0.1, 0.5, 1.0];
+        assert_eq!(bucket_of(&bounds, -3.0), 0);
+        assert_eq!(bucket_of(&bounds, 0.1), 0);
+        assert_eq!(bucket_of(&bounds, 0.11), 1);
+        assert_eq!(bucket_of(&bounds, 1.0), 2);
+        assert_eq!(bucket_of(&bounds, 1.5), 3);
+        assert_eq!(bucket_of(&bounds, f64::INFINITY), 3);
+        assert_eq!(bucket_of(&bounds, f64::NAN), 3);
+        assert_eq!(bucket_of(&[], 7.0), 0);
+    }
 }
