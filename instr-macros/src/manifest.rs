@@ -158,3 +158,70 @@ fn schema_key(instr: Option<&DeTable<'static>>) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace root with one member, in a fresh temporary directory.
+    fn workspace(name: &str, root_manifest: &str, member_manifest: &str) -> (PathBuf, PathBuf) {
+        let root = std::env::temp_dir().join(format!(
+            "instr-macros-manifest-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        let member = root.join("crates/api");
+        std::fs::create_dir_all(&member).unwrap();
+        std::fs::write(root.join("Cargo.toml"), root_manifest).unwrap();
+        std::fs::write(member.join("Cargo.toml"), member_manifest).unwrap();
+        (root, member)
+    }
+
+    const MEMBER: &str = "[package]\nname = \"api\"\n";
+
+    /// `[package.metadata.instr] schema` wins, relative to the member.
+    #[test]
+    fn package_schema_first() {
+        let (root, member) = workspace(
+            "package",
+            "[workspace]\n[workspace.metadata.instr]\nschema = \"all.toml\"\n",
+            "[package]\nname = \"api\"\n[package.metadata.instr]\nschema = \"own.toml\"\n",
+        );
+        let config = CrateConfig::read(&member).unwrap();
+        assert_eq!(config.root, root);
+        assert_eq!(config.handler_schema(), Ok(member.join("own.toml")));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Then `[workspace.metadata.instr] schema`, relative to the root, found by walking up;
+    /// the workspace's cardinality ceiling is read too.
+    #[test]
+    fn workspace_schema_second() {
+        let (root, member) = workspace(
+            "workspace",
+            "[workspace]\nmembers = [\"crates/*\"]\n[workspace.metadata.instr]\nschema = \"schema/instr.toml\"\nmax-series-per-metric = 500\n",
+            MEMBER,
+        );
+        let config = CrateConfig::read(&member).unwrap();
+        assert_eq!(config.handler_schema(), Ok(root.join("schema/instr.toml")));
+        assert_eq!(config.max_series_per_metric, 500);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// With nothing configured: `instr.toml` beside the member, else at the root; with
+    /// neither, both places are named.
+    #[test]
+    fn default_locations() {
+        let (root, member) = workspace("default", "[workspace]\n", MEMBER);
+        let config = CrateConfig::read(&member).unwrap();
+        assert_eq!(
+            config.handler_schema(),
+            Err(vec![member.join("instr.toml"), root.join("instr.toml")])
+        );
+        std::fs::write(root.join("instr.toml"), "version = 1\n").unwrap();
+        assert_eq!(config.handler_schema(), Ok(root.join("instr.toml")));
+        std::fs::write(member.join("instr.toml"), "version = 1\n").unwrap();
+        assert_eq!(config.handler_schema(), Ok(member.join("instr.toml")));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}

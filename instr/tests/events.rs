@@ -100,5 +100,8 @@ fn events_reach_tracing_and_the_sink() {
     assert_eq!(received[0].event.name, "payment_settled");
     assert_eq!(received[0].get("fee_ratio"), Some(&Value::F64(0.5)));
     assert_eq!(received[0].get("outcome"), Some(&Value::Absent));
-    assert_eq!(received[0].get("note"), Some(&Value::Str("gift".to_owned())));
+    assert_eq!(
+        received[0].get("note"),
+        Some(&Value::Str("gift".to_owned()))
+    );
 }
