@@ -19,9 +19,12 @@ mod schema {
 
 use schema::{events, labels};
 
-/// Collects every event's target and fields as text.
+/// An event's target and its fields as text.
+type Traced = (String, Vec<(String, String)>);
+
+/// Collects every event.
 #[derive(Clone, Default)]
-struct Collect(Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>);
+struct Collect(Arc<Mutex<Vec<Traced>>>);
 
 struct Fields(Vec<(String, String)>);
 
