@@ -83,14 +83,14 @@ mod counter {
     use super::*;
 
     /// The floor: one relaxed atomic add on a shared counter.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn bare_atomic(bencher: Bencher) {
         bencher.bench(|| FLOOR.fetch_add(black_box(1), Ordering::Relaxed));
     }
 
     /// The generated emitter; label values are opaque to the optimiser, as at a real call
     /// site.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn generated(bencher: Bencher) {
         bencher.bench(|| {
             metrics::BenchPaymentsTotal {
@@ -102,7 +102,7 @@ mod counter {
     }
 
     /// `metrics::counter!` with string labels, as untyped code writes it.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn metrics_macro(bencher: Bencher) {
         bencher.bench(|| {
             ::metrics::counter!("mr_payments_total", "outcome" => "success", "provider" => "stripe")
@@ -111,14 +111,14 @@ mod counter {
     }
 
     /// A `metrics::Counter` handle resolved once.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn metrics_handle(bencher: Bencher) {
         let counter = &*METRICS_COUNTER;
         bencher.bench(|| counter.increment(black_box(1)));
     }
 
     /// prometheus-client's `Family::get_or_create` with the label set.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn prometheus_client(bencher: Bencher) {
         let family = &*PC_COUNTERS;
         bencher.bench(|| {
@@ -133,7 +133,7 @@ mod histogram {
     use super::*;
 
     /// The generated emitter.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn generated(bencher: Bencher) {
         bencher.bench(|| {
             metrics::BenchLatencySeconds {
@@ -144,7 +144,7 @@ mod histogram {
     }
 
     /// `metrics::histogram!` with a string label.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn metrics_macro(bencher: Bencher) {
         bencher.bench(|| {
             ::metrics::histogram!("mr_latency_seconds", "outcome" => "success")
@@ -153,14 +153,14 @@ mod histogram {
     }
 
     /// A `metrics::Histogram` handle resolved once.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn metrics_handle(bencher: Bencher) {
         let histogram = &*METRICS_HISTOGRAM;
         bencher.bench(|| histogram.record(black_box(0.042)));
     }
 
     /// prometheus-client's `Family::get_or_create` and `observe`.
-    #[divan::bench(threads = [1, 2], sample_count = 50, sample_size = 200_000)]
+    #[divan::bench(threads = [1, 2], sample_count = 30, sample_size = 1_000_000)]
     fn prometheus_client(bencher: Bencher) {
         let family = &*PC_HISTOGRAMS;
         bencher.bench(|| {
