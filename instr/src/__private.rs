@@ -4,7 +4,7 @@
 pub use tracing;
 
 pub use crate::labels::{LabelSlot, OpenValues};
-pub use crate::store::{CounterStore, GaugeStore, HistogramStore, Sample, Store};
+pub use crate::store::{CounterStore, GaugeStore, HistogramStore, MetricEntry, Sample, Store};
 
 use crate::events::{EventRecord, Value};
 use crate::{Counter, Histogram, Timer, events, testing};

@@ -5,8 +5,8 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::__private::Store;
 use crate::registry;
+use crate::store::MetricEntry;
 
 /// Everything one schema declares.
 pub struct Catalog {
@@ -22,7 +22,7 @@ pub struct Catalog {
     pub events: &'static [Event],
     /// Features, by name.
     pub features: &'static [Feature],
-    stores: &'static [&'static dyn Store],
+    entries: &'static [MetricEntry],
     registered: AtomicBool,
 }
 
@@ -36,7 +36,7 @@ impl Catalog {
         metrics: &'static [Metric],
         events: &'static [Event],
         features: &'static [Feature],
-        stores: &'static [&'static dyn Store],
+        entries: &'static [MetricEntry],
     ) -> Self {
         Self {
             schema,
@@ -45,7 +45,7 @@ impl Catalog {
             metrics,
             events,
             features,
-            stores,
+            entries,
             registered: AtomicBool::new(false),
         }
     }
@@ -59,8 +59,8 @@ impl Catalog {
             return;
         }
         registry::add(self);
-        for store in self.stores {
-            store.on_register();
+        for entry in self.entries {
+            entry.store.on_register(entry);
         }
     }
 
@@ -79,16 +79,16 @@ impl Catalog {
     }
 
     /// The stores behind the metrics, in the order of [`Catalog::metrics`].
-    pub(crate) fn stores(&self) -> &'static [&'static dyn Store] {
-        self.stores
+    pub(crate) fn entries(&self) -> &'static [MetricEntry] {
+        self.entries
     }
 
     /// Bytes of static storage behind each metric, in the order of [`Catalog::metrics`]
     /// (open labels' interned strings not included).
     pub fn storage_bytes(&self) -> Vec<(&'static str, usize)> {
-        self.stores
+        self.entries
             .iter()
-            .map(|store| (store.metric().name, store.bytes()))
+            .map(|entry| (entry.metric.name, entry.store.bytes()))
             .collect()
     }
 

@@ -137,10 +137,11 @@ pub(crate) fn generate(model: &Model<'_>, schema_path: &str) -> Generated {
         let constant = &feature.constant;
         quote!(super::features::#constant)
     });
-    let stores = model.metrics.iter().map(|metric| {
-        let store = &metric.store;
-        quote!(&#store)
-    });
+    let entries = model
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(position, metric)| super::gen_metrics::entry(model, metric, position));
     let counts = [
         model.owners.len(),
         model.labels.len(),
@@ -177,7 +178,7 @@ pub(crate) fn generate(model: &Model<'_>, schema_path: &str) -> Generated {
                 &__instr::METRICS,
                 &__instr::EVENTS,
                 &__instr::FEATURES,
-                &__instr::STORES,
+                &__instr::ENTRIES,
             );
         },
         private: quote! {
@@ -187,8 +188,8 @@ pub(crate) fn generate(model: &Model<'_>, schema_path: &str) -> Generated {
             pub(super) static EVENTS: [::instr::catalog::Event; #event_count] = [#(#events),*];
             pub(super) static FEATURES: [::instr::catalog::Feature; #feature_count] =
                 [#(#feature_refs),*];
-            pub(super) static STORES: [&'static dyn ::instr::__private::Store; #metric_count] =
-                [#(#stores),*];
+            pub(super) static ENTRIES: [::instr::__private::MetricEntry; #metric_count] =
+                [#(#entries),*];
         },
     }
 }

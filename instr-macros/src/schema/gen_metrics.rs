@@ -14,8 +14,8 @@ pub(crate) fn generate(model: &Model<'_>) -> Generated {
     let mut types = TokenStream::new();
     let mut private = TokenStream::new();
     for (position, metric) in model.metrics.iter().enumerate() {
-        types.extend(emitter(model, metric));
-        private.extend(store(model, metric, position));
+        types.extend(emitter(model, metric, position));
+        private.extend(store(metric));
     }
     Generated {
         public: quote! {
@@ -35,9 +35,10 @@ fn has_open_label(model: &Model<'_>, metric: &MetricModel<'_>) -> bool {
         .any(|index| model.label(*index).is_open())
 }
 
-fn emitter(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
+fn emitter(model: &Model<'_>, metric: &MetricModel<'_>, position: usize) -> TokenStream {
     let ty = &metric.ty;
     let store = &metric.store;
+    let entry = quote!(&super::__instr::ENTRIES[#position]);
     let doc = docs::attrs(&docs::metric(model, metric));
     let deprecated = (metric.metric.stability == Stability::Deprecated).then(|| {
         let note = metric
@@ -82,7 +83,7 @@ fn emitter(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
                 /// Adds `value` to the series these labels select.
                 #[inline]
                 pub fn increment(&self, value: u64) {
-                    super::__instr::#store.add(&super::CATALOG, self.__series(), value);
+                    super::__instr::#store.add(#entry, &super::CATALOG, self.__series(), value);
                 }
             },
             quote! {
@@ -99,19 +100,19 @@ fn emitter(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
                 /// Sets the series these labels select to `value`.
                 #[inline]
                 pub fn set(&self, value: f64) {
-                    super::__instr::#store.set(&super::CATALOG, self.__series(), value);
+                    super::__instr::#store.set(#entry, &super::CATALOG, self.__series(), value);
                 }
 
                 /// Adds `value` to the series these labels select.
                 #[inline]
                 pub fn increment(&self, value: f64) {
-                    super::__instr::#store.add(&super::CATALOG, self.__series(), value);
+                    super::__instr::#store.add(#entry, &super::CATALOG, self.__series(), value);
                 }
 
                 /// Subtracts `value` from the series these labels select.
                 #[inline]
                 pub fn decrement(&self, value: f64) {
-                    super::__instr::#store.add(&super::CATALOG, self.__series(), -value);
+                    super::__instr::#store.add(#entry, &super::CATALOG, self.__series(), -value);
                 }
             },
             quote! {
@@ -139,6 +140,7 @@ fn emitter(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
                 #[inline]
                 pub fn record(&self, value: f64) {
                     super::__instr::#store.record(
+                        #entry,
                         &super::CATALOG,
                         self.__series(),
                         value,
@@ -209,9 +211,34 @@ fn series_index(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
     }
 }
 
-fn store(model: &Model<'_>, metric: &MetricModel<'_>, position: usize) -> TokenStream {
+/// The store: cells only, all zero, so the static lands in `.bss`.
+fn store(metric: &MetricModel<'_>) -> TokenStream {
     let store = &metric.store;
     let series = Literal::usize_unsuffixed(metric.series);
+    match metric.metric.kind {
+        MetricKind::Counter => quote! {
+            pub(super) static #store: ::instr::__private::CounterStore<#series> =
+                ::instr::__private::CounterStore::new();
+        },
+        MetricKind::Gauge => quote! {
+            pub(super) static #store: ::instr::__private::GaugeStore<#series> =
+                ::instr::__private::GaugeStore::new();
+        },
+        MetricKind::Histogram => {
+            // Per series: one count per bucket, the `+Inf` bucket, and the sum.
+            let per_series = metric.metric.buckets.len() + 2;
+            let cells = Literal::usize_unsuffixed(metric.series.saturating_mul(per_series));
+            quote! {
+                pub(super) static #store: ::instr::__private::HistogramStore<#series, #cells> =
+                    ::instr::__private::HistogramStore::new();
+            }
+        }
+    }
+}
+
+/// The metric's entry: its catalog record, its label slots and its store.
+pub(crate) fn entry(model: &Model<'_>, metric: &MetricModel<'_>, position: usize) -> TokenStream {
+    let store = &metric.store;
     let slots = metric.labels.iter().map(|index| {
         let label = model.label(*index);
         let name = &label.label.name.value;
@@ -223,24 +250,5 @@ fn store(model: &Model<'_>, metric: &MetricModel<'_>, position: usize) -> TokenS
             quote!(::instr::__private::LabelSlot::closed(#name, &[#(#values),*]))
         }
     });
-    let labels = quote!(&[#(#slots),*]);
-    match metric.metric.kind {
-        MetricKind::Counter => quote! {
-            pub(super) static #store: ::instr::__private::CounterStore<#series> =
-                ::instr::__private::CounterStore::new(&METRICS[#position], #labels);
-        },
-        MetricKind::Gauge => quote! {
-            pub(super) static #store: ::instr::__private::GaugeStore<#series> =
-                ::instr::__private::GaugeStore::new(&METRICS[#position], #labels);
-        },
-        MetricKind::Histogram => {
-            // Per series: one count per bucket, the `+Inf` bucket, and the sum.
-            let per_series = metric.metric.buckets.len() + 2;
-            let cells = Literal::usize_unsuffixed(metric.series.saturating_mul(per_series));
-            quote! {
-                pub(super) static #store: ::instr::__private::HistogramStore<#series, #cells> =
-                    ::instr::__private::HistogramStore::new(&METRICS[#position], #labels);
-            }
-        }
-    }
+    quote!(::instr::__private::MetricEntry::new(&METRICS[#position], &[#(#slots),*], &#store))
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use crate::catalog::{Catalog, MetricKind};
 use crate::labels;
 use crate::registry;
-use crate::store::{Sample, Store};
+use crate::store::{MetricEntry, Sample};
 
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -43,20 +43,20 @@ pub fn render_catalog(catalog: &'static Catalog) -> String {
 }
 
 fn render_into(catalog: &Catalog, out: &mut String) {
-    for store in catalog.stores() {
-        render_store(*store, out);
+    for entry in catalog.entries() {
+        render_entry(entry, out);
     }
 }
 
-fn render_store(store: &dyn Store, out: &mut String) {
-    let metric = store.metric();
+fn render_entry(entry: &'static MetricEntry, out: &mut String) {
+    let metric = entry.metric;
     let name = metric.name;
     let mut samples = Vec::new();
     for series in 0..metric.series {
-        let Some(sample) = store.read(series) else {
+        let Some(sample) = entry.store.read(entry, series) else {
             continue;
         };
-        let Some(values) = labels::decode(store.labels(), series) else {
+        let Some(values) = labels::decode(entry.labels, series) else {
             continue;
         };
         samples.push((values, sample));

@@ -9,33 +9,32 @@ use std::sync::OnceLock;
 
 use metrics::{Key, KeyName, Level, Metadata, SharedString, Unit};
 
-use super::{Sample, Store};
-use crate::catalog::{Catalog, Metric};
-use crate::labels::{self, LabelSlot};
+use super::{MetricEntry, Sample, Store};
+use crate::catalog::{Catalog, MetricKind};
+use crate::labels;
 use crate::{testing, thread};
 
 static METADATA: Metadata<'static> = Metadata::new("instr", Level::INFO, Some(module_path!()));
 
 /// The metrics-rs key of a series; `None` for an open-label slot no value has taken (the
 /// emitter assigns the slot before it asks, so this does not happen on emission).
-fn key(metric: &Metric, labels: &[LabelSlot], series: usize) -> Option<Key> {
-    let labels: Vec<metrics::Label> = labels::decode(labels, series)?
+fn key(entry: &MetricEntry, series: usize) -> Option<Key> {
+    let labels: Vec<metrics::Label> = labels::decode(entry.labels, series)?
         .into_iter()
         .map(|(name, value)| metrics::Label::new(name, value.into_owned()))
         .collect();
-    Some(Key::from_parts(metric.name, labels))
+    Some(Key::from_parts(entry.metric.name, labels))
 }
 
-fn describe(metric: &'static Metric) {
+fn describe(entry: &MetricEntry) {
+    let metric = entry.metric;
     let unit = metric.unit.and_then(Unit::from_string);
     let name = KeyName::from(metric.name);
     let description = SharedString::from(metric.description);
     metrics::with_recorder(|recorder| match metric.kind {
-        crate::catalog::MetricKind::Counter => recorder.describe_counter(name, unit, description),
-        crate::catalog::MetricKind::Gauge => recorder.describe_gauge(name, unit, description),
-        crate::catalog::MetricKind::Histogram => {
-            recorder.describe_histogram(name, unit, description);
-        }
+        MetricKind::Counter => recorder.describe_counter(name, unit, description),
+        MetricKind::Gauge => recorder.describe_gauge(name, unit, description),
+        MetricKind::Histogram => recorder.describe_histogram(name, unit, description),
     });
 }
 
@@ -48,136 +47,139 @@ fn observe(capture: impl FnOnce()) {
     }
 }
 
-macro_rules! facade_store {
-    ($store:ident, $handle:ty, $register:ident) => {
-        impl<const N: usize> $store<N> {
-            #[inline]
-            fn handle(&self, series: usize) -> Option<&$handle> {
-                let slot = self.handles.get(series)?;
-                if let Some(handle) = slot.get() {
-                    return Some(handle);
-                }
-                let key = key(self.metric, self.labels, series)?;
-                Some(slot.get_or_init(|| {
-                    metrics::with_recorder(|recorder| recorder.$register(&key, &METADATA))
-                }))
+/// Cached handles, one per series.
+struct Handles<H, const N: usize>([OnceLock<H>; N]);
+
+impl<H, const N: usize> Handles<H, N> {
+    const fn new() -> Self {
+        Self([const { OnceLock::new() }; N])
+    }
+
+    #[inline]
+    fn get(
+        &self,
+        entry: &MetricEntry,
+        series: usize,
+        register: impl FnOnce(&Key) -> H,
+    ) -> Option<&H> {
+        let slot = self.0.get(series)?;
+        if let Some(handle) = slot.get() {
+            return Some(handle);
+        }
+        let key = key(entry, series)?;
+        Some(slot.get_or_init(|| register(&key)))
+    }
+
+    /// Describes the metric and registers every series when all labels are closed, so they
+    /// exist from the start, at zero.
+    fn register_all(&self, entry: &MetricEntry, register: impl Fn(&Key) -> H) {
+        describe(entry);
+        if labels::all_closed(entry.labels) {
+            for series in 0..N {
+                let _ = self.get(entry, series, &register);
             }
         }
+    }
+}
 
-        impl<const N: usize> Store for $store<N> {
-            fn metric(&self) -> &'static Metric {
-                self.metric
-            }
+fn counter(key: &Key) -> metrics::Counter {
+    metrics::with_recorder(|recorder| recorder.register_counter(key, &METADATA))
+}
 
-            fn labels(&self) -> &'static [LabelSlot] {
-                self.labels
-            }
+fn gauge(key: &Key) -> metrics::Gauge {
+    metrics::with_recorder(|recorder| recorder.register_gauge(key, &METADATA))
+}
 
-            fn read(&self, _series: usize) -> Option<Sample> {
-                None
-            }
-
-            fn bytes(&self) -> usize {
-                std::mem::size_of_val(self)
-            }
-
-            fn on_register(&self) {
-                describe(self.metric);
-                // Closed-label series exist from the start, at zero.
-                if labels::all_closed(self.labels) {
-                    for series in 0..N {
-                        let _ = self.handle(series);
-                    }
-                }
-            }
-        }
-    };
+fn histogram(key: &Key) -> metrics::Histogram {
+    metrics::with_recorder(|recorder| recorder.register_histogram(key, &METADATA))
 }
 
 /// A counter with `N` series.
 pub struct CounterStore<const N: usize> {
-    metric: &'static Metric,
-    labels: &'static [LabelSlot],
-    handles: [OnceLock<metrics::Counter>; N],
+    handles: Handles<metrics::Counter, N>,
 }
 
 impl<const N: usize> CounterStore<N> {
-    /// The store of `metric`.
-    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+    /// No handle resolved yet.
+    pub const fn new() -> Self {
         Self {
-            metric,
-            labels,
-            handles: [const { OnceLock::new() }; N],
+            handles: Handles::new(),
         }
     }
 
     /// Adds `value` to a series.
     #[inline]
-    pub fn add(&'static self, catalog: &'static Catalog, series: usize, value: u64) {
+    pub fn add(
+        &'static self,
+        entry: &'static MetricEntry,
+        catalog: &'static Catalog,
+        series: usize,
+        value: u64,
+    ) {
         catalog.__ensure_registered();
-        observe(|| testing::capture_counter(self.metric, self.labels, series, value));
-        if let Some(handle) = self.handle(series) {
+        observe(|| testing::capture_counter(entry.metric, entry.labels, series, value));
+        if let Some(handle) = self.handles.get(entry, series, counter) {
             handle.increment(value);
         }
     }
 }
 
-facade_store!(CounterStore, metrics::Counter, register_counter);
-
 /// A gauge with `N` series.
 pub struct GaugeStore<const N: usize> {
-    metric: &'static Metric,
-    labels: &'static [LabelSlot],
-    handles: [OnceLock<metrics::Gauge>; N],
+    handles: Handles<metrics::Gauge, N>,
 }
 
 impl<const N: usize> GaugeStore<N> {
-    /// The store of `metric`.
-    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+    /// No handle resolved yet.
+    pub const fn new() -> Self {
         Self {
-            metric,
-            labels,
-            handles: [const { OnceLock::new() }; N],
+            handles: Handles::new(),
         }
     }
 
     /// Sets a series.
     #[inline]
-    pub fn set(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+    pub fn set(
+        &'static self,
+        entry: &'static MetricEntry,
+        catalog: &'static Catalog,
+        series: usize,
+        value: f64,
+    ) {
         catalog.__ensure_registered();
-        observe(|| testing::capture_gauge(self.metric, self.labels, series, value, true));
-        if let Some(handle) = self.handle(series) {
+        observe(|| testing::capture_gauge(entry.metric, entry.labels, series, value, true));
+        if let Some(handle) = self.handles.get(entry, series, gauge) {
             handle.set(value);
         }
     }
 
     /// Adds to a series (subtracts for negative `value`).
     #[inline]
-    pub fn add(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+    pub fn add(
+        &'static self,
+        entry: &'static MetricEntry,
+        catalog: &'static Catalog,
+        series: usize,
+        value: f64,
+    ) {
         catalog.__ensure_registered();
-        observe(|| testing::capture_gauge(self.metric, self.labels, series, value, false));
-        if let Some(handle) = self.handle(series) {
+        observe(|| testing::capture_gauge(entry.metric, entry.labels, series, value, false));
+        if let Some(handle) = self.handles.get(entry, series, gauge) {
             handle.increment(value);
         }
     }
 }
 
-facade_store!(GaugeStore, metrics::Gauge, register_gauge);
-
 /// A histogram with `N` series (`CELLS` only matters to the static backend).
 pub struct HistogramStore<const N: usize, const CELLS: usize> {
-    metric: &'static Metric,
-    labels: &'static [LabelSlot],
-    handles: [OnceLock<metrics::Histogram>; N],
+    handles: Handles<metrics::Histogram, N>,
 }
 
 impl<const N: usize, const CELLS: usize> HistogramStore<N, CELLS> {
-    /// The store of `metric`.
-    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+    /// No handle resolved yet.
+    pub const fn new() -> Self {
         Self {
-            metric,
-            labels,
-            handles: [const { OnceLock::new() }; N],
+            handles: Handles::new(),
         }
     }
 
@@ -186,54 +188,44 @@ impl<const N: usize, const CELLS: usize> HistogramStore<N, CELLS> {
     #[inline]
     pub fn record(
         &'static self,
+        entry: &'static MetricEntry,
         catalog: &'static Catalog,
         series: usize,
         value: f64,
         _bounds: &'static [f64],
     ) {
         catalog.__ensure_registered();
-        observe(|| testing::capture_histogram(self.metric, self.labels, series, value));
-        if let Some(handle) = self.handle(series) {
+        observe(|| testing::capture_histogram(entry.metric, entry.labels, series, value));
+        if let Some(handle) = self.handles.get(entry, series, histogram) {
             handle.record(value);
         }
     }
-
-    #[inline]
-    fn handle(&self, series: usize) -> Option<&metrics::Histogram> {
-        let slot = self.handles.get(series)?;
-        if let Some(handle) = slot.get() {
-            return Some(handle);
-        }
-        let key = key(self.metric, self.labels, series)?;
-        Some(slot.get_or_init(|| {
-            metrics::with_recorder(|recorder| recorder.register_histogram(&key, &METADATA))
-        }))
-    }
 }
 
-impl<const N: usize, const CELLS: usize> Store for HistogramStore<N, CELLS> {
-    fn metric(&self) -> &'static Metric {
-        self.metric
-    }
-
-    fn labels(&self) -> &'static [LabelSlot] {
-        self.labels
-    }
-
-    fn read(&self, _series: usize) -> Option<Sample> {
-        None
-    }
-
-    fn bytes(&self) -> usize {
-        std::mem::size_of_val(self)
-    }
-
-    fn on_register(&self) {
-        describe(self.metric);
-        if labels::all_closed(self.labels) {
-            for series in 0..N {
-                let _ = self.handle(series);
+macro_rules! facade_store {
+    ($store:ty, $register:ident, [$($generics:tt)*]) => {
+        impl<$($generics)*> Default for $store {
+            fn default() -> Self {
+                Self::new()
             }
         }
-    }
+
+        impl<$($generics)*> Store for $store {
+            fn read(&self, _entry: &'static MetricEntry, _series: usize) -> Option<Sample> {
+                None
+            }
+
+            fn on_register(&self, entry: &'static MetricEntry) {
+                self.handles.register_all(entry, $register);
+            }
+
+            fn bytes(&self) -> usize {
+                std::mem::size_of_val(self)
+            }
+        }
+    };
 }
+
+facade_store!(CounterStore<N>, counter, [const N: usize]);
+facade_store!(GaugeStore<N>, gauge, [const N: usize]);
+facade_store!(HistogramStore<N, CELLS>, histogram, [const N: usize, const CELLS: usize]);

@@ -3,58 +3,57 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::cells::{ShardedCells, add_f64};
-use super::{Sample, Store};
-use crate::catalog::{Catalog, Metric};
-use crate::labels::LabelSlot;
+use super::{MetricEntry, Sample, Store};
+use crate::catalog::Catalog;
 use crate::{testing, thread};
 
 /// A counter with `N` series.
 pub struct CounterStore<const N: usize> {
-    metric: &'static Metric,
-    labels: &'static [LabelSlot],
     cells: ShardedCells<N>,
 }
 
 impl<const N: usize> CounterStore<N> {
-    /// The store of `metric`, all series at zero.
-    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+    /// All series at zero.
+    pub const fn new() -> Self {
         Self {
-            metric,
-            labels,
             cells: ShardedCells::new(),
         }
     }
 
     /// Adds `value` to a series.
     #[inline]
-    pub fn add(&'static self, catalog: &'static Catalog, series: usize, value: u64) {
+    pub fn add(
+        &'static self,
+        entry: &'static MetricEntry,
+        catalog: &'static Catalog,
+        series: usize,
+        value: u64,
+    ) {
         catalog.__ensure_registered();
         let state = thread::state();
         let shard = if state & thread::SLOW == 0 {
             thread::shard(state)
         } else {
             thread::slow_path(state, || {
-                testing::capture_counter(self.metric, self.labels, series, value);
+                testing::capture_counter(entry.metric, entry.labels, series, value);
             })
         };
         self.cells.add(shard, series, value);
     }
 }
 
+impl<const N: usize> Default for CounterStore<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<const N: usize> Store for CounterStore<N> {
-    fn metric(&self) -> &'static Metric {
-        self.metric
-    }
-
-    fn labels(&self) -> &'static [LabelSlot] {
-        self.labels
-    }
-
-    fn read(&self, series: usize) -> Option<Sample> {
+    fn read(&self, _entry: &'static MetricEntry, series: usize) -> Option<Sample> {
         (series < N).then(|| Sample::Counter(self.cells.sum(series)))
     }
 
-    fn on_register(&self) {}
+    fn on_register(&self, _entry: &'static MetricEntry) {}
 
     fn bytes(&self) -> usize {
         std::mem::size_of_val(self)
@@ -63,17 +62,13 @@ impl<const N: usize> Store for CounterStore<N> {
 
 /// A gauge with `N` series. Not sharded: `set` needs one place to write.
 pub struct GaugeStore<const N: usize> {
-    metric: &'static Metric,
-    labels: &'static [LabelSlot],
     cells: [AtomicU64; N],
 }
 
 impl<const N: usize> GaugeStore<N> {
-    /// The store of `metric`, all series at zero.
-    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+    /// All series at zero.
+    pub const fn new() -> Self {
         Self {
-            metric,
-            labels,
             // 0.0 is all zero bits.
             cells: [const { AtomicU64::new(0) }; N],
         }
@@ -81,12 +76,18 @@ impl<const N: usize> GaugeStore<N> {
 
     /// Sets a series.
     #[inline]
-    pub fn set(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+    pub fn set(
+        &'static self,
+        entry: &'static MetricEntry,
+        catalog: &'static Catalog,
+        series: usize,
+        value: f64,
+    ) {
         catalog.__ensure_registered();
         let state = thread::state();
         if state & thread::SLOW != 0 {
             thread::slow_path(state, || {
-                testing::capture_gauge(self.metric, self.labels, series, value, true);
+                testing::capture_gauge(entry.metric, entry.labels, series, value, true);
             });
         }
         if let Some(cell) = self.cells.get(series) {
@@ -96,12 +97,18 @@ impl<const N: usize> GaugeStore<N> {
 
     /// Adds to a series (subtracts for negative `value`).
     #[inline]
-    pub fn add(&'static self, catalog: &'static Catalog, series: usize, value: f64) {
+    pub fn add(
+        &'static self,
+        entry: &'static MetricEntry,
+        catalog: &'static Catalog,
+        series: usize,
+        value: f64,
+    ) {
         catalog.__ensure_registered();
         let state = thread::state();
         if state & thread::SLOW != 0 {
             thread::slow_path(state, || {
-                testing::capture_gauge(self.metric, self.labels, series, value, false);
+                testing::capture_gauge(entry.metric, entry.labels, series, value, false);
             });
         }
         if let Some(cell) = self.cells.get(series) {
@@ -110,22 +117,20 @@ impl<const N: usize> GaugeStore<N> {
     }
 }
 
+impl<const N: usize> Default for GaugeStore<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<const N: usize> Store for GaugeStore<N> {
-    fn metric(&self) -> &'static Metric {
-        self.metric
-    }
-
-    fn labels(&self) -> &'static [LabelSlot] {
-        self.labels
-    }
-
-    fn read(&self, series: usize) -> Option<Sample> {
+    fn read(&self, _entry: &'static MetricEntry, series: usize) -> Option<Sample> {
         self.cells
             .get(series)
             .map(|cell| Sample::Gauge(f64::from_bits(cell.load(Ordering::Relaxed))))
     }
 
-    fn on_register(&self) {}
+    fn on_register(&self, _entry: &'static MetricEntry) {}
 
     fn bytes(&self) -> usize {
         std::mem::size_of_val(self)
@@ -136,17 +141,13 @@ impl<const N: usize> Store for GaugeStore<N> {
 /// (`+Inf` last) followed by the sum. The total count is the sum of the buckets, so a record
 /// touches two cells.
 pub struct HistogramStore<const SERIES: usize, const CELLS: usize> {
-    metric: &'static Metric,
-    labels: &'static [LabelSlot],
     cells: ShardedCells<CELLS>,
 }
 
 impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
-    /// The store of `metric`, all series empty.
-    pub const fn new(metric: &'static Metric, labels: &'static [LabelSlot]) -> Self {
+    /// All series empty.
+    pub const fn new() -> Self {
         Self {
-            metric,
-            labels,
             cells: ShardedCells::new(),
         }
     }
@@ -156,6 +157,7 @@ impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
     #[inline]
     pub fn record(
         &'static self,
+        entry: &'static MetricEntry,
         catalog: &'static Catalog,
         series: usize,
         value: f64,
@@ -167,7 +169,7 @@ impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
             thread::shard(state)
         } else {
             thread::slow_path(state, || {
-                testing::capture_histogram(self.metric, self.labels, series, value);
+                testing::capture_histogram(entry.metric, entry.labels, series, value);
             })
         };
         let base = series * (bounds.len() + 2);
@@ -176,20 +178,18 @@ impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
     }
 }
 
+impl<const SERIES: usize, const CELLS: usize> Default for HistogramStore<SERIES, CELLS> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<const SERIES: usize, const CELLS: usize> Store for HistogramStore<SERIES, CELLS> {
-    fn metric(&self) -> &'static Metric {
-        self.metric
-    }
-
-    fn labels(&self) -> &'static [LabelSlot] {
-        self.labels
-    }
-
-    fn read(&self, series: usize) -> Option<Sample> {
+    fn read(&self, entry: &'static MetricEntry, series: usize) -> Option<Sample> {
         if series >= SERIES {
             return None;
         }
-        let width = self.metric.buckets.len() + 2;
+        let width = entry.metric.buckets.len() + 2;
         let base = series * width;
         Some(Sample::Histogram {
             buckets: (base..base + width - 1)
@@ -199,7 +199,7 @@ impl<const SERIES: usize, const CELLS: usize> Store for HistogramStore<SERIES, C
         })
     }
 
-    fn on_register(&self) {}
+    fn on_register(&self, _entry: &'static MetricEntry) {}
 
     fn bytes(&self) -> usize {
         std::mem::size_of_val(self)
