@@ -164,7 +164,8 @@ pub fn guess_feature(handler: &Handler) -> String {
                 let lower = segment.to_ascii_lowercase();
                 !(lower == "api" || lower == "rest" || (lower.starts_with('v') && lower[1..].chars().all(|c| c.is_ascii_digit()) && lower.len() > 1))
             })
-            .map(str::to_owned)
+            // gRPC paths are `/package.Service/Method`: the service names the feature.
+            .map(|segment| segment.rsplit('.').next().unwrap_or(segment).to_owned())
     });
     let raw = from_route
         .or_else(|| {
@@ -304,6 +305,8 @@ fn handler_findings(
     for route in &handler.routes {
         if let Some(site) = route.site
             && site != handler.site
+            // A closure written inside its registration is already in view.
+            && !(site.0 == handler.site.0 && site.1.start <= handler.site.1.start && handler.site.1.end <= site.1.end)
             && seen.insert(site)
             && seen.len() <= 3
         {
