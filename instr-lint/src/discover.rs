@@ -223,7 +223,10 @@ fn scan_file<'s>(
     }
     let facts = visitor.facts;
     for child in &facts.children {
-        let found = child.candidates.iter().find(|candidate| candidate.is_file());
+        // A symlink loop is "there" (its read fails and is reported), not missing.
+        let found = child.candidates.iter().find(|candidate| {
+            candidate.is_file() || candidate.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink())
+        });
         match found {
             Some(file) if child.test_only => mark_test_module(shared, file),
             Some(file) => {
