@@ -240,6 +240,19 @@ impl<'s> Detector<'_, 's> {
         let scope = self.scope_fn(unit, &module_path, &route.scope);
         let prefixes = self.prefixes(scope, 0, &mut HashSet::new());
         let site = (file, route.span);
+        let mut framework = route.framework;
+        if let Some(evidence) = &route.evidence {
+            let expanded = self.index.expand(unit, &module_path, evidence);
+            framework = match expanded.first().map(String::as_str) {
+                Some("axum") => Framework::Axum,
+                Some("poem") => Framework::Poem,
+                _ => return,
+            };
+        }
+        let route = &RouteFact {
+            framework,
+            ..route.clone()
+        };
         match (&route.path, &route.handler) {
             (RoutePath::FromAttribute, HandlerRef::Path(path, _)) => {
                 if let Resolved::Fn(id) = self.index.resolve(unit, &module_path, path) {
@@ -252,7 +265,7 @@ impl<'s> Detector<'_, 's> {
                     }
                 }
             }
-            (RoutePath::FromAttribute, HandlerRef::Inline(_)) => {}
+            (RoutePath::FromAttribute, HandlerRef::Inline(..)) => {}
             (path, handler) => {
                 let literal = match path {
                     RoutePath::Literal(literal) => Some(literal.as_str()),
@@ -292,11 +305,12 @@ impl<'s> Detector<'_, 's> {
                             route.framework,
                         )),
                     },
-                    HandlerRef::Inline(span) => {
+                    HandlerRef::Inline(span, closure) => {
+                        let what = if *closure { "closure" } else { "expression" };
                         let name = match &route.scope {
-                            Some((Some(ty), name)) => format!("<closure in {ty}::{name}>"),
-                            Some((None, name)) => format!("<closure in {name}>"),
-                            None => "<closure>".to_owned(),
+                            Some((Some(ty), name)) => format!("<{what} in {ty}::{name}>"),
+                            Some((None, name)) => format!("<{what} in {name}>"),
+                            None => format!("<{what}>"),
                         };
                         Some(self.handler_at((file, *span), unit, &module_path, name, route.framework))
                     }
@@ -376,7 +390,8 @@ impl<'s> Detector<'_, 's> {
         match (first, expanded.len(), last) {
             ("instr", 2, "handler") => AttrKind::InstrHandler,
             ("instr", 2, "exempt") => AttrKind::InstrExempt,
-            ("actix_web", _, name) if METHODS.contains(&name) || name == "route" || name == "routes" => {
+            // actix-web also has `#[query]`, for the HTTP QUERY method.
+            ("actix_web", _, name) if METHODS.contains(&name) || matches!(name, "route" | "routes" | "query") => {
                 AttrKind::ActixRoute
             }
             ("rocket", _, name) if METHODS.contains(&name) || name == "route" => AttrKind::RocketRoute,
@@ -406,7 +421,7 @@ impl<'s> Detector<'_, 's> {
         let Some(member) = self.workspace.members.get(self.scan.units[unit].member) else {
             return expanded;
         };
-        let framework_name = METHODS.contains(&name) || name == "route" || name == "routes";
+        let framework_name = METHODS.contains(&name) || matches!(name, "route" | "routes" | "query");
         if framework_name {
             if member.depends_on("rocket") && !member.depends_on("actix-web") {
                 return vec!["rocket".to_owned(), name.to_owned()];
@@ -437,9 +452,12 @@ impl<'s> Detector<'_, 's> {
     fn tonic_route(&self, unit: usize, module: &ModPath, function: &FnFact) -> Option<HandlerRoute> {
         let trait_path = function.trait_path.as_ref()?;
         let expanded = self.index.expand(unit, module, trait_path);
-        let server_at = expanded.iter().position(|segment| segment.ends_with("_server"))?;
+        // tonic generates `pub mod <service>_server { pub trait <Service> }`: the module name
+        // must be the trait's name in snake case (so `dav_server::DavFileSystem` is not one).
         let service = expanded.last()?.clone();
-        if server_at + 1 >= expanded.len() {
+        let server_at = expanded.len().checked_sub(2)?;
+        let expected = format!("{}_server", crate::lint::snake(&service));
+        if server_at == 0 || expanded[server_at] != expected {
             return None;
         }
         // The protobuf package: `include_proto!("pkg")` in the module holding `<x>_server`.
@@ -461,6 +479,18 @@ impl<'s> Detector<'_, 's> {
             how: "tonic service",
             site: None,
         })
+    }
+
+    /// `impl rocket::route::Handler for T { fn handle }` and `impl poem::Endpoint for T { fn
+    /// call }`: request handlers written by hand.
+    fn handler_trait_impl(&self, unit: usize, module: &ModPath, function: &FnFact) -> Option<Framework> {
+        let trait_path = function.trait_path.as_ref()?;
+        let expanded = self.index.expand(unit, module, trait_path);
+        match (expanded.first().map(String::as_str), expanded.last().map(String::as_str), function.name.as_str()) {
+            (Some("rocket"), Some("Handler"), "handle") => Some(Framework::Rocket),
+            (Some("poem"), Some("Endpoint"), "call") => Some(Framework::Poem),
+            _ => None,
+        }
     }
 
     fn in_handler_module(&self, unit: usize, module: &ModPath, function: &FnFact) -> bool {
@@ -553,6 +583,9 @@ impl<'s> Detector<'_, 's> {
             frameworks.push(Framework::Tonic);
             routes.push(route);
         }
+        if let Some(framework) = self.handler_trait_impl(unit, module, function) {
+            frameworks.push(framework);
+        }
         if self.in_handler_module(unit, module, function) {
             frameworks.push(Framework::Configured);
         }
@@ -592,7 +625,7 @@ impl<'s> Detector<'_, 's> {
             .or_else(|| attr.pair("path").map(|(value, _)| value.to_owned()));
         // rocket query strings (`/search?<q>`) are not part of the route's path.
         let path = path.map(|path| path.split('?').next().unwrap_or("").to_owned());
-        let mut methods: Vec<String> = if METHODS.contains(&name) {
+        let mut methods: Vec<String> = if METHODS.contains(&name) || name == "query" {
             vec![name.to_ascii_uppercase()]
         } else {
             attr.pairs_named("method")

@@ -180,7 +180,8 @@ pub fn guess_feature(handler: &Handler) -> String {
     snake(&raw)
 }
 
-fn snake(text: &str) -> String {
+/// snake_case of an identifier or path segment (`ServerReflection` → `server_reflection`).
+pub fn snake(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {

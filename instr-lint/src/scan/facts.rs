@@ -188,8 +188,8 @@ impl Framework {
 pub enum HandlerRef {
     /// A function or method, by path as written.
     Path(WrittenPath, Span),
-    /// A closure (or another expression that is not a path) written in place.
-    Inline(Span),
+    /// A closure (`true`) or another expression that is not a path, written in place.
+    Inline(Span, bool),
 }
 
 /// Where a route's path comes from.
@@ -223,6 +223,9 @@ pub struct RouteFact {
     /// The function whose body registers it, `(self type, name)`; further prefixes are
     /// found where that function is nested.
     pub scope: Option<(Option<String>, String)>,
+    /// For a method router built outside any `.route(...)` (`let h = get(f);`): the path of
+    /// the function called (`get`, `routing::get`), which must resolve into axum or poem.
+    pub evidence: Option<WrittenPath>,
 }
 
 /// A router, scope or configuration function mounted under a prefix elsewhere:

@@ -159,10 +159,31 @@ impl<'h> RouteEval<'h> {
             Expr::MethodCall(call) if matches!(&*call.receiver, Expr::Path(_)) => {
                 self.handler_ref(&call.receiver, fallback)
             }
+            // `handler::<T>::default()` / `Handler::new(..)`: poem's `#[handler]` makes a type
+            // named like the function; the value is built from it.
+            Expr::Call(call)
+                if matches!(&*call.func, Expr::Path(path)
+                    if path.path.segments.len() >= 2
+                        && matches!(path.path.segments.last().map(|s| s.ident.to_string()).as_deref(), Some("default" | "new"))) =>
+            {
+                match &*call.func {
+                    Expr::Path(path) => {
+                        let mut names = written(&path.path);
+                        names.pop();
+                        let first = path.path.segments.first().map(|s| s.ident.span());
+                        let span = first.map_or(fallback, |span| self.span(span));
+                        HandlerRef::Path(names, span)
+                    }
+                    _ => HandlerRef::Inline(fallback, false),
+                }
+            }
             Expr::Reference(reference) => self.handler_ref(&reference.expr, fallback),
             Expr::Paren(paren) => self.handler_ref(&paren.expr, fallback),
             Expr::Group(group) => self.handler_ref(&group.expr, fallback),
-            other => HandlerRef::Inline(self.expr_span_or(other, fallback)),
+            other => HandlerRef::Inline(
+                self.expr_span_or(other, fallback),
+                matches!(other, Expr::Closure(_) | Expr::Async(_)),
+            ),
         }
     }
 
@@ -183,7 +204,19 @@ impl<'h> RouteEval<'h> {
             handler,
             span,
             scope: self.scope.clone(),
+            evidence: None,
         });
+    }
+
+    /// Marks an expression and the receivers of its method-call chain as consumed, so the
+    /// syntax walk does not read `get(h)` inside `get(h).post(h2)` a second time.
+    fn consume(&mut self, expr: &Expr) {
+        self.handled.insert(address(expr));
+        let (root, calls) = unchain(expr);
+        self.handled.insert(address(root));
+        for call in calls {
+            self.handled.insert(address(&call.receiver));
+        }
     }
 
     fn push_nest(&mut self, prefix: &str, mounted: &Expr) {
@@ -216,6 +249,9 @@ impl<'h> RouteEval<'h> {
         for call in &calls {
             self.handled.insert(address(&call.receiver));
         }
+        if self.standalone_method_router(expr, root) {
+            return;
+        }
         if self.is_warp_chain(root, &calls) {
             self.warp_chain(root, &calls, prefix);
             return;
@@ -225,19 +261,16 @@ impl<'h> RouteEval<'h> {
             Expr::Call(call) => call.args.first().and_then(string_literal),
             _ => None,
         };
-        match (root_name.as_deref(), root_arg) {
-            (Some("resource"), Some(path)) => {
-                self.actix_resource(&format!("{prefix}{path}"), &calls);
-                return;
-            }
-            (Some("new"), Some(path))
-                if call_path(root)
-                    .is_some_and(|p| p.segments.len() >= 2 && p.segments[p.segments.len() - 2].ident == "Resource") =>
-            {
-                self.actix_resource(&format!("{prefix}{path}"), &calls);
-                return;
-            }
-            _ => {}
+        let is_resource = match root_name.as_deref() {
+            Some("resource") => true,
+            Some("new") => call_path(root)
+                .is_some_and(|p| p.segments.len() >= 2 && p.segments[p.segments.len() - 2].ident == "Resource"),
+            _ => false,
+        };
+        if is_resource && matches!(root, Expr::Call(call) if call.args.len() == 1) {
+            let path = root_arg.map(|path| format!("{prefix}{path}"));
+            self.actix_resource(path.as_deref(), &calls);
+            return;
         }
         let chain_prefix = match (root_name.as_deref(), call_path(root)) {
             (Some("scope"), _) => format!(
@@ -271,40 +304,27 @@ impl<'h> RouteEval<'h> {
         let site = self.span(method_call_span(call));
         match (name.as_str(), args.as_slice()) {
             ("route", [path, target]) => {
-                let Some(path) = string_literal(path) else {
-                    return;
+                // A path computed at run time still registers a handler; only its route is unknown.
+                let route_path = match string_literal(path) {
+                    Some(path) => RoutePath::Literal(format!("{prefix}{path}")),
+                    None => RoutePath::Unknown,
                 };
-                let full = format!("{prefix}{path}");
                 if let Some((methods, handler)) = self.actix_builder(target, site) {
-                    self.handled.insert(address(target));
-                    self.push_route(
-                        Framework::ActixWeb,
-                        methods,
-                        "",
-                        RoutePath::Literal(full),
-                        handler,
-                        site,
-                    );
+                    self.consume(target);
+                    self.push_route(Framework::ActixWeb, methods, "", route_path, handler, site);
                 } else {
                     let entries = self.method_router(target, site);
                     if !entries.is_empty() {
-                        self.handled.insert(address(target));
+                        self.consume(target);
                     }
                     for (methods, handler) in entries {
-                        self.push_route(
-                            Framework::Axum,
-                            methods,
-                            "",
-                            RoutePath::Literal(full.clone()),
-                            handler,
-                            site,
-                        );
+                        self.push_route(Framework::Axum, methods, "", route_path.clone(), handler, site);
                     }
                 }
             }
             ("route_service", [path, target]) => {
                 if let Some(path) = string_literal(path) {
-                    let handler = HandlerRef::Inline(self.expr_span_or(target, site));
+                    let handler = HandlerRef::Inline(self.expr_span_or(target, site), false);
                     self.push_route(
                         Framework::Axum,
                         vec!["ANY".to_owned()],
@@ -358,7 +378,7 @@ impl<'h> RouteEval<'h> {
                     entries.push((vec!["ANY".to_owned()], self.handler_ref(target, site)));
                 }
                 if !entries.is_empty() {
-                    self.handled.insert(address(target));
+                    self.consume(target);
                 }
                 for (methods, handler) in entries {
                     self.push_route(
@@ -396,7 +416,7 @@ impl<'h> RouteEval<'h> {
                         let method = if METHODS.contains(&method) { method } else { "any" };
                         vec![(
                             vec![method.to_ascii_uppercase()],
-                            HandlerRef::Inline(self.expr_span_or(inner, site)),
+                            HandlerRef::Inline(self.expr_span_or(inner, site), false),
                         )]
                     }
                     _ => Vec::new(),
@@ -429,7 +449,7 @@ impl<'h> RouteEval<'h> {
                         let method = if METHODS.contains(&method) { method } else { "any" };
                         entries.push((
                             vec![method.to_ascii_uppercase()],
-                            HandlerRef::Inline(self.expr_span_or(inner, site)),
+                            HandlerRef::Inline(self.expr_span_or(inner, site), false),
                         ));
                     }
                     _ => {}
@@ -445,12 +465,16 @@ impl<'h> RouteEval<'h> {
     /// `web::method(Method::GET).to(h)`: the methods and the handler.
     fn actix_builder(&self, expr: &Expr, site: Span) -> Option<(Vec<String>, HandlerRef)> {
         let (root, calls) = unchain(expr);
-        let to = calls.iter().rev().find(|call| call.method == "to" && call.args.len() == 1)?;
         let root_call = match root {
             Expr::Call(call) => call,
             _ => return None,
         };
         let name = call_path(root).and_then(last_ident)?;
+        if name == "to" && root_call.args.len() == 1 && calls.is_empty() {
+            let handler = root_call.args.first().map(|arg| self.handler_ref(arg, site))?;
+            return Some((vec!["ANY".to_owned()], handler));
+        }
+        let to = calls.iter().rev().find(|call| call.method == "to" && call.args.len() == 1)?;
         let mut methods = if METHODS.contains(&name.as_str()) && root_call.args.is_empty() {
             vec![name.to_ascii_uppercase()]
         } else if name == "route" && root_call.args.is_empty() {
@@ -478,35 +502,75 @@ impl<'h> RouteEval<'h> {
         Some((methods, handler))
     }
 
+    /// A method router built on its own (`let handler = routing::get(f).layer(..)`), later
+    /// routed under a path only known at run time. Its function must resolve into axum or
+    /// poem (checked during detection), since `get(x)` alone is too common a call.
+    fn standalone_method_router(&mut self, expr: &Expr, root: &Expr) -> bool {
+        let Some(evidence) = call_path(root).map(written) else {
+            return false;
+        };
+        let site = self.expr_span_or(expr, Span::default());
+        let entries = self.method_router(expr, site);
+        if entries.is_empty() {
+            return false;
+        }
+        self.consume(expr);
+        for (methods, handler) in entries {
+            self.routes.push(RouteFact {
+                framework: Framework::Axum,
+                methods,
+                prefix: String::new(),
+                path: RoutePath::Unknown,
+                handler,
+                span: site,
+                scope: self.scope.clone(),
+                evidence: Some(evidence.clone()),
+            });
+        }
+        true
+    }
+
     /// `.route(builder)` and `.to(h)` calls on `web::resource(path)`.
-    fn actix_resource(&mut self, path: &str, calls: &[&syn::ExprMethodCall]) {
+    fn actix_resource(&mut self, path: Option<&str>, calls: &[&syn::ExprMethodCall]) {
+        let route_path = || match path {
+            Some(path) => RoutePath::Literal(path.to_owned()),
+            None => RoutePath::Unknown,
+        };
         for call in calls {
             let site = self.span(method_call_span(call));
             let args: Vec<&Expr> = call.args.iter().collect();
             match (call.method.to_string().as_str(), args.as_slice()) {
                 ("route", [builder]) => {
                     if let Some((methods, handler)) = self.actix_builder(builder, site) {
-                        self.handled.insert(address(builder));
-                        self.push_route(
-                            Framework::ActixWeb,
-                            methods,
-                            "",
-                            RoutePath::Literal(path.to_owned()),
-                            handler,
-                            site,
-                        );
+                        self.consume(builder);
+                        self.push_route(Framework::ActixWeb, methods, "", route_path(), handler, site);
                     }
                 }
-                ("to", [handler]) => {
+                // `web::resource(p).get(h)`, `.post(h)`, ...
+                (method, [handler]) if METHODS.contains(&method) => {
                     let handler = self.handler_ref(handler, site);
                     self.push_route(
                         Framework::ActixWeb,
-                        vec!["ANY".to_owned()],
+                        vec![method.to_ascii_uppercase()],
                         "",
-                        RoutePath::Literal(path.to_owned()),
+                        route_path(),
                         handler,
                         site,
                     );
+                }
+                ("to", [handler]) => {
+                    let handler = self.handler_ref(handler, site);
+                    // `Resource::new(p).guard(guard::Get()).to(h)` serves GET only.
+                    let mut methods: Vec<String> = calls
+                        .iter()
+                        .filter(|call| call.method == "guard")
+                        .flat_map(|call| call.args.iter().flat_map(filter_methods))
+                        .filter(|method| method != "ANY")
+                        .collect();
+                    if methods.is_empty() {
+                        methods.push("ANY".to_owned());
+                    }
+                    self.push_route(Framework::ActixWeb, methods, "", route_path(), handler, site);
                 }
                 _ => {}
             }

@@ -425,6 +425,19 @@ impl<'ast> Visit<'ast> for FileVisitor {
         }
     }
 
+    fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
+        // `#[macro_use] extern crate rocket;` brings rocket's attributes into every module,
+        // like a glob import of the crate.
+        let macro_use = item.attrs.iter().any(|attr| attr.path().is_ident("macro_use"));
+        let name = item.ident.to_string();
+        if let Some((_, alias)) = &item.rename {
+            self.add_use(alias.to_string(), vec![name.clone()], false);
+        }
+        if macro_use {
+            self.module().globs.push(vec![name]);
+        }
+    }
+
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         let public = !matches!(item.vis, syn::Visibility::Inherited);
         let mut prefix = Vec::new();
