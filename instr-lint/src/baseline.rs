@@ -39,8 +39,12 @@ pub struct Entry {
 pub fn read(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("could not read baseline `{}`: {error}", path.display()))?;
-    let baseline: Baseline = serde_json::from_str(&text)
-        .map_err(|error| format!("baseline `{}` is not a baseline file: {error}", path.display()))?;
+    let baseline: Baseline = serde_json::from_str(&text).map_err(|error| {
+        format!(
+            "baseline `{}` is not a baseline file: {error}",
+            path.display()
+        )
+    })?;
     if baseline.version != BASELINE_VERSION {
         return Err(format!(
             "baseline `{}` has version {}, this checker reads version {BASELINE_VERSION}; write a new one with --write-baseline",

@@ -24,7 +24,9 @@ pub struct CheckOptions {
 }
 
 /// `cargo instr-check coverage`: every member's handlers against the schemas, if any.
-pub fn coverage(options: &CheckOptions) -> Result<crate::output::coverage::CoverageReport, CheckError> {
+pub fn coverage(
+    options: &CheckOptions,
+) -> Result<crate::output::coverage::CoverageReport, CheckError> {
     let workspace =
         workspace::discover(options.manifest_path.as_deref()).map_err(CheckError::Workspace)?;
     let schemas = load_schemas_if_any(&workspace)?;
@@ -32,7 +34,11 @@ pub fn coverage(options: &CheckOptions) -> Result<crate::output::coverage::Cover
     let scan = discover::scan(&workspace, &members);
     let handlers = handlers::detect(&workspace, &scan);
     drop(scan);
-    Ok(crate::output::coverage::build(&workspace.root, &handlers, &schemas))
+    Ok(crate::output::coverage::build(
+        &workspace.root,
+        &handlers,
+        &schemas,
+    ))
 }
 
 /// One schema file the workspace uses, loaded.
@@ -143,7 +149,11 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
         .members
         .iter()
         .enumerate()
-        .filter(|(_, member)| schemas.iter().any(|used| used.packages.contains(&member.name)))
+        .filter(|(_, member)| {
+            schemas
+                .iter()
+                .any(|used| used.packages.contains(&member.name))
+        })
         .map(|(index, _)| index)
         .collect();
     let scan = discover::scan(workspace, &members);
@@ -167,7 +177,10 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
             coverage::status(handler, schema).covered()
         })
         .count();
-    let mut keyed = apply_levels_keyed(&workspace.config, keyed);
+    let keyed = apply_levels_keyed(&workspace.config, keyed);
+    let (mut diagnostics, keys): (Vec<Diagnostic>, Vec<String>) = keyed.into_iter().unzip();
+    let sources = crate::snippets::materialize(sources, &files.registered, &mut diagnostics);
+    let mut keyed: Vec<Keyed> = diagnostics.into_iter().zip(keys).collect();
     keyed.sort_by(|(a, _), (b, _)| order_key(a, &sources).cmp(&order_key(b, &sources)));
     let (findings, fingerprints) = keyed
         .into_iter()
@@ -201,7 +214,12 @@ fn schema_key(diagnostic: &Diagnostic, sources: &Sources) -> String {
 /// Findings are shown by file and position; findings about no place come last.
 fn order_key(diagnostic: &Diagnostic, sources: &Sources) -> (bool, String, usize, &'static str) {
     match diagnostic.loc() {
-        Some(loc) => (false, sources.get(loc.file).name().to_owned(), loc.span.start, diagnostic.rule.code),
+        Some(loc) => (
+            false,
+            sources.get(loc.file).name().to_owned(),
+            loc.span.start,
+            diagnostic.rule.code,
+        ),
         None => (true, diagnostic.message.clone(), 0, diagnostic.rule.code),
     }
 }

@@ -35,9 +35,15 @@ impl Status {
 
 /// The coverage of `handler` under `schema` (none yet: only attributes and exemptions).
 pub fn status(handler: &Handler, schema: Option<&Schema>) -> Status {
-    let exempt = handler.exempt.as_ref().is_some_and(|mark| mark.reason.is_some());
+    let exempt = handler
+        .exempt
+        .as_ref()
+        .is_some_and(|mark| mark.reason.is_some());
     let mut feature = None;
-    if let Some((name, _)) = handler.feature.as_ref().and_then(|mark| mark.feature.as_ref())
+    if let Some((name, _)) = handler
+        .feature
+        .as_ref()
+        .and_then(|mark| mark.feature.as_ref())
         && schema.is_some_and(|schema| schema.features.contains_key(name))
     {
         feature = Some((name.clone(), Via::Attribute));
@@ -46,13 +52,18 @@ pub fn status(handler: &Handler, schema: Option<&Schema>) -> Status {
         && let Some(schema) = schema
     {
         feature = schema.features.values().find_map(|declared| {
-            if declared.handlers.iter().any(|path| handler_path_matches(&path.value, handler)) {
-                Some((declared.name.value.clone(), Via::HandlerPath))
-            } else if declared
-                .routes
+            if declared
+                .handlers
                 .iter()
-                .any(|route| handler.routes.iter().any(|served| route_matches(&route.value, served)))
+                .any(|path| handler_path_matches(&path.value, handler))
             {
+                Some((declared.name.value.clone(), Via::HandlerPath))
+            } else if declared.routes.iter().any(|route| {
+                handler
+                    .routes
+                    .iter()
+                    .any(|served| route_matches(&route.value, served))
+            }) {
                 Some((declared.name.value.clone(), Via::Route))
             } else {
                 None
@@ -69,9 +80,13 @@ pub fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
     if entry == handler.item_path {
         return true;
     }
-    entry
-        .strip_prefix("crate::")
-        .is_some_and(|rest| handler.item_path.strip_prefix(&handler.crate_name).and_then(|p| p.strip_prefix("::")) == Some(rest))
+    entry.strip_prefix("crate::").is_some_and(|rest| {
+        handler
+            .item_path
+            .strip_prefix(&handler.crate_name)
+            .and_then(|p| p.strip_prefix("::"))
+            == Some(rest)
+    })
 }
 
 /// True when a schema route matches a served route: same method (or `ANY` on either side),
@@ -80,7 +95,8 @@ pub fn route_matches(declared: &Route, served: &HandlerRoute) -> bool {
     let Some(path) = &served.path else {
         return false;
     };
-    let method_ok = declared.method == served.method || declared.method == "ANY" || served.method == "ANY";
+    let method_ok =
+        declared.method == served.method || declared.method == "ANY" || served.method == "ANY";
     method_ok && normalize_path(&declared.path) == normalize_path(path)
 }
 

@@ -92,7 +92,9 @@ pub struct Scan {
 pub fn units_of(workspace: &Workspace, members: &[usize]) -> Vec<Unit> {
     let mut units = Vec::new();
     for &index in members {
-        let Some(member) = workspace.members.get(index) else { continue };
+        let Some(member) = workspace.members.get(index) else {
+            continue;
+        };
         for target in &member.targets {
             if target.kind != TargetKind::Other {
                 units.push(Unit {
@@ -119,7 +121,9 @@ struct Shared<'w> {
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic in another task cannot leave these collections half-updated in a way that
     // matters (each push is atomic), so a poisoned lock is still usable.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -149,12 +153,21 @@ pub fn scan_units(workspace: &Workspace, units: Vec<Unit>, members: &[usize]) ->
             scope.spawn(move |scope| scan_file(scope, shared, index, root, Vec::new(), true));
         }
     });
-    let reached = shared.reached.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut problems = shared.problems.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let reached = shared
+        .reached
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut problems = shared
+        .problems
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     problems.extend(unreached_files(workspace, members, &reached));
-    let mut files = shared.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut files = shared
+        .files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     files.sort_by(|a, b| (a.unit, &a.path).cmp(&(b.unit, &b.path)));
-    problems.sort_by_key(|problem| problem_key(problem));
+    problems.sort_by_key(problem_key);
     Scan {
         units,
         files,
@@ -221,22 +234,23 @@ fn scan_file<'s>(
     };
     drop(text);
     if let PieceOutcome::Failed(problem) = outcome {
-        lock(&shared.problems).push(FileProblem::Unparsable {
-            path,
-            problem,
-        });
+        lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
         return;
     }
-    let facts = visitor.facts;
+    let facts = visitor.finish();
     for child in &facts.children {
         // A symlink loop is "there" (its read fails and is reported), not missing.
         let found = child.candidates.iter().find(|candidate| {
-            candidate.is_file() || candidate.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink())
+            candidate.is_file()
+                || candidate
+                    .symlink_metadata()
+                    .is_ok_and(|meta| meta.file_type().is_symlink())
         });
         match found {
             Some(file) if child.test_only => mark_test_module(shared, file),
             Some(file) => {
-                let owns = child.from_path_attr || file.file_name().is_some_and(|name| name == "mod.rs");
+                let owns =
+                    child.from_path_attr || file.file_name().is_some_and(|name| name == "mod.rs");
                 let file = file.clone();
                 let module = child.path.clone();
                 scope.spawn(move |scope| scan_file(scope, shared, unit, file, module, owns));
@@ -259,10 +273,15 @@ fn mark_test_module(shared: &Shared<'_>, file: &Path) {
     let dir = if file.file_name().is_some_and(|name| name == "mod.rs") {
         file.parent().map(Path::to_path_buf)
     } else {
-        file.parent().zip(file.file_stem()).map(|(parent, stem)| parent.join(stem))
+        file.parent()
+            .zip(file.file_stem())
+            .map(|(parent, stem)| parent.join(stem))
     };
     if let Some(dir) = dir.filter(|dir| dir.is_dir()) {
-        for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             reached.insert(canonical(entry.path()));
         }
     }
@@ -271,11 +290,17 @@ fn mark_test_module(shared: &Shared<'_>, file: &Path) {
 /// `.rs` files under the scanned members that no module reached, skipping `target/`, hidden
 /// directories, nested packages, excluded paths, and the directories of test, bench, example
 /// and build-script targets (which are not scanned for handlers).
-fn unreached_files(workspace: &Workspace, members: &[usize], reached: &HashSet<PathBuf>) -> Vec<FileProblem> {
+fn unreached_files(
+    workspace: &Workspace,
+    members: &[usize],
+    reached: &HashSet<PathBuf>,
+) -> Vec<FileProblem> {
     let mut out = Vec::new();
     let target_dir = canonical(&workspace.target_dir);
     for &index in members {
-        let Some(member) = workspace.members.get(index) else { continue };
+        let Some(member) = workspace.members.get(index) else {
+            continue;
+        };
         let mut other_roots = HashSet::new();
         let mut other_dirs = Vec::new();
         for target in &member.targets {
@@ -315,7 +340,8 @@ fn unreached_files(workspace: &Workspace, members: &[usize], reached: &HashSet<P
                 continue;
             }
             let key = canonical(path);
-            if reached.contains(&key) || other_roots.contains(&key) || is_excluded(workspace, path) {
+            if reached.contains(&key) || other_roots.contains(&key) || is_excluded(workspace, path)
+            {
                 continue;
             }
             out.push(FileProblem::Unreached {

@@ -9,7 +9,11 @@ pub fn matches(pattern: &str, text: &str, separator: char) -> bool {
         if separator == ':' {
             value.split("::").map(str::to_owned).collect()
         } else {
-            value.split(separator).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+            value
+                .split(separator)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
         }
     };
     let pattern = split(pattern);
@@ -25,7 +29,8 @@ fn match_segments(pattern: &[String], text: &[String]) -> bool {
         }
         Some((first, rest)) => match text.split_first() {
             Some((segment, text_rest)) => {
-                match_segment(first.as_bytes(), segment.as_bytes()) && match_segments(rest, text_rest)
+                match_segment(first.as_bytes(), segment.as_bytes())
+                    && match_segments(rest, text_rest)
             }
             None => false,
         },

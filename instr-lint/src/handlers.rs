@@ -17,9 +17,7 @@ use crate::config::Config;
 use crate::discover::Scan;
 use crate::glob;
 use crate::resolve::{FnId, Index, Resolved};
-use crate::scan::facts::{
-    AttrFact, FnFact, Framework, HandlerRef, ModPath, RouteFact, RoutePath,
-};
+use crate::scan::facts::{AttrFact, FnFact, Framework, HandlerRef, ModPath, RouteFact, RoutePath};
 use crate::workspace::Workspace;
 
 /// A place in a scanned file: `(file index, span)`.
@@ -153,10 +151,13 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
     let mut handlers = detector.handlers;
     for handler in &mut handlers {
         handler.routes.sort();
-        handler.routes.dedup_by(|a, b| a.method == b.method && a.path == b.path);
+        handler
+            .routes
+            .dedup_by(|a, b| a.method == b.method && a.path == b.path);
     }
     handlers.sort_by(|a, b| {
-        (&scan.files[a.site.0].path, a.site.1.start).cmp(&(&scan.files[b.site.0].path, b.site.1.start))
+        (&scan.files[a.site.0].path, a.site.1.start)
+            .cmp(&(&scan.files[b.site.0].path, b.site.1.start))
     });
     handlers
 }
@@ -179,7 +180,12 @@ impl<'s> Detector<'_, 's> {
         (scanned.unit, &scanned.facts.modules[module].path)
     }
 
-    fn scope_fn(&self, unit: usize, module: &ModPath, scope: &Option<(Option<String>, String)>) -> Option<FnId> {
+    fn scope_fn(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        scope: &Option<(Option<String>, String)>,
+    ) -> Option<FnId> {
         let (self_ty, name) = scope.as_ref()?;
         self.index.find_fn(unit, module, self_ty.as_deref(), name)
     }
@@ -188,10 +194,15 @@ impl<'s> Detector<'_, 's> {
         for (file_index, file) in self.scan.files.iter().enumerate() {
             for (module_index, module) in file.facts.modules.iter().enumerate() {
                 for nest in &module.nests {
-                    if let Resolved::Fn(target) = self.index.resolve(file.unit, &module.path, &nest.callee) {
+                    if let Resolved::Fn(target) =
+                        self.index.resolve(file.unit, &module.path, &nest.callee)
+                    {
                         let outer = self.scope_fn(file.unit, &module.path, &nest.scope);
                         if outer != Some(target) {
-                            self.nests.entry(target).or_default().push((nest.prefix.clone(), outer));
+                            self.nests
+                                .entry(target)
+                                .or_default()
+                                .push((nest.prefix.clone(), outer));
                         }
                     }
                     let _ = (file_index, module_index);
@@ -201,7 +212,12 @@ impl<'s> Detector<'_, 's> {
     }
 
     /// The prefixes under which the routers built in `function` are mounted.
-    fn prefixes(&self, function: Option<FnId>, depth: usize, seen: &mut HashSet<FnId>) -> Vec<String> {
+    fn prefixes(
+        &self,
+        function: Option<FnId>,
+        depth: usize,
+        seen: &mut HashSet<FnId>,
+    ) -> Vec<String> {
         let Some(function) = function else {
             return vec![String::new()];
         };
@@ -285,26 +301,29 @@ impl<'s> Detector<'_, 's> {
                     .flat_map(|method| {
                         prefixes.iter().map(move |outer| HandlerRoute {
                             method: method.clone(),
-                            path: literal.map(|literal| join_path(&[outer, &route.prefix, literal])),
+                            path: literal
+                                .map(|literal| join_path(&[outer, &route.prefix, literal])),
                             how,
                             site: Some(site),
                         })
                     })
                     .collect();
                 let index = match handler {
-                    HandlerRef::Path(path, reference) => match self.index.resolve(unit, &module_path, path) {
-                        Resolved::Fn(id) => Some(self.handler_for_fn(id, route.framework)),
-                        // poem endpoints are attributed functions; an unknown name there is not
-                        // a handler we can tell apart from any other endpoint value.
-                        _ if route.framework == Framework::Poem => None,
-                        _ => Some(self.handler_at(
-                            (file, *reference),
-                            unit,
-                            &module_path,
-                            path.join("::"),
-                            route.framework,
-                        )),
-                    },
+                    HandlerRef::Path(path, reference) => {
+                        match self.index.resolve(unit, &module_path, path) {
+                            Resolved::Fn(id) => Some(self.handler_for_fn(id, route.framework)),
+                            // poem endpoints are attributed functions; an unknown name there is not
+                            // a handler we can tell apart from any other endpoint value.
+                            _ if route.framework == Framework::Poem => None,
+                            _ => Some(self.handler_at(
+                                (file, *reference),
+                                unit,
+                                &module_path,
+                                path.join("::"),
+                                route.framework,
+                            )),
+                        }
+                    }
                     HandlerRef::Inline(span, closure) => {
                         let what = if *closure { "closure" } else { "expression" };
                         let name = match &route.scope {
@@ -312,7 +331,13 @@ impl<'s> Detector<'_, 's> {
                             Some((None, name)) => format!("<{what} in {name}>"),
                             None => format!("<{what}>"),
                         };
-                        Some(self.handler_at((file, *span), unit, &module_path, name, route.framework))
+                        Some(self.handler_at(
+                            (file, *span),
+                            unit,
+                            &module_path,
+                            name,
+                            route.framework,
+                        ))
                     }
                 };
                 if let Some(index) = index {
@@ -326,7 +351,14 @@ impl<'s> Detector<'_, 's> {
         }
     }
 
-    fn new_handler(&mut self, unit: usize, module: &ModPath, function: String, site: Site, framework: Framework) -> usize {
+    fn new_handler(
+        &mut self,
+        unit: usize,
+        module: &ModPath,
+        function: String,
+        site: Site,
+        framework: Framework,
+    ) -> usize {
         let unit_info = &self.scan.units[unit];
         let package = unit_info.package.clone();
         let mut item_path = unit_info.crate_name.clone();
@@ -360,12 +392,25 @@ impl<'s> Detector<'_, 's> {
         let function: &FnFact = self.index.function(id);
         let (unit, module) = self.unit_module(id.0, id.1);
         let module = module.clone();
-        let index = self.new_handler(unit, &module, function.display_name(), (id.0, function.name_span), framework);
+        let index = self.new_handler(
+            unit,
+            &module,
+            function.display_name(),
+            (id.0, function.name_span),
+            framework,
+        );
         self.by_fn.insert(id, index);
         index
     }
 
-    fn handler_at(&mut self, site: Site, unit: usize, module: &ModPath, name: String, framework: Framework) -> usize {
+    fn handler_at(
+        &mut self,
+        site: Site,
+        unit: usize,
+        module: &ModPath,
+        name: String,
+        framework: Framework,
+    ) -> usize {
         if let Some(&index) = self.by_site.get(&site) {
             return index;
         }
@@ -374,16 +419,19 @@ impl<'s> Detector<'_, 's> {
         index
     }
 
-    fn classify(&self, unit: usize, module: &ModPath, attr: &AttrFact, in_openapi: bool) -> AttrKind {
+    fn classify(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        attr: &AttrFact,
+        in_openapi: bool,
+    ) -> AttrKind {
         let expanded = self.expand_attr(unit, module, &attr.path);
         let joined = expanded.join("::");
         let last = expanded.last().map(String::as_str).unwrap_or("");
-        if self
-            .config
-            .handler_attributes
-            .iter()
-            .any(|configured| *configured == joined || (!configured.contains("::") && configured == last))
-        {
+        if self.config.handler_attributes.iter().any(|configured| {
+            *configured == joined || (!configured.contains("::") && configured == last)
+        }) {
             return AttrKind::Configured;
         }
         let first = expanded.first().map(String::as_str).unwrap_or("");
@@ -391,10 +439,14 @@ impl<'s> Detector<'_, 's> {
             ("instr", 2, "handler") => AttrKind::InstrHandler,
             ("instr", 2, "exempt") => AttrKind::InstrExempt,
             // actix-web also has `#[query]`, for the HTTP QUERY method.
-            ("actix_web", _, name) if METHODS.contains(&name) || matches!(name, "route" | "routes" | "query") => {
+            ("actix_web", _, name)
+                if METHODS.contains(&name) || matches!(name, "route" | "routes" | "query") =>
+            {
                 AttrKind::ActixRoute
             }
-            ("rocket", _, name) if METHODS.contains(&name) || name == "route" => AttrKind::RocketRoute,
+            ("rocket", _, name) if METHODS.contains(&name) || name == "route" => {
+                AttrKind::RocketRoute
+            }
             ("poem", 2, "handler") => AttrKind::PoemHandler,
             (_, 1, "oai") if in_openapi => AttrKind::Oai,
             _ => AttrKind::Other,
@@ -410,8 +462,10 @@ impl<'s> Detector<'_, 's> {
         }
         let name = expanded[0].as_str();
         for glob in self.index.globs(unit, module) {
-            if matches!(glob.first().map(String::as_str), Some("actix_web" | "rocket" | "poem" | "instr"))
-                && glob.len() == 1
+            if matches!(
+                glob.first().map(String::as_str),
+                Some("actix_web" | "rocket" | "poem" | "instr")
+            ) && glob.len() == 1
             {
                 let mut full = glob.clone();
                 full.push(name.to_owned());
@@ -421,7 +475,8 @@ impl<'s> Detector<'_, 's> {
         let Some(member) = self.workspace.members.get(self.scan.units[unit].member) else {
             return expanded;
         };
-        let framework_name = METHODS.contains(&name) || matches!(name, "route" | "routes" | "query");
+        let framework_name =
+            METHODS.contains(&name) || matches!(name, "route" | "routes" | "query");
         if framework_name {
             if member.depends_on("rocket") && !member.depends_on("actix-web") {
                 return vec!["rocket".to_owned(), name.to_owned()];
@@ -434,22 +489,32 @@ impl<'s> Detector<'_, 's> {
     }
 
     fn is_openapi_impl(&self, unit: usize, module: &ModPath, function: &FnFact) -> bool {
-        function.impl_attrs.iter().any(|attr| {
-            let expanded = self.index.expand(unit, module, &attr.path);
-            expanded.last().is_some_and(|last| last == "OpenApi")
-        })
+        function
+            .impl_attrs
+            .iter()
+            .flat_map(|attrs| attrs.iter())
+            .any(|attr| {
+                let expanded = self.index.expand(unit, module, &attr.path);
+                expanded.last().is_some_and(|last| last == "OpenApi")
+            })
     }
 
     fn openapi_prefix(&self, function: &FnFact) -> String {
         function
             .impl_attrs
             .iter()
+            .flat_map(|attrs| attrs.iter())
             .find_map(|attr| attr.pair("prefix_path").map(|(value, _)| value.to_owned()))
             .unwrap_or_default()
     }
 
     /// The tonic route of a method, when its impl's trait lives in a `<name>_server` module.
-    fn tonic_route(&self, unit: usize, module: &ModPath, function: &FnFact) -> Option<HandlerRoute> {
+    fn tonic_route(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        function: &FnFact,
+    ) -> Option<HandlerRoute> {
         let trait_path = function.trait_path.as_ref()?;
         let expanded = self.index.expand(unit, module, trait_path);
         // tonic generates `pub mod <service>_server { pub trait <Service> }`: the module name
@@ -468,7 +533,8 @@ impl<'s> Detector<'_, 's> {
         } else {
             None
         };
-        let method = instr_schema::names::upper_camel(&function.name).unwrap_or_else(|| function.name.clone());
+        let method = instr_schema::names::upper_camel(&function.name)
+            .unwrap_or_else(|| function.name.clone());
         let path = match package {
             Some(package) => format!("/{package}.{service}/{method}"),
             None => format!("/{service}/{method}"),
@@ -483,10 +549,19 @@ impl<'s> Detector<'_, 's> {
 
     /// `impl rocket::route::Handler for T { fn handle }` and `impl poem::Endpoint for T { fn
     /// call }`: request handlers written by hand.
-    fn handler_trait_impl(&self, unit: usize, module: &ModPath, function: &FnFact) -> Option<Framework> {
+    fn handler_trait_impl(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        function: &FnFact,
+    ) -> Option<Framework> {
         let trait_path = function.trait_path.as_ref()?;
         let expanded = self.index.expand(unit, module, trait_path);
-        match (expanded.first().map(String::as_str), expanded.last().map(String::as_str), function.name.as_str()) {
+        match (
+            expanded.first().map(String::as_str),
+            expanded.last().map(String::as_str),
+            function.name.as_str(),
+        ) {
             (Some("rocket"), Some("Handler"), "handle") => Some(Framework::Rocket),
             (Some("poem"), Some("Endpoint"), "call") => Some(Framework::Poem),
             _ => None,
@@ -494,7 +569,8 @@ impl<'s> Detector<'_, 's> {
     }
 
     fn in_handler_module(&self, unit: usize, module: &ModPath, function: &FnFact) -> bool {
-        if self.config.handler_modules.is_empty() || !function.is_pub || function.self_ty.is_some() {
+        if self.config.handler_modules.is_empty() || !function.is_pub || function.self_ty.is_some()
+        {
             return false;
         }
         let crate_name = &self.scan.units[unit].crate_name;
@@ -508,10 +584,9 @@ impl<'s> Detector<'_, 's> {
         };
         let named = with(crate_name);
         let generic = with("crate");
-        self.config
-            .handler_modules
-            .iter()
-            .any(|pattern| glob::matches(pattern, &named, ':') || glob::matches(pattern, &generic, ':'))
+        self.config.handler_modules.iter().any(|pattern| {
+            glob::matches(pattern, &named, ':') || glob::matches(pattern, &generic, ':')
+        })
     }
 
     fn collect_attributed(&mut self) {
@@ -519,7 +594,12 @@ impl<'s> Detector<'_, 's> {
             let file = &self.scan.files[file_index];
             for (module_index, module) in file.facts.modules.iter().enumerate() {
                 for (fn_index, function) in module.fns.iter().enumerate() {
-                    self.attributed(file.unit, (file_index, module_index, fn_index), &module.path, function);
+                    self.attributed(
+                        file.unit,
+                        (file_index, module_index, fn_index),
+                        &module.path,
+                        function,
+                    );
                 }
             }
         }
@@ -546,17 +626,22 @@ impl<'s> Detector<'_, 's> {
                         reason: attr
                             .pair("reason")
                             .map(|(value, _)| value.trim().to_owned())
-                            .or_else(|| attr.positional.first().map(|(value, _)| value.trim().to_owned()))
+                            .or_else(|| {
+                                attr.positional
+                                    .first()
+                                    .map(|(value, _)| value.trim().to_owned())
+                            })
                             .filter(|reason| !reason.is_empty() && reason != "..."),
                         attr: (id.0, attr.span),
                     });
                 }
                 AttrKind::ActixRoute | AttrKind::RocketRoute => {
-                    let framework = if self.classify(unit, module, attr, false) == AttrKind::ActixRoute {
-                        Framework::ActixWeb
-                    } else {
-                        Framework::Rocket
-                    };
+                    let framework =
+                        if self.classify(unit, module, attr, false) == AttrKind::ActixRoute {
+                            Framework::ActixWeb
+                        } else {
+                            Framework::Rocket
+                        };
                     frameworks.push(framework);
                     routes.extend(self.attribute_routes(id, attr, framework));
                 }
@@ -564,9 +649,18 @@ impl<'s> Detector<'_, 's> {
                 AttrKind::Oai => {
                     frameworks.push(Framework::PoemOpenapi);
                     let prefix = self.openapi_prefix(function);
-                    let path = attr.pair("path").map(|(value, _)| join_path(&[&prefix, value]));
-                    let methods: Vec<String> = attr.pairs_named("method").map(|m| m.to_ascii_uppercase()).collect();
-                    for method in if methods.is_empty() { vec!["ANY".to_owned()] } else { methods } {
+                    let path = attr
+                        .pair("path")
+                        .map(|(value, _)| join_path(&[&prefix, value]));
+                    let methods: Vec<String> = attr
+                        .pairs_named("method")
+                        .map(|m| m.to_ascii_uppercase())
+                        .collect();
+                    for method in if methods.is_empty() {
+                        vec!["ANY".to_owned()]
+                    } else {
+                        methods
+                    } {
                         routes.push(HandlerRoute {
                             method,
                             path: path.clone(),
@@ -615,7 +709,12 @@ impl<'s> Detector<'_, 's> {
     }
 
     /// Routes of an actix-web or rocket route attribute, under every mount prefix.
-    fn attribute_routes(&self, id: FnId, attr: &AttrFact, framework: Framework) -> Vec<HandlerRoute> {
+    fn attribute_routes(
+        &self,
+        id: FnId,
+        attr: &AttrFact,
+        framework: Framework,
+    ) -> Vec<HandlerRoute> {
         let name = attr.path.last().map(String::as_str).unwrap_or("");
         let path = attr
             .positional
@@ -653,7 +752,11 @@ impl<'s> Detector<'_, 's> {
                 .collect(),
             None => Vec::new(),
         };
-        let mounts = if mounts.is_empty() { vec![(String::new(), None)] } else { mounts };
+        let mounts = if mounts.is_empty() {
+            vec![(String::new(), None)]
+        } else {
+            mounts
+        };
         let mut out = Vec::new();
         for method in &methods {
             for (prefix, site) in &mounts {
@@ -673,7 +776,9 @@ impl<'s> Detector<'_, 's> {
 pub fn by_package(handlers: &[Handler]) -> BTreeMap<&str, Vec<&Handler>> {
     let mut out: BTreeMap<&str, Vec<&Handler>> = BTreeMap::new();
     for handler in handlers {
-        out.entry(handler.package.as_str()).or_default().push(handler);
+        out.entry(handler.package.as_str())
+            .or_default()
+            .push(handler);
     }
     out
 }

@@ -35,12 +35,17 @@ pub struct InitOutcome {
 
 /// Discovers the workspace, scans every member and writes the starter schema.
 pub fn run(options: &InitOptions) -> Result<InitOutcome, String> {
-    let workspace = workspace::discover(options.manifest_path.as_deref()).map_err(|error| error.to_string())?;
+    let workspace =
+        workspace::discover(options.manifest_path.as_deref()).map_err(|error| error.to_string())?;
     let path = match &options.output {
         Some(path) => path.clone(),
-        None => workspace
-            .root
-            .join(workspace.config.schema.clone().unwrap_or_else(|| PathBuf::from("instr.toml"))),
+        None => workspace.root.join(
+            workspace
+                .config
+                .schema
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("instr.toml")),
+        ),
     };
     if path.exists() && !options.force {
         return Err(format!(
@@ -65,7 +70,10 @@ pub fn run(options: &InitOptions) -> Result<InitOutcome, String> {
 pub fn starter_schema(workspace: &Workspace, handlers: &[Handler]) -> (String, usize) {
     let mut groups: BTreeMap<String, Vec<&Handler>> = BTreeMap::new();
     for handler in handlers {
-        groups.entry(guess_feature(handler)).or_default().push(handler);
+        groups
+            .entry(guess_feature(handler))
+            .or_default()
+            .push(handler);
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -103,16 +111,25 @@ pub fn starter_schema(workspace: &Workspace, handlers: &[Handler]) -> (String, u
         let mut paths = Vec::new();
         let mut routes = Vec::new();
         for handler in members {
-            let routes_text: Vec<String> = handler.routes.iter().map(|route| route.display()).collect();
+            let routes_text: Vec<String> =
+                handler.routes.iter().map(|route| route.display()).collect();
             let comment = format!(
                 "{} ({})",
-                if routes_text.is_empty() { "no route".to_owned() } else { routes_text.join(", ") },
+                if routes_text.is_empty() {
+                    "no route".to_owned()
+                } else {
+                    routes_text.join(", ")
+                },
                 handler.framework().as_str()
             );
             if handler.function.starts_with('<') {
                 // A closure has no path to name: map its routes instead.
                 for route in handler.routes.iter().filter(|route| route.path.is_some()) {
-                    routes.push(format!("  \"{}\",  # {}", route.display(), handler.function));
+                    routes.push(format!(
+                        "  \"{}\",  # {}",
+                        route.display(),
+                        handler.function
+                    ));
                 }
             } else {
                 paths.push(format!("  \"{}\",  # {comment}", handler.item_path));
@@ -129,6 +146,8 @@ pub fn starter_schema(workspace: &Workspace, handlers: &[Handler]) -> (String, u
 }
 
 fn display_root(root: &Path) -> String {
-    root.file_name()
-        .map_or_else(|| root.display().to_string(), |name| name.to_string_lossy().into_owned())
+    root.file_name().map_or_else(
+        || root.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }

@@ -22,4 +22,5 @@ pub mod output;
 pub mod resolve;
 pub mod rules;
 pub mod scan;
+pub mod snippets;
 pub mod workspace;

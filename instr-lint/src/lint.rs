@@ -4,13 +4,13 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use instr_schema::Schema;
 use instr_schema::diag::{Diagnostic, FileId, Loc, Sources, Span};
 use instr_schema::names::upper_camel;
 use instr_schema::suggest::did_you_mean;
-use instr_schema::Schema;
 
 use crate::check::SchemaUse;
-use crate::coverage::{self, route_matches, handler_path_matches};
+use crate::coverage::{self, handler_path_matches, route_matches};
 use crate::discover::{FileProblem, Scan};
 use crate::handlers::{Handler, Site};
 use crate::rules;
@@ -18,10 +18,13 @@ use crate::rules;
 /// A finding with the stable text its fingerprint is made from (crate, item path, rule).
 pub type Keyed = (Diagnostic, String);
 
-/// Adds scanned files to a [`Sources`] map the first time a finding points into them.
+/// Registers scanned files in a [`Sources`] map the first time a finding points into them.
+/// Their text is filled in by [`crate::snippets::materialize`] once findings are final.
 pub struct FileMap<'a> {
     root: &'a Path,
     ids: HashMap<PathBuf, FileId>,
+    /// The registered files, by id.
+    pub registered: std::collections::BTreeMap<FileId, PathBuf>,
 }
 
 impl<'a> FileMap<'a> {
@@ -30,6 +33,7 @@ impl<'a> FileMap<'a> {
         Self {
             root,
             ids: HashMap::new(),
+            registered: std::collections::BTreeMap::new(),
         }
     }
 
@@ -38,11 +42,9 @@ impl<'a> FileMap<'a> {
         let id = match self.ids.get(path) {
             Some(id) => *id,
             None => {
-                let text = std::fs::read(path)
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                    .unwrap_or_default();
-                let id = sources.add(self.name(path), path, text);
+                let id = sources.add(self.name(path), path, String::new());
                 self.ids.insert(path.to_path_buf(), id);
+                self.registered.insert(id, path.to_path_buf());
                 id
             }
         };
@@ -76,13 +78,24 @@ pub fn run(inputs: &Inputs<'_>, sources: &mut Sources, files: &mut FileMap<'_>) 
         .schemas
         .iter()
         .enumerate()
-        .flat_map(|(index, used)| used.packages.iter().map(move |package| (package.as_str(), index)))
+        .flat_map(|(index, used)| {
+            used.packages
+                .iter()
+                .map(move |package| (package.as_str(), index))
+        })
         .collect();
     for handler in inputs.handlers {
         let Some(&index) = schema_of.get(handler.package.as_str()) else {
             continue;
         };
-        handler_findings(inputs, handler, &inputs.schemas[index], files, sources, &mut out);
+        handler_findings(
+            inputs,
+            handler,
+            &inputs.schemas[index],
+            files,
+            sources,
+            &mut out,
+        );
     }
     raw_metric_calls(inputs, sources, files, &mut out);
     if !inputs.partial {
@@ -103,7 +116,12 @@ fn site_loc(scan: &Scan, sources: &mut Sources, files: &mut FileMap<'_>, site: S
     files.loc(sources, &scan.files[site.0].path, site.1)
 }
 
-fn file_problems(scan: &Scan, sources: &mut Sources, files: &mut FileMap<'_>, out: &mut Vec<Keyed>) {
+fn file_problems(
+    scan: &Scan,
+    sources: &mut Sources,
+    files: &mut FileMap<'_>,
+    out: &mut Vec<Keyed>,
+) {
     for problem in &scan.problems {
         let finding = match problem {
             FileProblem::Unreadable { path, problem } => {
@@ -120,20 +138,36 @@ fn file_problems(scan: &Scan, sources: &mut Sources, files: &mut FileMap<'_>, ou
                 let name = files.name(path);
                 let loc = files.loc(sources, path, Span::new(problem.start, problem.end));
                 (
-                    Diagnostic::new(&rules::UNPARSABLE_FILE, loc, format!("`{name}` does not parse: {}", problem.message))
-                        .with_label(problem.message.clone())
-                        .with_help("fix the syntax error; until then no handler in this file is checked"),
+                    Diagnostic::new(
+                        &rules::UNPARSABLE_FILE,
+                        loc,
+                        format!("`{name}` does not parse: {}", problem.message),
+                    )
+                    .with_label(problem.message.clone())
+                    .with_help(
+                        "fix the syntax error; until then no handler in this file is checked",
+                    ),
                     format!("file:{name}"),
                 )
             }
-            FileProblem::MissingModule { path, span, candidates } => {
+            FileProblem::MissingModule {
+                path,
+                span,
+                candidates,
+            } => {
                 let name = files.name(path);
                 let loc = files.loc(sources, path, *span);
-                let tried: Vec<String> = candidates.iter().map(|c| format!("`{}`", files.name(c))).collect();
+                let tried: Vec<String> = candidates
+                    .iter()
+                    .map(|c| format!("`{}`", files.name(c)))
+                    .collect();
                 (
                     Diagnostic::new(&rules::MISSING_MODULE, loc, "module file not found")
                         .with_label("no file for this module")
-                        .with_help(format!("create one of {}, or remove the `mod` item", tried.join(" or "))),
+                        .with_help(format!(
+                            "create one of {}, or remove the `mod` item",
+                            tried.join(" or ")
+                        )),
                     format!("file:{name}:{}", tried.join(",")),
                 )
             }
@@ -156,24 +190,37 @@ fn file_problems(scan: &Scan, sources: &mut Sources, files: &mut FileMap<'_>, ou
 /// The feature a handler most likely belongs to, for the help text and `init`: the first
 /// static segment of its first route that is not `api` or a version, else its module.
 pub fn guess_feature(handler: &Handler) -> String {
-    let from_route = handler.routes.iter().filter_map(|route| route.path.as_deref()).find_map(|path| {
-        path.split('/')
-            .filter(|segment| !segment.is_empty())
-            .filter(|segment| !segment.starts_with(['{', '<', ':', '*']))
-            .find(|segment| {
-                let lower = segment.to_ascii_lowercase();
-                !(lower == "api" || lower == "rest" || (lower.starts_with('v') && lower[1..].chars().all(|c| c.is_ascii_digit()) && lower.len() > 1))
-            })
-            // gRPC paths are `/package.Service/Method`: the service names the feature.
-            .map(|segment| segment.rsplit('.').next().unwrap_or(segment).to_owned())
-    });
+    let from_route = handler
+        .routes
+        .iter()
+        .filter_map(|route| route.path.as_deref())
+        .find_map(|path| {
+            path.split('/')
+                .filter(|segment| !segment.is_empty())
+                .filter(|segment| !segment.starts_with(['{', '<', ':', '*']))
+                .find(|segment| {
+                    let lower = segment.to_ascii_lowercase();
+                    !(lower == "api"
+                        || lower == "rest"
+                        || (lower.starts_with('v')
+                            && lower[1..].chars().all(|c| c.is_ascii_digit())
+                            && lower.len() > 1))
+                })
+                // gRPC paths are `/package.Service/Method`: the service names the feature.
+                .map(|segment| segment.rsplit('.').next().unwrap_or(segment).to_owned())
+        });
     let raw = from_route
         .or_else(|| {
             handler
                 .module
                 .iter()
                 .rev()
-                .find(|segment| !matches!(segment.as_str(), "handlers" | "handler" | "routes" | "api" | "http" | "web" | "server"))
+                .find(|segment| {
+                    !matches!(
+                        segment.as_str(),
+                        "handlers" | "handler" | "routes" | "api" | "http" | "web" | "server"
+                    )
+                })
                 .cloned()
         })
         .unwrap_or_else(|| handler.crate_name.clone());
@@ -217,9 +264,20 @@ fn handler_findings(
             None => {
                 let loc = site_loc(scan, sources, files, mark.attr);
                 out.push((
-                    Diagnostic::new(&rules::UNKNOWN_FEATURE, loc, format!("`#[instr::handler]` on `{}` names no feature", handler.function))
-                        .with_label("which feature does this handler serve?")
-                        .with_help(format!("name one: #[instr::handler(feature = \"{}\")]{}", guess_feature(handler), declared_features(schema))),
+                    Diagnostic::new(
+                        &rules::UNKNOWN_FEATURE,
+                        loc,
+                        format!(
+                            "`#[instr::handler]` on `{}` names no feature",
+                            handler.function
+                        ),
+                    )
+                    .with_label("which feature does this handler serve?")
+                    .with_help(format!(
+                        "name one: #[instr::handler(feature = \"{}\")]{}",
+                        guess_feature(handler),
+                        declared_features(schema)
+                    )),
                     key("unknown-feature"),
                 ));
             }
@@ -234,7 +292,10 @@ fn handler_findings(
                     Diagnostic::new(
                         &rules::UNKNOWN_FEATURE,
                         loc,
-                        format!("handler `{}` names feature `{name}`, which is not declared", handler.function),
+                        format!(
+                            "handler `{}` names feature `{name}`, which is not declared",
+                            handler.function
+                        ),
                     )
                     .with_label(label)
                     .with_help(format!(
@@ -272,8 +333,16 @@ fn handler_findings(
         [route] => format!("{} is routed here ({})", route.display(), route.how),
         routes => {
             let shown: Vec<String> = routes.iter().take(3).map(|route| route.display()).collect();
-            let more = if routes.len() > 3 { format!(" and {} more", routes.len() - 3) } else { String::new() };
-            format!("{}{more} are routed here ({})", shown.join(", "), routes[0].how)
+            let more = if routes.len() > 3 {
+                format!(" and {} more", routes.len() - 3)
+            } else {
+                String::new()
+            };
+            format!(
+                "{}{more} are routed here ({})",
+                shown.join(", "),
+                routes[0].how
+            )
         }
     };
     let feature = guess_feature(handler);
@@ -299,9 +368,13 @@ fn handler_findings(
         ));
     }
     help.push_str("or opt out with a reason:\n  #[instr::exempt(reason = \"...\")]");
-    let mut diagnostic = Diagnostic::new(&rules::HANDLER_UNMAPPED, loc, format!("handler `{}` serves no feature", handler.function))
-        .with_label(label)
-        .with_help(help);
+    let mut diagnostic = Diagnostic::new(
+        &rules::HANDLER_UNMAPPED,
+        loc,
+        format!("handler `{}` serves no feature", handler.function),
+    )
+    .with_label(label)
+    .with_help(help);
     let mut seen = HashSet::new();
     for route in &handler.routes {
         if let Some(site) = route.site
@@ -335,9 +408,12 @@ fn mapping_findings(used: &SchemaUse, handlers: &[&Handler], out: &mut Vec<Keyed
     for feature in schema.features.values() {
         let name = &feature.name.value;
         for route in &feature.routes {
-            let matched = handlers
-                .iter()
-                .any(|handler| handler.routes.iter().any(|served| route_matches(&route.value, served)));
+            let matched = handlers.iter().any(|handler| {
+                handler
+                    .routes
+                    .iter()
+                    .any(|served| route_matches(&route.value, served))
+            });
             if !matched {
                 out.push((
                     Diagnostic::new(
@@ -352,8 +428,14 @@ fn mapping_findings(used: &SchemaUse, handlers: &[&Handler], out: &mut Vec<Keyed
             }
         }
         for path in &feature.handlers {
-            if !handlers.iter().any(|handler| handler_path_matches(&path.value, handler)) {
-                let known: Vec<&str> = handlers.iter().map(|handler| handler.item_path.as_str()).collect();
+            if !handlers
+                .iter()
+                .any(|handler| handler_path_matches(&path.value, handler))
+            {
+                let known: Vec<&str> = handlers
+                    .iter()
+                    .map(|handler| handler.item_path.as_str())
+                    .collect();
                 let label = match did_you_mean(&path.value, known.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "no handler has this path".to_owned(),
@@ -404,7 +486,10 @@ fn emission_findings(inputs: &Inputs<'_>, used: &SchemaUse, out: &mut Vec<Keyed>
     let schema = &used.schema;
     for (name, metric) in &schema.metrics {
         let generated = upper_camel(name).unwrap_or_default();
-        if metric_idents.contains(generated.as_str()) || metric_idents.contains(name.as_str()) || raw.contains(name.as_str()) {
+        if metric_idents.contains(generated.as_str())
+            || metric_idents.contains(name.as_str())
+            || raw.contains(name.as_str())
+        {
             continue;
         }
         out.push((
@@ -416,7 +501,10 @@ fn emission_findings(inputs: &Inputs<'_>, used: &SchemaUse, out: &mut Vec<Keyed>
     }
     for (name, event) in &schema.events {
         let generated = upper_camel(name).unwrap_or_default();
-        if event_idents.contains(generated.as_str()) || event_idents.contains(name.as_str()) || raw.contains(name.as_str()) {
+        if event_idents.contains(generated.as_str())
+            || event_idents.contains(name.as_str())
+            || raw.contains(name.as_str())
+        {
             continue;
         }
         out.push((
@@ -428,7 +516,12 @@ fn emission_findings(inputs: &Inputs<'_>, used: &SchemaUse, out: &mut Vec<Keyed>
     }
 }
 
-fn raw_metric_calls(inputs: &Inputs<'_>, sources: &mut Sources, files: &mut FileMap<'_>, out: &mut Vec<Keyed>) {
+fn raw_metric_calls(
+    inputs: &Inputs<'_>,
+    sources: &mut Sources,
+    files: &mut FileMap<'_>,
+    out: &mut Vec<Keyed>,
+) {
     let declared: HashSet<&str> = inputs
         .schemas
         .iter()
@@ -442,7 +535,9 @@ fn raw_metric_calls(inputs: &Inputs<'_>, sources: &mut Sources, files: &mut File
                     "`{name}` is declared in the schema: use its generated emitter `metrics::{}`",
                     upper_camel(name).unwrap_or_default()
                 ),
-                Some(name) => format!("declare `{name}` under [metrics.{name}] in the schema and use the generated emitter"),
+                Some(name) => format!(
+                    "declare `{name}` under [metrics.{name}] in the schema and use the generated emitter"
+                ),
                 None => "declare the metric in the schema and use the generated emitter".to_owned(),
             };
             let name = files.name(&file.path);
@@ -454,7 +549,11 @@ fn raw_metric_calls(inputs: &Inputs<'_>, sources: &mut Sources, files: &mut File
                 )
                 .with_label("untyped metric name")
                 .with_help(help),
-                format!("file:{name}:{}:{}:raw-metric", call.kind, call.name.clone().unwrap_or_default()),
+                format!(
+                    "file:{name}:{}:{}:raw-metric",
+                    call.kind,
+                    call.name.clone().unwrap_or_default()
+                ),
             ));
         }
     }

@@ -22,13 +22,18 @@ pub enum Resolved {
     Unresolved,
 }
 
+/// Where a module's facts are: `(file index, module index)` of each part (a module is one
+/// file or inline block, plus any `include!`d file).
+type ModuleParts = Vec<(usize, usize)>;
+
 /// The lookup tables, built once per scan.
 pub struct Index<'s> {
     scan: &'s Scan,
-    /// `(unit, module path)` to where its facts are (`(file, module index)`).
-    modules: HashMap<(usize, ModPath), Vec<(usize, usize)>>,
-    /// `(unit, type name, method)` to methods declared in any `impl` of that type name.
-    methods: HashMap<(usize, String, String), Vec<FnId>>,
+    /// `(unit, module path)` to where its facts are (`(file, module index)`). Keys borrow
+    /// from the scan: the index costs no copy of any name.
+    modules: HashMap<(usize, &'s [String]), ModuleParts>,
+    /// `(unit, type name, method)` to the first method declared in an `impl` of that type.
+    methods: HashMap<(usize, &'s str, &'s str), FnId>,
     /// Library crate names of scanned members, to their unit.
     libs: HashMap<String, usize>,
     /// Per unit: dependency names as used in code, to the package name with `_`.
@@ -40,20 +45,19 @@ const MAX_DEPTH: usize = 24;
 impl<'s> Index<'s> {
     /// Builds the tables for `scan`.
     pub fn new(workspace: &Workspace, scan: &'s Scan) -> Self {
-        let mut modules: HashMap<(usize, ModPath), Vec<(usize, usize)>> = HashMap::new();
-        let mut methods: HashMap<(usize, String, String), Vec<FnId>> = HashMap::new();
+        let mut modules: HashMap<(usize, &'s [String]), ModuleParts> = HashMap::new();
+        let mut methods: HashMap<(usize, &'s str, &'s str), FnId> = HashMap::new();
         for (file_index, file) in scan.files.iter().enumerate() {
             for (module_index, module) in file.facts.modules.iter().enumerate() {
                 modules
-                    .entry((file.unit, module.path.clone()))
+                    .entry((file.unit, module.path.as_slice()))
                     .or_default()
                     .push((file_index, module_index));
                 for (fn_index, function) in module.fns.iter().enumerate() {
                     if let Some(ty) = &function.self_ty {
                         methods
-                            .entry((file.unit, ty.clone(), function.name.clone()))
-                            .or_default()
-                            .push((file_index, module_index, fn_index));
+                            .entry((file.unit, ty.as_ref(), function.name.as_str()))
+                            .or_insert((file_index, module_index, fn_index));
                     }
                 }
             }
@@ -101,21 +105,36 @@ impl<'s> Index<'s> {
         &self.scan.files[file].facts.modules[module]
     }
 
-    fn module_parts(&self, unit: usize, module: &ModPath) -> impl Iterator<Item = &'s ModuleFacts> + '_ {
+    fn module_parts<'a>(
+        &'a self,
+        unit: usize,
+        module: &'a [String],
+    ) -> impl Iterator<Item = &'s ModuleFacts> + 'a {
         self.modules
-            .get(&(unit, module.clone()))
+            .get(&(unit, module))
             .into_iter()
             .flatten()
             .map(|(file, index)| &self.scan.files[*file].facts.modules[*index])
     }
 
     fn is_module(&self, unit: usize, module: &ModPath) -> bool {
-        self.modules.contains_key(&(unit, module.clone()))
+        self.modules.contains_key(&(unit, module.as_slice()))
     }
 
     /// The function named `name` (with `self_ty`) declared in `module`.
-    pub fn find_fn(&self, unit: usize, module: &ModPath, self_ty: Option<&str>, name: &str) -> Option<FnId> {
-        for (file, index) in self.modules.get(&(unit, module.clone())).into_iter().flatten() {
+    pub fn find_fn(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        self_ty: Option<&str>,
+        name: &str,
+    ) -> Option<FnId> {
+        for (file, index) in self
+            .modules
+            .get(&(unit, module.as_slice()))
+            .into_iter()
+            .flatten()
+        {
             let facts = &self.scan.files[*file].facts.modules[*index];
             if let Some(position) = facts
                 .fns
@@ -130,7 +149,10 @@ impl<'s> Index<'s> {
 
     /// The package a dependency name used in `unit`'s code stands for (`_` spelling).
     pub fn dependency_package(&self, unit: usize, name: &str) -> Option<&str> {
-        self.deps.get(unit).and_then(|deps| deps.get(name)).map(String::as_str)
+        self.deps
+            .get(unit)
+            .and_then(|deps| deps.get(name))
+            .map(String::as_str)
     }
 
     /// Resolves `path`, written in `module` of `unit`, to a function.
@@ -162,7 +184,9 @@ impl<'s> Index<'s> {
     fn extern_crate(&self, path: &[String], depth: usize) -> Resolved {
         match path.split_first() {
             Some((name, rest)) => match self.libs.get(name) {
-                Some(&lib) if !rest.is_empty() => self.walk(lib, &Vec::new(), rest, false, depth + 1),
+                Some(&lib) if !rest.is_empty() => {
+                    self.walk(lib, &Vec::new(), rest, false, depth + 1)
+                }
                 _ => Resolved::External(path.to_vec()),
             },
             None => Resolved::Unresolved,
@@ -170,7 +194,14 @@ impl<'s> Index<'s> {
     }
 
     /// Looks `path[0]` up in `module` (and, when `in_scope`, among crate names and globs).
-    fn walk(&self, unit: usize, module: &ModPath, path: &[String], in_scope: bool, depth: usize) -> Resolved {
+    fn walk(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        path: &[String],
+        in_scope: bool,
+        depth: usize,
+    ) -> Resolved {
         let Some((name, rest)) = path.split_first() else {
             return Resolved::Unresolved;
         };
@@ -192,7 +223,9 @@ impl<'s> Index<'s> {
             return Resolved::Fn(id);
         }
         if rest.len() == 1 {
-            let declared = self.module_parts(unit, module).any(|m| m.types.iter().any(|t| t == name));
+            let declared = self
+                .module_parts(unit, module)
+                .any(|m| m.types.iter().any(|t| t == name));
             if declared && let Some(id) = self.method(unit, name, &rest[0]) {
                 return Resolved::Fn(id);
             }
@@ -243,9 +276,7 @@ impl<'s> Index<'s> {
     }
 
     fn method(&self, unit: usize, ty: &str, name: &str) -> Option<FnId> {
-        self.methods
-            .get(&(unit, ty.to_owned(), name.to_owned()))
-            .and_then(|ids| ids.first().copied())
+        self.methods.get(&(unit, ty, name)).copied()
     }
 
     /// The absolute form of a path written in `module`, following `use` for its first
@@ -256,7 +287,9 @@ impl<'s> Index<'s> {
         let mut current: Vec<String> = path.to_vec();
         let mut context = module.clone();
         for _ in 0..MAX_DEPTH {
-            let Some(first) = current.first().cloned() else { break };
+            let Some(first) = current.first().cloned() else {
+                break;
+            };
             match first.as_str() {
                 "" => {
                     current.remove(0);
@@ -299,7 +332,10 @@ impl<'s> Index<'s> {
                         .find(|u| u.name == name)
                         .map(|u| u.target.clone());
                     match used {
-                        Some(target) if target.first().map(String::as_str) != Some(name) || target.len() > 1 => {
+                        Some(target)
+                            if target.first().map(String::as_str) != Some(name)
+                                || target.len() > 1 =>
+                        {
                             let mut out = target;
                             out.extend(current[1..].iter().cloned());
                             current = out;
@@ -321,12 +357,19 @@ impl<'s> Index<'s> {
 
     /// Module paths declared for `unit`, with the protobuf package of `include_proto!`.
     pub fn proto_package(&self, unit: usize, module: &ModPath) -> Option<&'s str> {
-        self.module_parts(unit, module).find_map(|m| m.proto_package.as_deref())
+        self.module_parts(unit, module)
+            .find_map(|m| m.proto_package.as_deref())
     }
 
     /// Glob imports of `module`, expanded.
     pub fn globs(&self, unit: usize, module: &ModPath) -> Vec<Vec<String>> {
-        let globs: Vec<WrittenPath> = self.module_parts(unit, module).flat_map(|m| m.globs.iter().cloned()).collect();
-        globs.iter().map(|glob| self.expand(unit, module, glob)).collect()
+        let globs: Vec<WrittenPath> = self
+            .module_parts(unit, module)
+            .flat_map(|m| m.globs.iter().cloned())
+            .collect();
+        globs
+            .iter()
+            .map(|glob| self.expand(unit, module, glob))
+            .collect()
     }
 }

@@ -189,10 +189,12 @@ fn from_metadata(
                 let kinds: Vec<String> = target.kind.iter().map(ToString::to_string).collect();
                 let kind = if kinds.iter().any(|kind| kind == "bin") {
                     TargetKind::Bin
-                } else if kinds
-                    .iter()
-                    .any(|kind| matches!(kind.as_str(), "lib" | "rlib" | "dylib" | "cdylib" | "staticlib"))
-                {
+                } else if kinds.iter().any(|kind| {
+                    matches!(
+                        kind.as_str(),
+                        "lib" | "rlib" | "dylib" | "cdylib" | "staticlib"
+                    )
+                }) {
                     TargetKind::Lib
                 } else {
                     TargetKind::Other

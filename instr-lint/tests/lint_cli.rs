@@ -3,13 +3,18 @@
 //! a temporary directory whenever a test writes files. To add a case, add a test that runs
 //! `instr_check(...)` and asserts on its exit code and output.
 
+// Test helpers panic on failure by design, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 fn fixture(case: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lint").join(case)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/lint")
+        .join(case)
 }
 
 fn instr_check(dir: &Path, args: &[&str]) -> Output {
@@ -43,7 +48,10 @@ fn text(bytes: &[u8]) -> String {
 /// Asserts the object has every listed member.
 fn require(value: &Value, what: &str, fields: &[&str]) {
     for field in fields {
-        assert!(value.get(field).is_some(), "SARIF {what} lacks required `{field}`: {value}");
+        assert!(
+            value.get(field).is_some(),
+            "SARIF {what} lacks required `{field}`: {value}"
+        );
     }
 }
 
@@ -92,7 +100,13 @@ fn sarif_has_the_required_fields() {
             assert!(bases.contains_key(artifact["uriBaseId"].as_str().unwrap()));
             assert!(physical["region"]["startLine"].as_u64().unwrap() >= 1);
         }
-        assert_eq!(result["partialFingerprints"]["instrFingerprint/v1"].as_str().unwrap().len(), 16);
+        assert_eq!(
+            result["partialFingerprints"]["instrFingerprint/v1"]
+                .as_str()
+                .unwrap()
+                .len(),
+            16
+        );
     }
 }
 
@@ -102,7 +116,10 @@ fn github_annotations() {
     let output = instr_check(&fixture("actix"), &["--format", "github"]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = text(&output.stdout);
-    let annotations: Vec<&str> = stdout.lines().filter(|line| line.starts_with("::")).collect();
+    let annotations: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("::"))
+        .collect();
     assert_eq!(annotations.len(), 4, "{stdout}");
     assert!(
         annotations[0].starts_with(
@@ -112,7 +129,10 @@ fn github_annotations() {
         annotations[0]
     );
     assert!(annotations[0].contains("%0Ahelp: declare which feature"));
-    assert!(stdout.ends_with("5 handlers, 1 covered (20%)\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("5 handlers, 1 covered (20%)\n"),
+        "{stdout}"
+    );
 }
 
 /// A baseline hides today's findings even after every line moves, and a new problem still
@@ -122,9 +142,16 @@ fn baseline_survives_moved_lines() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("axum"), dir.path());
     let baseline = dir.path().join("instr-baseline.json");
-    let written = instr_check(dir.path(), &["--write-baseline", baseline.to_str().unwrap()]);
+    let written = instr_check(
+        dir.path(),
+        &["--write-baseline", baseline.to_str().unwrap()],
+    );
     assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
-    assert!(text(&written.stderr).contains("wrote 8 findings"), "{}", text(&written.stderr));
+    assert!(
+        text(&written.stderr).contains("wrote 8 findings"),
+        "{}",
+        text(&written.stderr)
+    );
 
     // Move every line of every source file down.
     for file in ["src/main.rs", "src/api/mod.rs", "src/api/orders.rs"] {
@@ -134,22 +161,40 @@ fn baseline_survives_moved_lines() {
     }
     let quiet = instr_check(dir.path(), &["--baseline", baseline.to_str().unwrap()]);
     assert_eq!(quiet.status.code(), Some(0), "{}", text(&quiet.stderr));
-    assert!(text(&quiet.stderr).contains("0 errors, 0 warnings"), "{}", text(&quiet.stderr));
-    assert!(text(&quiet.stderr).contains("8 baselined"), "{}", text(&quiet.stderr));
+    assert!(
+        text(&quiet.stderr).contains("0 errors, 0 warnings"),
+        "{}",
+        text(&quiet.stderr)
+    );
+    assert!(
+        text(&quiet.stderr).contains("8 baselined"),
+        "{}",
+        text(&quiet.stderr)
+    );
 
     // A new unmapped handler is reported.
     let main = dir.path().join("src/main.rs");
     let source = std::fs::read_to_string(&main).unwrap();
     std::fs::write(
         &main,
-        source.replace(".route(\"/login\", post(login))", ".route(\"/login\", post(login))\n        .route(\"/logout\", post(logout))")
-            + "\nasync fn logout() {}\n",
+        source.replace(
+            ".route(\"/login\", post(login))",
+            ".route(\"/login\", post(login))\n        .route(\"/logout\", post(logout))",
+        ) + "\nasync fn logout() {}\n",
     )
     .unwrap();
     let noisy = instr_check(dir.path(), &["--baseline", baseline.to_str().unwrap()]);
     assert_eq!(noisy.status.code(), Some(1));
-    assert!(text(&noisy.stderr).contains("handler `logout` serves no feature"), "{}", text(&noisy.stderr));
-    assert!(text(&noisy.stderr).contains("1 error, 0 warnings"), "{}", text(&noisy.stderr));
+    assert!(
+        text(&noisy.stderr).contains("handler `logout` serves no feature"),
+        "{}",
+        text(&noisy.stderr)
+    );
+    assert!(
+        text(&noisy.stderr).contains("1 error, 0 warnings"),
+        "{}",
+        text(&noisy.stderr)
+    );
 }
 
 /// `init` writes a starter schema that maps every handler, whose only errors are the
@@ -168,12 +213,20 @@ fn init_writes_a_starter_schema() {
     assert_eq!(init.status.code(), Some(0), "{}", text(&init.stderr));
     let schema = std::fs::read_to_string(dir.path().join("instr.toml")).unwrap();
     assert!(schema.contains("[features.refunds]"), "{schema}");
-    assert!(schema.contains("\"actix_fixture::api::show_refund\",  # GET /api/v1/refunds/{id} (actix-web)"), "{schema}");
+    assert!(
+        schema.contains(
+            "\"actix_fixture::api::show_refund\",  # GET /api/v1/refunds/{id} (actix-web)"
+        ),
+        "{schema}"
+    );
 
     let again = instr_check(dir.path(), &["init"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("already exists"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("instr.toml")).unwrap(), schema);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("instr.toml")).unwrap(),
+        schema
+    );
 
     let check = instr_check(dir.path(), &["--format", "json"]);
     assert_eq!(check.status.code(), Some(1));
@@ -186,7 +239,13 @@ fn init_writes_a_starter_schema() {
         .collect();
     codes.sort_unstable();
     codes.dedup();
-    assert_eq!(codes, ["instr::schema::missing-success-metric", "instr::schema::unknown-owner"]);
+    assert_eq!(
+        codes,
+        [
+            "instr::schema::missing-success-metric",
+            "instr::schema::unknown-owner"
+        ]
+    );
     assert_eq!(report["summary"]["covered"], report["summary"]["handlers"]);
 
     let forced = instr_check(dir.path(), &["init", "--force"]);
@@ -204,12 +263,27 @@ fn coverage_without_schema() {
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let handlers = report["handlers"].as_array().unwrap();
     assert_eq!(handlers.len(), 3);
-    for field in ["file", "line", "function", "framework", "method", "route", "feature", "owner", "covered", "exempt"] {
+    for field in [
+        "file",
+        "line",
+        "function",
+        "framework",
+        "method",
+        "route",
+        "feature",
+        "owner",
+        "covered",
+        "exempt",
+    ] {
         assert!(handlers[0].get(field).is_some(), "missing `{field}`");
     }
     assert_eq!(report["totals"]["handlers"], 3);
     assert_eq!(report["totals"]["crates"][0]["crate"], "rocket-fixture");
     let markdown = instr_check(dir.path(), &["coverage", "--format", "markdown"]);
     let markdown = text(&markdown.stdout);
-    assert!(markdown.contains("| `src/products.rs:10` | `show` | rocket | GET /products/<id> | **-** ⚠ |"), "{markdown}");
+    assert!(
+        markdown
+            .contains("| `src/products.rs:10` | `show` | rocket | GET /products/<id> | **-** ⚠ |"),
+        "{markdown}"
+    );
 }

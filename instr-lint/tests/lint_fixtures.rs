@@ -9,13 +9,25 @@
 //! `CASES`, run `cargo insta test -p instr-lint --test lint_fixtures --accept` and review the
 //! new snapshots like code.
 
+// Test helpers panic on failure by design, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 use instr_lint::check::{self, CheckOptions, Report};
 use instr_lint::output;
 use instr_schema::diag::RenderOptions;
 
-const CASES: &[&str] = &["axum", "actix", "rocket", "poem", "tonic", "warp", "configured", "clean"];
+const CASES: &[&str] = &[
+    "axum",
+    "actix",
+    "rocket",
+    "poem",
+    "tonic",
+    "warp",
+    "configured",
+    "clean",
+];
 
 fn manifest(case: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +44,11 @@ fn check(case: &str) -> Report {
 }
 
 fn codes(report: &Report) -> Vec<&'static str> {
-    report.findings.iter().map(|finding| finding.rule.code).collect()
+    report
+        .findings
+        .iter()
+        .map(|finding| finding.rule.code)
+        .collect()
 }
 
 fn routes_of(report: &Report) -> Vec<String> {
@@ -41,7 +57,12 @@ fn routes_of(report: &Report) -> Vec<String> {
         .iter()
         .map(|handler| {
             let routes: Vec<String> = handler.routes.iter().map(|route| route.display()).collect();
-            format!("{} [{}] {}", handler.item_path, handler.framework().as_str(), routes.join(", "))
+            format!(
+                "{} [{}] {}",
+                handler.item_path,
+                handler.framework().as_str(),
+                routes.join(", ")
+            )
         })
         .collect();
     out.sort();
@@ -60,7 +81,10 @@ fn snapshots_of_every_case() {
             manifest_path: Some(manifest(case)),
         })
         .unwrap();
-        insta::assert_snapshot!(format!("{case}_coverage"), output::coverage::render_json(&coverage));
+        insta::assert_snapshot!(
+            format!("{case}_coverage"),
+            output::coverage::render_json(&coverage)
+        );
     }
 }
 
@@ -87,8 +111,20 @@ fn axum_routes_are_resolved_with_prefixes() {
     assert!(codes.contains(&"instr::unknown-feature"));
     assert!(codes.contains(&"instr::exempt-without-reason"));
     // The schema route with `{id}` maps `show`; `DELETE /api/v1/gone` maps nothing.
-    assert_eq!(codes.iter().filter(|code| **code == "instr::stale-mapping").count(), 1);
-    assert_eq!(codes.iter().filter(|code| **code == "instr::handler-unmapped").count(), 2);
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|code| **code == "instr::stale-mapping")
+            .count(),
+        1
+    );
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|code| **code == "instr::handler-unmapped")
+            .count(),
+        2
+    );
     assert!(codes.contains(&"instr::feature-unserved"));
 }
 
@@ -131,9 +167,17 @@ fn rocket_mounts() {
 #[test]
 fn poem_handler_is_not_instr_handler() {
     let report = check("poem");
-    let hello = report.handlers.iter().find(|h| h.function == "hello").unwrap();
+    let hello = report
+        .handlers
+        .iter()
+        .find(|h| h.function == "hello")
+        .unwrap();
     assert!(hello.feature.is_none());
-    let user = report.handlers.iter().find(|h| h.function == "Api::user").unwrap();
+    let user = report
+        .handlers
+        .iter()
+        .find(|h| h.function == "Api::user")
+        .unwrap();
     assert_eq!(user.routes[0].display(), "GET /v2/users/:id");
     let unmapped: Vec<&str> = report
         .findings
@@ -143,7 +187,10 @@ fn poem_handler_is_not_instr_handler() {
         .collect();
     assert_eq!(
         unmapped,
-        ["handler `hello` serves no feature", "handler `Api::create_user` serves no feature"]
+        [
+            "handler `hello` serves no feature",
+            "handler `Api::create_user` serves no feature"
+        ]
     );
 }
 
@@ -189,7 +236,13 @@ fn configuration_extends_detection() {
         ]
     );
     let codes = codes(&report);
-    assert_eq!(codes.iter().filter(|code| **code == "instr::raw-metric").count(), 2);
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|code| **code == "instr::raw-metric")
+            .count(),
+        2
+    );
     assert!(!codes.contains(&"instr::feature-unserved"));
 }
 

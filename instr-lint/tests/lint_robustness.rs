@@ -4,6 +4,9 @@
 //! `#[cfg(test)]`). Each case is built in a temporary directory, since git cannot hold most
 //! of them. To add a case, write its files in `workspace()` and assert on the report.
 
+// Test helpers panic on failure by design, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -81,8 +84,16 @@ pub fn app() -> axum::Router {
     write(root, "src/good.rs", b"pub async fn good() {}\n");
     write(root, "src/broken.rs", b"pub fn broken( {\n");
     write(root, "src/latin1.rs", b"pub fn caf\xe9() {}\n");
-    write(root, "src/elsewhere/custom.rs", b"pub mod deeper;\npub async fn custom() {}\n");
-    write(root, "src/elsewhere/deeper.rs", b"pub async fn deeper() {}\n");
+    write(
+        root,
+        "src/elsewhere/custom.rs",
+        b"pub mod deeper;\npub async fn custom() {}\n",
+    );
+    write(
+        root,
+        "src/elsewhere/deeper.rs",
+        b"pub async fn deeper() {}\n",
+    );
     write(root, "src/inline/nested.rs", b"pub async fn nested() {}\n");
     write(root, "src/included.rs", b"pub async fn included() {}\n");
     write(
@@ -94,7 +105,8 @@ pub fn app() -> axum::Router {
     write(root, "src/huge.rs", generated(3 * 1024 * 1024).as_bytes());
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(root.join("src/selfloop.rs"), root.join("src/selfloop.rs")).unwrap();
+        std::os::unix::fs::symlink(root.join("src/selfloop.rs"), root.join("src/selfloop.rs"))
+            .unwrap();
         std::os::unix::fs::symlink(root.join("src"), root.join("src/inline/back")).unwrap();
     }
 }
@@ -122,7 +134,11 @@ fn hostile_files_are_findings_not_crashes() {
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path());
     let report = run(dir.path());
-    let mut handlers: Vec<&str> = report.handlers.iter().map(|h| h.item_path.as_str()).collect();
+    let mut handlers: Vec<&str> = report
+        .handlers
+        .iter()
+        .map(|h| h.item_path.as_str())
+        .collect();
     handlers.sort_unstable();
     assert_eq!(
         handlers,
@@ -137,15 +153,32 @@ fn hostile_files_are_findings_not_crashes() {
     );
     let unparsable = messages(&report, "instr::unparsable-file");
     assert_eq!(unparsable.len(), 1, "{unparsable:?}");
-    assert!(unparsable[0].starts_with("`src/broken.rs` does not parse"), "{unparsable:?}");
+    assert!(
+        unparsable[0].starts_with("`src/broken.rs` does not parse"),
+        "{unparsable:?}"
+    );
     let unreadable = messages(&report, "instr::unreadable-file");
-    assert!(unreadable.iter().any(|m| m.contains("src/latin1.rs") && m.contains("not valid UTF-8")), "{unreadable:?}");
+    assert!(
+        unreadable
+            .iter()
+            .any(|m| m.contains("src/latin1.rs") && m.contains("not valid UTF-8")),
+        "{unreadable:?}"
+    );
     #[cfg(unix)]
-    assert!(unreadable.iter().any(|m| m.contains("src/selfloop.rs")), "{unreadable:?}");
+    assert!(
+        unreadable.iter().any(|m| m.contains("src/selfloop.rs")),
+        "{unreadable:?}"
+    );
     // `mod windows_only;` is behind a cfg, so its missing file is not a finding.
-    assert_eq!(messages(&report, "instr::missing-module"), ["module file not found"]);
+    assert_eq!(
+        messages(&report, "instr::missing-module"),
+        ["module file not found"]
+    );
     let unreached = messages(&report, "instr::unreached-file");
-    assert_eq!(unreached, ["`src/orphan.rs` is not part of any crate: no `mod` item reaches it"]);
+    assert_eq!(
+        unreached,
+        ["`src/orphan.rs` is not part of any crate: no `mod` item reaches it"]
+    );
     // Warnings only: the handlers themselves are the errors.
     for finding in &report.findings {
         if finding.rule.code != "instr::handler-unmapped" {

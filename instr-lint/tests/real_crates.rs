@@ -17,6 +17,9 @@
 //! To add a crate: add it to `CRATES` with its exact version and labels, read from its code.
 //! Offline, set `INSTR_SKIP_REAL_CRATES=1` to skip (CI has crates.io access and runs it).
 
+// Test helpers panic on failure by design, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -110,14 +113,20 @@ const CRATES: &[Labelled] = &[
         name: "poem-mcpserver",
         version: "0.3.1",
         scope: Scope::Targets,
-        handlers: &["src/streamable_http.rs:86 post_handler", "src/streamable_http.rs:148 delete_handler"],
+        handlers: &[
+            "src/streamable_http.rs:86 post_handler",
+            "src/streamable_http.rs:148 delete_handler",
+        ],
     },
     // tonic services whose generated code is checked in and `include!`d.
     Labelled {
         name: "tonic-health",
         version: "0.14.9",
         scope: Scope::Targets,
-        handlers: &["src/server.rs:155 HealthService::check", "src/server.rs:169 HealthService::watch"],
+        handlers: &[
+            "src/server.rs:155 HealthService::check",
+            "src/server.rs:169 HealthService::watch",
+        ],
     },
     Labelled {
         name: "tonic-reflection",
@@ -276,7 +285,9 @@ fn cargo() -> Command {
 
 /// Fetches every crate into a temporary project and returns each one's manifest path.
 fn fetch(dir: &Path) -> Vec<PathBuf> {
-    let mut manifest = String::from("[package]\nname = \"instr-real-crates\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n");
+    let mut manifest = String::from(
+        "[package]\nname = \"instr-real-crates\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n",
+    );
     for krate in CRATES {
         manifest.push_str(&format!(
             "{} = {{ version = \"={}\", default-features = false }}\n",
@@ -298,7 +309,11 @@ fn fetch(dir: &Path) -> Vec<PathBuf> {
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
+    assert!(
+        metadata.status.success(),
+        "{}",
+        String::from_utf8_lossy(&metadata.stderr)
+    );
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
     CRATES
         .iter()
@@ -307,7 +322,9 @@ fn fetch(dir: &Path) -> Vec<PathBuf> {
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|package| package["name"] == krate.name && package["version"] == krate.version)
+                .find(|package| {
+                    package["name"] == krate.name && package["version"] == krate.version
+                })
                 .unwrap_or_else(|| panic!("{} {} was not fetched", krate.name, krate.version));
             PathBuf::from(package["manifest_path"].as_str().unwrap())
         })
@@ -326,7 +343,11 @@ fn found(krate: &Labelled, manifest: &Path) -> BTreeSet<String> {
                 .map(|file| Unit {
                     member: 0,
                     package: krate.name.to_owned(),
-                    crate_name: Path::new(file).file_stem().unwrap().to_string_lossy().replace('-', "_"),
+                    crate_name: Path::new(file)
+                        .file_stem()
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('-', "_"),
                     kind: TargetKind::Bin,
                     root: root.join(file),
                 })
@@ -340,8 +361,17 @@ fn found(krate: &Labelled, manifest: &Path) -> BTreeSet<String> {
         .map(|handler| {
             let text = std::fs::read_to_string(&handler.path).unwrap();
             let line = text[..handler.site.1.start].matches('\n').count() + 1;
-            let file = handler.path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            let name = if handler.function.starts_with("<closure") { "closure" } else { &handler.function };
+            let file = handler
+                .path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let name = if handler.function.starts_with("<closure") {
+                "closure"
+            } else {
+                &handler.function
+            };
             format!("{file}:{line} {name}")
         })
         .collect()
@@ -360,10 +390,18 @@ fn detection_matches_labels_on_published_crates() {
     let (mut all_found, mut all_labelled, mut all_right) = (0, 0, 0);
     for (krate, manifest) in CRATES.iter().zip(&manifests) {
         let found = found(krate, manifest);
-        let labelled: BTreeSet<String> = krate.handlers.iter().map(|label| (*label).to_owned()).collect();
+        let labelled: BTreeSet<String> = krate
+            .handlers
+            .iter()
+            .map(|label| (*label).to_owned())
+            .collect();
         let right = found.intersection(&labelled).count();
         let recall = right as f64 / labelled.len() as f64;
-        let precision = if found.is_empty() { 1.0 } else { right as f64 / found.len() as f64 };
+        let precision = if found.is_empty() {
+            1.0
+        } else {
+            right as f64 / found.len() as f64
+        };
         println!(
             "{:<20} {:<8} labelled {:>3}  found {:>3}  recall {recall:.3}  precision {precision:.3}",
             krate.name,
@@ -377,7 +415,10 @@ fn detection_matches_labels_on_published_crates() {
         if recall < 0.98 || precision < 0.98 {
             let missed: Vec<&String> = labelled.difference(&found).collect();
             let extra: Vec<&String> = found.difference(&labelled).collect();
-            failures.push(format!("{}: missed {missed:?}, not handlers {extra:?}", krate.name));
+            failures.push(format!(
+                "{}: missed {missed:?}, not handlers {extra:?}",
+                krate.name
+            ));
         }
     }
     println!(

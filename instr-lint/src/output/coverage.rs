@@ -121,7 +121,13 @@ impl Lines {
         let starts = self.cache.entry(path.to_path_buf()).or_insert_with(|| {
             let bytes = std::fs::read(path).unwrap_or_default();
             std::iter::once(0)
-                .chain(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
+                .chain(
+                    bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
                 .collect()
         });
         match starts.binary_search(&offset) {
@@ -133,15 +139,21 @@ impl Lines {
 
 /// Builds the report. `schemas` may be empty: adoption starts without one.
 pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> CoverageReport {
-    let mut lines = Lines { cache: HashMap::new() };
+    let mut lines = Lines {
+        cache: HashMap::new(),
+    };
     let mut rows = Vec::new();
     let mut served: HashMap<String, usize> = HashMap::new();
     for handler in handlers {
-        let used = schemas.iter().find(|used| used.packages.contains(&handler.package));
+        let used = schemas
+            .iter()
+            .find(|used| used.packages.contains(&handler.package));
         let schema = used.map(|used| &used.schema);
         let status = coverage::status(handler, schema);
         let feature = status.feature.as_ref().map(|(name, _)| name.clone());
-        let declared = feature.as_ref().and_then(|name| schema.and_then(|schema| schema.features.get(name)));
+        let declared = feature
+            .as_ref()
+            .and_then(|name| schema.and_then(|schema| schema.features.get(name)));
         if let Some(name) = &feature {
             *served.entry(name.clone()).or_default() += 1;
         }
@@ -169,7 +181,13 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
             feature,
             owner: declared.map(|feature| feature.owner.value.clone()),
             success_metrics: declared
-                .map(|feature| feature.success_metrics.iter().map(|m| m.value.clone()).collect())
+                .map(|feature| {
+                    feature
+                        .success_metrics
+                        .iter()
+                        .map(|m| m.value.clone())
+                        .collect()
+                })
                 .unwrap_or_default(),
             covered: status.covered(),
             exempt: status.exempt,
@@ -181,7 +199,11 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
             features.push(FeatureRow {
                 name: feature.name.value.clone(),
                 owner: feature.owner.value.clone(),
-                success_metrics: feature.success_metrics.iter().map(|m| m.value.clone()).collect(),
+                success_metrics: feature
+                    .success_metrics
+                    .iter()
+                    .map(|m| m.value.clone())
+                    .collect(),
                 handlers: served.get(&feature.name.value).copied().unwrap_or(0),
             });
         }
@@ -233,11 +255,23 @@ fn cells(row: &HandlerRow) -> [String; 7] {
             row.feature.clone().unwrap_or_else(|| "-".to_owned())
         },
         row.owner.clone().unwrap_or_else(|| "-".to_owned()),
-        if row.success_metrics.is_empty() { "-".to_owned() } else { row.success_metrics.join(", ") },
+        if row.success_metrics.is_empty() {
+            "-".to_owned()
+        } else {
+            row.success_metrics.join(", ")
+        },
     ]
 }
 
-const HEADERS: [&str; 7] = ["handler", "function", "framework", "route", "feature", "owner", "success metrics"];
+const HEADERS: [&str; 7] = [
+    "handler",
+    "function",
+    "framework",
+    "route",
+    "feature",
+    "owner",
+    "success metrics",
+];
 
 fn totals_lines(report: &CoverageReport) -> Vec<String> {
     let mut out = Vec::new();

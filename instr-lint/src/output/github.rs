@@ -9,7 +9,9 @@ use crate::check::Report;
 
 /// Escapes a command's message (`%`, CR and LF).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a command property's value (also `:` and `,`).
@@ -39,14 +41,23 @@ pub fn render(report: &Report) -> String {
             }
         }
         let mut message = finding.message.clone();
-        if let Some(label) = finding.primary.as_ref().and_then(|label| label.text.as_ref()) {
+        if let Some(label) = finding
+            .primary
+            .as_ref()
+            .and_then(|label| label.text.as_ref())
+        {
             message.push_str(&format!(" ({label})"));
         }
         if let Some(help) = &finding.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let _ = writeln!(out, "::{command} {}::{}", properties.join(","), escape_data(&message));
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        );
     }
     out.push_str(&super::human::summary(report));
     out.push('\n');

@@ -48,8 +48,8 @@ pub fn summary(report: &Report) -> String {
         plural(handlers, "handler"),
         report.covered
     ));
-    if handlers > 0 {
-        line.push_str(&format!(" ({}%)", report.covered * 100 / handlers));
+    if let Some(percent) = (report.covered * 100).checked_div(handlers) {
+        line.push_str(&format!(" ({percent}%)"));
     }
     if report.baselined > 0 {
         line.push_str(&format!(" · {} baselined", report.baselined));

@@ -188,7 +188,11 @@ fn location(label: &Label, sources: &Sources, id: Option<usize>) -> Location {
                 start_line: start.line,
                 start_column: start.column,
                 end_line: end.line,
-                end_column: end.column.max(if end.line == start.line { start.column + 1 } else { 1 }),
+                end_column: end.column.max(if end.line == start.line {
+                    start.column + 1
+                } else {
+                    1
+                }),
             },
         },
         message: label.text.clone().map(|text| Message { text }),
@@ -211,7 +215,12 @@ fn uri_path(name: &str) -> String {
     out
 }
 
-fn result(finding: &Diagnostic, fingerprint: Option<&String>, sources: &Sources, rule_index: usize) -> SarifResult {
+fn result(
+    finding: &Diagnostic,
+    fingerprint: Option<&String>,
+    sources: &Sources,
+    rule_index: usize,
+) -> SarifResult {
     let mut text = finding.message.clone();
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
@@ -226,7 +235,11 @@ fn result(finding: &Diagnostic, fingerprint: Option<&String>, sources: &Sources,
         rule_index,
         level: level(finding.severity),
         message: Message { text },
-        locations: finding.primary.iter().map(|label| location(label, sources, None)).collect(),
+        locations: finding
+            .primary
+            .iter()
+            .map(|label| location(label, sources, None))
+            .collect(),
         related_locations: finding
             .secondary
             .iter()
@@ -244,9 +257,15 @@ pub fn build(report: &Report) -> SarifLog {
         .iter()
         .map(|rule| ReportingDescriptor {
             id: rule.code,
-            short_description: Message { text: rule.summary.to_owned() },
-            full_description: Message { text: rule.explanation.to_owned() },
-            help: Message { text: rule.explanation.to_owned() },
+            short_description: Message {
+                text: rule.summary.to_owned(),
+            },
+            full_description: Message {
+                text: rule.explanation.to_owned(),
+            },
+            help: Message {
+                text: rule.explanation.to_owned(),
+            },
             default_configuration: ReportingConfiguration {
                 level: match rules::default_level(rule) {
                     instr_schema::diag::Level::Deny => "error",
@@ -261,11 +280,26 @@ pub fn build(report: &Report) -> SarifLog {
         .iter()
         .enumerate()
         .map(|(index, finding)| {
-            let rule_index = all.iter().position(|rule| rule.code == finding.rule.code).unwrap_or(0);
-            result(finding, report.fingerprints.get(index), &report.sources, rule_index)
+            let rule_index = all
+                .iter()
+                .position(|rule| rule.code == finding.rule.code)
+                .unwrap_or(0);
+            result(
+                finding,
+                report.fingerprints.get(index),
+                &report.sources,
+                rule_index,
+            )
         })
         .collect();
-    let root = format!("file://{}/", report.root.to_string_lossy().replace('\\', "/").trim_end_matches('/'));
+    let root = format!(
+        "file://{}/",
+        report
+            .root
+            .to_string_lossy()
+            .replace('\\', "/")
+            .trim_end_matches('/')
+    );
     SarifLog {
         schema: SARIF_SCHEMA,
         version: SARIF_VERSION,
@@ -278,9 +312,15 @@ pub fn build(report: &Report) -> SarifLog {
                     rules: descriptors,
                 },
             },
-            original_uri_base_ids: [(SRCROOT, ArtifactLocation { uri: uri_path(&root), uri_base_id: None })]
-                .into_iter()
-                .collect(),
+            original_uri_base_ids: [(
+                SRCROOT,
+                ArtifactLocation {
+                    uri: uri_path(&root),
+                    uri_base_id: None,
+                },
+            )]
+            .into_iter()
+            .collect(),
             column_kind: "unicodeCodePoints",
             results,
         }],

@@ -66,18 +66,19 @@ pub struct UseFact {
 pub struct FnFact {
     /// Its name.
     pub name: String,
-    /// For a method: the name of the type the `impl` block is for.
-    pub self_ty: Option<String>,
+    /// For a method: the name of the type the `impl` block is for (shared by the block's
+    /// methods).
+    pub self_ty: Option<std::sync::Arc<str>>,
     /// For a method in a trait impl: the trait's path as written.
-    pub trait_path: Option<WrittenPath>,
+    pub trait_path: Option<std::sync::Arc<[String]>>,
     /// Attributes on the `impl` block, for methods (`#[OpenApi]`, `#[tonic::async_trait]`).
-    pub impl_attrs: Vec<AttrFact>,
+    pub impl_attrs: Option<std::sync::Arc<[AttrFact]>>,
     /// Declared `pub` (any `pub(...)` counts).
     pub is_pub: bool,
     /// The span of the name.
     pub name_span: Span,
     /// Its attributes, in source order.
-    pub attrs: Vec<AttrFact>,
+    pub attrs: Box<[AttrFact]>,
 }
 
 impl FnFact {

@@ -93,11 +93,8 @@ pub(crate) fn expr_span(expr: &Expr) -> Option<proc_macro2::Span> {
                 .join(closure.inputs_end.span)
                 .unwrap_or(closure.inputs_begin.span),
         ),
-        Expr::Call(call) => expr_span(&call.func).map(|start| {
-            start
-                .join(call.paren_token.span.close())
-                .unwrap_or(start)
-        }),
+        Expr::Call(call) => expr_span(&call.func)
+            .map(|start| start.join(call.paren_token.span.close()).unwrap_or(start)),
         Expr::MethodCall(call) => Some(
             expr_span(&call.receiver)
                 .and_then(|start| start.join(call.paren_token.span.close()))
@@ -263,8 +260,9 @@ impl<'h> RouteEval<'h> {
         };
         let is_resource = match root_name.as_deref() {
             Some("resource") => true,
-            Some("new") => call_path(root)
-                .is_some_and(|p| p.segments.len() >= 2 && p.segments[p.segments.len() - 2].ident == "Resource"),
+            Some("new") => call_path(root).is_some_and(|p| {
+                p.segments.len() >= 2 && p.segments[p.segments.len() - 2].ident == "Resource"
+            }),
             _ => false,
         };
         if is_resource && matches!(root, Expr::Call(call) if call.args.len() == 1) {
@@ -276,17 +274,26 @@ impl<'h> RouteEval<'h> {
             (Some("scope"), _) => format!(
                 "{prefix}{}",
                 match root {
-                    Expr::Call(call) => call.args.first().and_then(string_literal).unwrap_or_default(),
+                    Expr::Call(call) => call
+                        .args
+                        .first()
+                        .and_then(string_literal)
+                        .unwrap_or_default(),
                     _ => String::new(),
                 }
             ),
             (Some("new"), Some(path))
-                if path.segments.len() >= 2 && path.segments[path.segments.len() - 2].ident == "Scope" =>
+                if path.segments.len() >= 2
+                    && path.segments[path.segments.len() - 2].ident == "Scope" =>
             {
                 format!(
                     "{prefix}{}",
                     match root {
-                        Expr::Call(call) => call.args.first().and_then(string_literal).unwrap_or_default(),
+                        Expr::Call(call) => call
+                            .args
+                            .first()
+                            .and_then(string_literal)
+                            .unwrap_or_default(),
                         _ => String::new(),
                     }
                 )
@@ -318,7 +325,14 @@ impl<'h> RouteEval<'h> {
                         self.consume(target);
                     }
                     for (methods, handler) in entries {
-                        self.push_route(Framework::Axum, methods, "", route_path.clone(), handler, site);
+                        self.push_route(
+                            Framework::Axum,
+                            methods,
+                            "",
+                            route_path.clone(),
+                            handler,
+                            site,
+                        );
                     }
                 }
             }
@@ -406,14 +420,21 @@ impl<'h> RouteEval<'h> {
                 let args: Vec<&Expr> = call.args.iter().collect();
                 match (name.as_str(), args.as_slice()) {
                     (method, [handler]) if METHODS.contains(&method) || method == "any" => {
-                        vec![(vec![method.to_ascii_uppercase()], self.handler_ref(handler, site))]
+                        vec![(
+                            vec![method.to_ascii_uppercase()],
+                            self.handler_ref(handler, site),
+                        )]
                     }
                     ("on", [filter, handler]) => {
                         vec![(filter_methods(filter), self.handler_ref(handler, site))]
                     }
                     (service, [inner]) if service.ends_with("_service") => {
                         let method = service.trim_end_matches("_service");
-                        let method = if METHODS.contains(&method) { method } else { "any" };
+                        let method = if METHODS.contains(&method) {
+                            method
+                        } else {
+                            "any"
+                        };
                         vec![(
                             vec![method.to_ascii_uppercase()],
                             HandlerRef::Inline(self.expr_span_or(inner, site), false),
@@ -429,7 +450,10 @@ impl<'h> RouteEval<'h> {
                 let receiver_is_router = !entries.is_empty()
                     || call_path(&call.receiver).is_some_and(|path| {
                         path.segments.len() >= 2
-                            && path.segments[path.segments.len() - 2].ident.to_string().ends_with("Method")
+                            && path.segments[path.segments.len() - 2]
+                                .ident
+                                .to_string()
+                                .ends_with("Method")
                             || path.segments.len() >= 2
                                 && path.segments[path.segments.len() - 2].ident == "MethodRouter"
                     });
@@ -437,16 +461,21 @@ impl<'h> RouteEval<'h> {
                     return Vec::new();
                 }
                 match (name.as_str(), args.as_slice()) {
-                    (method, [handler]) if METHODS.contains(&method) || method == "any" => entries.push((
-                        vec![method.to_ascii_uppercase()],
-                        self.handler_ref(handler, site),
-                    )),
+                    (method, [handler]) if METHODS.contains(&method) || method == "any" => entries
+                        .push((
+                            vec![method.to_ascii_uppercase()],
+                            self.handler_ref(handler, site),
+                        )),
                     ("on", [filter, handler]) => {
                         entries.push((filter_methods(filter), self.handler_ref(handler, site)));
                     }
                     (service, [inner]) if service.ends_with("_service") => {
                         let method = service.trim_end_matches("_service");
-                        let method = if METHODS.contains(&method) { method } else { "any" };
+                        let method = if METHODS.contains(&method) {
+                            method
+                        } else {
+                            "any"
+                        };
                         entries.push((
                             vec![method.to_ascii_uppercase()],
                             HandlerRef::Inline(self.expr_span_or(inner, site), false),
@@ -471,16 +500,26 @@ impl<'h> RouteEval<'h> {
         };
         let name = call_path(root).and_then(last_ident)?;
         if name == "to" && root_call.args.len() == 1 && calls.is_empty() {
-            let handler = root_call.args.first().map(|arg| self.handler_ref(arg, site))?;
+            let handler = root_call
+                .args
+                .first()
+                .map(|arg| self.handler_ref(arg, site))?;
             return Some((vec!["ANY".to_owned()], handler));
         }
-        let to = calls.iter().rev().find(|call| call.method == "to" && call.args.len() == 1)?;
+        let to = calls
+            .iter()
+            .rev()
+            .find(|call| call.method == "to" && call.args.len() == 1)?;
         let mut methods = if METHODS.contains(&name.as_str()) && root_call.args.is_empty() {
             vec![name.to_ascii_uppercase()]
         } else if name == "route" && root_call.args.is_empty() {
             Vec::new()
         } else if name == "method" && root_call.args.len() == 1 {
-            root_call.args.first().map(filter_methods).unwrap_or_default()
+            root_call
+                .args
+                .first()
+                .map(filter_methods)
+                .unwrap_or_default()
         } else {
             return None;
         };
@@ -543,7 +582,14 @@ impl<'h> RouteEval<'h> {
                 ("route", [builder]) => {
                     if let Some((methods, handler)) = self.actix_builder(builder, site) {
                         self.consume(builder);
-                        self.push_route(Framework::ActixWeb, methods, "", route_path(), handler, site);
+                        self.push_route(
+                            Framework::ActixWeb,
+                            methods,
+                            "",
+                            route_path(),
+                            handler,
+                            site,
+                        );
                     }
                 }
                 // `web::resource(p).get(h)`, `.post(h)`, ...
@@ -570,7 +616,14 @@ impl<'h> RouteEval<'h> {
                     if methods.is_empty() {
                         methods.push("ANY".to_owned());
                     }
-                    self.push_route(Framework::ActixWeb, methods, "", route_path(), handler, site);
+                    self.push_route(
+                        Framework::ActixWeb,
+                        methods,
+                        "",
+                        route_path(),
+                        handler,
+                        site,
+                    );
                 }
                 _ => {}
             }
@@ -587,7 +640,8 @@ impl<'h> RouteEval<'h> {
                 }
             }
             Expr::Path(path) if path.qself.is_none() => {
-                let handler = HandlerRef::Path(written(&path.path), self.span(path_span(&path.path)));
+                let handler =
+                    HandlerRef::Path(written(&path.path), self.span(path_span(&path.path)));
                 self.push_route(
                     Framework::ActixWeb,
                     Vec::new(),
@@ -622,7 +676,7 @@ impl<'h> RouteEval<'h> {
 
     /// `routes![a, b::c]`: each path names a rocket route function.
     fn rocket_routes_macro(&mut self, mac: &syn::Macro, prefix: &str) {
-        if !mac.path.segments.last().is_some_and(|s| s.ident == "routes") {
+        if mac.path.segments.last().is_none_or(|s| s.ident != "routes") {
             return;
         }
         let parser = Punctuated::<syn::Path, syn::Token![,]>::parse_terminated;
@@ -646,7 +700,11 @@ impl<'h> RouteEval<'h> {
     fn is_warp_chain(&self, root: &Expr, calls: &[&syn::ExprMethodCall]) -> bool {
         is_warp_path(root)
             || calls.iter().any(|call| {
-                call.method == "and" && call.args.first().is_some_and(|arg| is_warp_path(&unchain(arg).0))
+                call.method == "and"
+                    && call
+                        .args
+                        .first()
+                        .is_some_and(|arg| is_warp_path(unchain(arg).0))
             })
     }
 
@@ -671,8 +729,13 @@ impl<'h> RouteEval<'h> {
                 }
                 ("and_then" | "map" | "then", [Expr::Path(path)]) => {
                     let written_path = written(&path.path);
-                    let skip = ["warp", "Box", "Arc", "std", "Ok", "Some", "Into", "From", "String"];
-                    if written_path.first().is_some_and(|first| skip.contains(&first.as_str())) {
+                    let skip = [
+                        "warp", "Box", "Arc", "std", "Ok", "Some", "Into", "From", "String",
+                    ];
+                    if written_path
+                        .first()
+                        .is_some_and(|first| skip.contains(&first.as_str()))
+                    {
                         continue;
                     }
                     let site = self.span(method_call_span(call));
@@ -698,7 +761,8 @@ fn is_warp_path(expr: &Expr) -> bool {
     match expr {
         Expr::Call(_) => call_path(expr).is_some_and(|path| {
             let segments = written(path);
-            segments.first().is_some_and(|first| first == "warp") && segments.iter().any(|s| s == "path")
+            segments.first().is_some_and(|first| first == "warp")
+                && segments.iter().any(|s| s == "path")
         }),
         Expr::Macro(mac) => {
             let segments = written(&mac.mac.path);
@@ -732,30 +796,35 @@ fn warp_filter(expr: &Expr, segments: &mut Vec<String>, method: &mut Option<Stri
                 }
             }
         }
-        Expr::Macro(mac) => {
-            if mac.mac.path.segments.last().is_some_and(|s| s.ident == "path") {
-                let mut current = String::new();
-                for tree in mac.mac.tokens.clone() {
-                    match tree {
-                        TokenTree::Punct(punct) if punct.as_char() == '/' => {
-                            if !current.is_empty() {
-                                segments.push(std::mem::take(&mut current));
-                            }
+        Expr::Macro(mac)
+            if mac
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "path") =>
+        {
+            let mut current = String::new();
+            for tree in mac.mac.tokens.clone() {
+                match tree {
+                    TokenTree::Punct(punct) if punct.as_char() == '/' => {
+                        if !current.is_empty() {
+                            segments.push(std::mem::take(&mut current));
                         }
-                        TokenTree::Punct(punct) if punct.as_char() == ';' => break,
-                        TokenTree::Literal(literal) => {
-                            current = super::attrs::literal_text(&literal).unwrap_or_default();
-                        }
-                        _ => {
-                            if current.is_empty() || current == "{param}" {
-                                current = "{param}".to_owned();
-                            }
+                    }
+                    TokenTree::Punct(punct) if punct.as_char() == ';' => break,
+                    TokenTree::Literal(literal) => {
+                        current = super::attrs::literal_text(&literal).unwrap_or_default();
+                    }
+                    _ => {
+                        if current.is_empty() || current == "{param}" {
+                            current = "{param}".to_owned();
                         }
                     }
                 }
-                if !current.is_empty() {
-                    segments.push(current);
-                }
+            }
+            if !current.is_empty() {
+                segments.push(current);
             }
         }
         _ => {}

@@ -112,7 +112,10 @@ pub fn parse_pieces(text: &str, visit: &mut dyn FnMut(&syn::File, usize)) -> Pie
 }
 
 /// Parses the whole file at once (the fallback when chunks did not parse on their own).
-pub fn parse_whole(text: &str, visit: &mut dyn FnMut(&syn::File, usize)) -> Result<(), ParseProblem> {
+pub fn parse_whole(
+    text: &str,
+    visit: &mut dyn FnMut(&syn::File, usize),
+) -> Result<(), ParseProblem> {
     let prepared = blank_preamble(text);
     let text = prepared.as_deref().unwrap_or(text);
     let result = syn::parse_str::<syn::File>(text);
@@ -207,7 +210,10 @@ pub fn split_items(text: &str) -> Vec<(usize, usize)> {
                             }
                         }
                         // `S { .. }.method()`, `if a {} else {}` and friends continue the item.
-                        Some(b'.' | b'?' | b',' | b')' | b'+' | b'-' | b'*' | b'&' | b'|' | b'=' | b'e' | b'a') => {}
+                        Some(
+                            b'.' | b'?' | b',' | b')' | b'+' | b'-' | b'*' | b'&' | b'|' | b'='
+                            | b'e' | b'a',
+                        ) => {}
                         _ => boundaries.push(i + 1),
                     }
                 }
@@ -302,7 +308,14 @@ fn skip_raw_string(bytes: &[u8], from: usize) -> usize {
     }
     i += 1; // the opening quote
     while i < bytes.len() {
-        if bytes[i] == b'"' && bytes[i + 1..].iter().take(hashes).filter(|b| **b == b'#').count() == hashes {
+        if bytes[i] == b'"'
+            && bytes[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|b| **b == b'#')
+                .count()
+                == hashes
+        {
             return i + 1 + hashes;
         }
         i += 1;

@@ -8,8 +8,7 @@ use syn::visit::{self, Visit};
 
 use super::attrs::read_attr;
 use super::facts::{
-    AttrFact, FileFacts, FnFact, ModDecl, ModPath, ModuleFacts, RawMetricCall, UseFact,
-    WrittenPath,
+    AttrFact, FileFacts, FnFact, ModDecl, ModPath, ModuleFacts, RawMetricCall, UseFact, WrittenPath,
 };
 use super::routes::RouteEval;
 use instr_schema::diag::Span;
@@ -33,7 +32,10 @@ impl FileContext {
         let child_dir = if owns_dir {
             file_dir.clone()
         } else {
-            let stem = path.file_stem().map(|s| s.to_os_string()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_os_string())
+                .unwrap_or_default();
             file_dir.join(stem)
         };
         Self {
@@ -69,9 +71,9 @@ pub struct FileVisitor {
 
 #[derive(Clone)]
 struct ImplCtx {
-    self_ty: Option<String>,
-    trait_path: Option<WrittenPath>,
-    attrs: Vec<AttrFact>,
+    self_ty: Option<std::sync::Arc<str>>,
+    trait_path: Option<std::sync::Arc<[String]>>,
+    attrs: Option<std::sync::Arc<[AttrFact]>>,
 }
 
 /// The byte range of a span inside the current piece, made absolute.
@@ -96,7 +98,11 @@ pub(crate) fn written(path: &syn::Path) -> WrittenPath {
     if path.leading_colon.is_some() {
         out.push(String::new());
     }
-    out.extend(path.segments.iter().map(|segment| segment.ident.to_string()));
+    out.extend(
+        path.segments
+            .iter()
+            .map(|segment| segment.ident.to_string()),
+    );
     out
 }
 
@@ -183,6 +189,29 @@ impl FileVisitor {
         self.visit_file(file);
     }
 
+    /// The facts, deduplicated and trimmed to size: they outlive the file's syntax tree and
+    /// are kept for every file of the workspace until the check ends.
+    pub fn finish(mut self) -> FileFacts {
+        for list in [
+            &mut self.facts.emits.metric_idents,
+            &mut self.facts.emits.event_idents,
+            &mut self.facts.emits.raw_names,
+        ] {
+            list.sort_unstable();
+            list.dedup();
+            list.shrink_to_fit();
+        }
+        for module in &mut self.facts.modules {
+            module.fns.shrink_to_fit();
+            module.types.shrink_to_fit();
+            module.uses.shrink_to_fit();
+            module.routes.shrink_to_fit();
+            module.nests.shrink_to_fit();
+        }
+        self.facts.modules.shrink_to_fit();
+        self.facts
+    }
+
     fn module(&mut self) -> &mut ModuleFacts {
         let index = self.stack.last().copied().unwrap_or(0);
         &mut self.facts.modules[index]
@@ -219,10 +248,10 @@ impl FileVisitor {
             name: sig.ident.to_string(),
             self_ty: ctx.as_ref().and_then(|ctx| ctx.self_ty.clone()),
             trait_path: ctx.as_ref().and_then(|ctx| ctx.trait_path.clone()),
-            impl_attrs: ctx.map(|ctx| ctx.attrs).unwrap_or_default(),
+            impl_attrs: ctx.and_then(|ctx| ctx.attrs),
             is_pub: !matches!(vis, syn::Visibility::Inherited),
             name_span: self.span(sig.ident.span()),
-            attrs,
+            attrs: attrs.into_boxed_slice(),
         };
         self.module().fns.push(fact);
     }
@@ -320,13 +349,14 @@ impl FileVisitor {
                 }
                 TokenTree::Ident(ident) => {
                     let text = ident.to_string();
-                    if previous[1].as_deref() == Some(":") && previous[2].as_deref() == Some(":") {
-                        if let Some(parent) = previous[0].as_deref() {
-                            if parent == "metrics" || self.metric_aliases.contains(parent) {
-                                self.facts.emits.metric_idents.push(text.clone());
-                            } else if parent == "events" || self.event_aliases.contains(parent) {
-                                self.facts.emits.event_idents.push(text.clone());
-                            }
+                    if previous[1].as_deref() == Some(":")
+                        && previous[2].as_deref() == Some(":")
+                        && let Some(parent) = previous[0].as_deref()
+                    {
+                        if parent == "metrics" || self.metric_aliases.contains(parent) {
+                            self.facts.emits.metric_idents.push(text.clone());
+                        } else if parent == "events" || self.event_aliases.contains(parent) {
+                            self.facts.emits.event_idents.push(text.clone());
                         }
                     }
                     previous = [Some(text), None, None];
@@ -350,7 +380,8 @@ impl FileVisitor {
             return None;
         }
         let via_path = segments.len() >= 2 && segments[segments.len() - 2] == "metrics";
-        let via_import = segments.len() == 1 && (self.facade_macros.contains(last) || self.facade_glob);
+        let via_import =
+            segments.len() == 1 && (self.facade_macros.contains(last) || self.facade_glob);
         (via_path || via_import).then(|| last.trim_end_matches('!').to_owned())
     }
 }
@@ -385,7 +416,11 @@ impl<'ast> Visit<'ast> for FileVisitor {
             None => {
                 let candidates = match &explicit {
                     Some(relative) => {
-                        let base = if inline_parent { &child_dir } else { &self.file_dir };
+                        let base = if inline_parent {
+                            &child_dir
+                        } else {
+                            &self.file_dir
+                        };
                         vec![base.join(relative)]
                     }
                     None => vec![
@@ -428,7 +463,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
     fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
         // `#[macro_use] extern crate rocket;` brings rocket's attributes into every module,
         // like a glob import of the crate.
-        let macro_use = item.attrs.iter().any(|attr| attr.path().is_ident("macro_use"));
+        let macro_use = item
+            .attrs
+            .iter()
+            .any(|attr| attr.path().is_ident("macro_use"));
         let name = item.ident.to_string();
         if let Some((_, alias)) = &item.rename {
             self.add_use(alias.to_string(), vec![name.clone()], false);
@@ -461,10 +499,14 @@ impl<'ast> Visit<'ast> for FileVisitor {
         if is_cfg_test(&item.attrs) {
             return;
         }
+        let attrs = self.attrs(&item.attrs);
         let ctx = ImplCtx {
-            self_ty: type_name(&item.self_ty),
-            trait_path: item.trait_.as_ref().map(|(path, _)| written(path)),
-            attrs: self.attrs(&item.attrs),
+            self_ty: type_name(&item.self_ty).map(std::sync::Arc::from),
+            trait_path: item
+                .trait_
+                .as_ref()
+                .map(|(path, _)| std::sync::Arc::from(written(path))),
+            attrs: (!attrs.is_empty()).then(|| std::sync::Arc::from(attrs)),
         };
         self.impl_ctx.push(ctx);
         for impl_item in &item.items {
@@ -478,7 +520,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
             return;
         }
         self.push_fn(&item.attrs, &item.vis, &item.sig);
-        let self_ty = self.impl_ctx.last().and_then(|ctx| ctx.self_ty.clone());
+        let self_ty = self
+            .impl_ctx
+            .last()
+            .and_then(|ctx| ctx.self_ty.as_deref().map(str::to_owned));
         self.fn_scope.push((self_ty, item.sig.ident.to_string()));
         let saved_impl = std::mem::take(&mut self.impl_ctx);
         visit::visit_block(self, &item.block);
@@ -532,7 +577,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
         for pair in segments.iter().zip(segments.iter().skip(1)) {
             let parent = pair.0.ident.to_string();
             if parent == "metrics" || self.metric_aliases.contains(&parent) {
-                self.facts.emits.metric_idents.push(pair.1.ident.to_string());
+                self.facts
+                    .emits
+                    .metric_idents
+                    .push(pair.1.ident.to_string());
             } else if parent == "events" || self.event_aliases.contains(&parent) {
                 self.facts.emits.event_idents.push(pair.1.ident.to_string());
             }
@@ -552,7 +600,11 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 span: self.span(path_span(&mac.path)),
             });
         }
-        if mac.path.segments.last().is_some_and(|s| s.ident == "include_proto")
+        if mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "include_proto")
             && let Some(package) = first_string_literal(&mac.tokens)
         {
             self.module().proto_package = Some(package);
@@ -571,7 +623,11 @@ impl<'ast> Visit<'ast> for FileVisitor {
             && let Ok(lit) = syn::parse2::<syn::LitStr>(item.mac.tokens.clone())
         {
             let (child_dir, inline) = self.dirs.last().cloned().unwrap_or_default();
-            let base = if inline { child_dir } else { self.file_dir.clone() };
+            let base = if inline {
+                child_dir
+            } else {
+                self.file_dir.clone()
+            };
             let path = self.module().path.clone();
             let span = self.span(path_span(&item.mac.path));
             self.facts.children.push(ModDecl {
