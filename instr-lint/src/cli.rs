@@ -287,7 +287,7 @@ pub fn list_rules() -> String {
         out.push_str(&format!(
             "{:width$}  {:5}  {}\n",
             rule.code,
-            rules::level_name(rules::default_level(rule)),
+            rules::level_word(rule),
             rule.summary
         ));
     }
@@ -300,7 +300,7 @@ pub fn explain_rule(name: &str) -> Result<String, String> {
         Some(rule) => Ok(format!(
             "{}\ndefault level: {}\n\n{}\n\n{}\n",
             rule.code,
-            rules::level_name(rules::default_level(rule)),
+            rules::level_word(rule),
             rule.summary,
             rule.explanation
         )),

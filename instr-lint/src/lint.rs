@@ -105,8 +105,19 @@ pub fn run(inputs: &Inputs<'_>, sources: &mut Sources, files: &mut FileMap<'_>) 
                 .iter()
                 .filter(|handler| schema_of.get(handler.package.as_str()) == Some(&index))
                 .collect();
-            mapping_findings(used, &handlers, &mut out);
-            emission_findings(inputs, used, &mut out);
+            // Until the code includes the generated API, "never emitted" and "served by no
+            // handler" say nothing but "not adopted yet": these rules start once a package
+            // using the schema invokes `instr::schema!`.
+            let instrumented = inputs.scan.files.iter().any(|file| {
+                file.facts.invokes_schema
+                    && used
+                        .packages
+                        .contains(&inputs.scan.units[file.unit].package)
+            });
+            mapping_findings(used, &handlers, instrumented, &mut out);
+            if instrumented {
+                emission_findings(inputs, used, &mut out);
+            }
         }
     }
     out
@@ -403,7 +414,12 @@ fn declared_features(schema: &Schema) -> String {
     format!("\ndeclared features: {}", names.join(", "))
 }
 
-fn mapping_findings(used: &SchemaUse, handlers: &[&Handler], out: &mut Vec<Keyed>) {
+fn mapping_findings(
+    used: &SchemaUse,
+    handlers: &[&Handler],
+    instrumented: bool,
+    out: &mut Vec<Keyed>,
+) {
     let schema = &used.schema;
     for feature in schema.features.values() {
         let name = &feature.name.value;
@@ -457,7 +473,7 @@ fn mapping_findings(used: &SchemaUse, handlers: &[&Handler], out: &mut Vec<Keyed
                 .feature
                 .is_some_and(|(feature, _)| feature == *name)
         });
-        if !served {
+        if instrumented && !served {
             out.push((
                 Diagnostic::new(&rules::FEATURE_UNSERVED, feature.name.loc, format!("no handler serves feature `{name}`"))
                     .with_label("declared here, served nowhere")

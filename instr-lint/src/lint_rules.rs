@@ -69,8 +69,11 @@ crate using the schema names its generated type, `metrics::<UpperCamelName>` (fo
 `metrics::CheckoutAttemptsTotal`, also through `use ...::metrics::{CheckoutAttemptsTotal}` or an
 alias of the `metrics` module), when a metrics-facade macro names it as a literal
 (`metrics::counter!(\"checkout_attempts_total\")`), or when an `#[instr::handler(...)]` option
-names it. An event counts when `events::<UpperCamelName>` is named. Emit it, or remove it from
-the schema.";
+names it (`latency = metrics::CheckoutLatencySeconds`, or the name as a string). An event counts
+when `events::<UpperCamelName>` is named. Emit it, or remove it from the schema.
+
+The rule runs once a package using the schema invokes `instr::schema!`: before that, nothing can
+be emitted through the schema and every metric would be reported.";
 
     /// A feature that no handler serves.
     FEATURE_UNSERVED = "feature-unserved", Warning,
@@ -78,7 +81,8 @@ the schema.";
         "No handler carries `#[instr::handler(feature = \"...\")]` for this feature and none of its
 `routes` or `handlers` entries matches one. Either the feature is served by code the checker
 cannot see (map it with `routes` or `handlers`), or it no longer exists. This rule needs the
-whole workspace, so it is skipped when a single member is checked.";
+whole workspace, so it is skipped when a single member is checked, and it runs once a package
+using the schema invokes `instr::schema!` (before that, no feature is served yet).";
 
     /// `#[instr::exempt]` without a reason.
     EXEMPT_WITHOUT_REASON = "exempt-without-reason", Error,

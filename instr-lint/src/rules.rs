@@ -49,6 +49,53 @@ pub fn suggest(name: &str) -> Option<&'static str> {
     did_you_mean(name, codes.iter().copied()).or_else(|| did_you_mean(name, short.iter().copied()))
 }
 
+/// The rules reference, `docs/rules.md`: every rule with its default level and explanation.
+/// A test keeps the committed file equal to this.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\nEvery finding of `cargo instr-check` comes from one of these rules. Codes are stable; set a\nrule's level to `deny`, `warn` or `allow` under `[workspace.metadata.instr.rules]`:\n\n```toml\n[workspace.metadata.instr.rules]\n\"schema::expired\" = \"deny\"\n```\n\n`cargo instr-check --list` prints this list and `cargo instr-check --explain <code>` one entry.\nThis page is generated from the rule registry (`instr-lint/src/rules.rs`).\n\n| Code | Default | Catches |\n|---|---|---|\n",
+    );
+    for rule in all() {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            rule.code,
+            anchor(rule.code),
+            level_word(rule),
+            rule.summary.replace('|', "\\|")
+        ));
+    }
+    for rule in all() {
+        out.push_str(&format!(
+            "\n## `{}`\n\nDefault level: {}. {}\n\n{}\n",
+            rule.code,
+            level_word(rule),
+            capitalize(rule.summary),
+            rule.explanation
+        ));
+    }
+    out
+}
+
+/// `deny`, `warn` or `allow`: how configuration names a rule's default.
+pub fn level_word(rule: &RuleInfo) -> &'static str {
+    level_name(default_level(rule))
+}
+
+/// The anchor GitHub gives the heading of a rule.
+fn anchor(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,7 +180,7 @@ impl Loader<'_> {
             );
             return;
         }
-        let source = self.sources.shared_text(file);
+        let source = self.sources.shared_file(file);
         let Some(raw) = parse_file(file, source.text(), &mut self.diagnostics) else {
             return;
         };
@@ -253,7 +253,8 @@ impl Loader<'_> {
 /// `path` relative to `base` when it lies under it, with `/` separators; otherwise the path
 /// as given.
 fn display_name(path: &Path, base: &Path) -> String {
-    match path.strip_prefix(base) {
+    let (path, base) = (normalize(path), normalize(base));
+    match path.strip_prefix(&base) {
         Ok(relative) if !base.as_os_str().is_empty() => relative
             .components()
             .map(|component| component.as_os_str().to_string_lossy())

@@ -24,6 +24,8 @@ pub struct FileFacts {
     pub emits: Emits,
     /// Raw `metrics::counter!`-style macro calls.
     pub raw_metric_calls: Vec<RawMetricCall>,
+    /// The file invokes `instr::schema!`: the crate has the generated API.
+    pub invokes_schema: bool,
 }
 
 /// The items of one module that matter to the checker.

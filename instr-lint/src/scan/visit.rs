@@ -67,6 +67,8 @@ pub struct FileVisitor {
     /// Names that refer to metrics-facade macros in this file.
     facade_macros: HashSet<String>,
     facade_glob: bool,
+    /// Names imported from the `instr` crate (`use instr::schema;`), or `*` for a glob.
+    instr_imports: HashSet<String>,
 }
 
 #[derive(Clone)]
@@ -179,6 +181,7 @@ impl FileVisitor {
             event_aliases: HashSet::new(),
             facade_macros: HashSet::new(),
             facade_glob: false,
+            instr_imports: HashSet::new(),
         }
     }
 
@@ -241,6 +244,19 @@ impl FileVisitor {
     }
 
     fn push_fn(&mut self, attrs: &[syn::Attribute], vis: &syn::Visibility, sig: &syn::Signature) {
+        // `#[instr::handler(feature = "x", latency = metrics::CheckoutLatencySeconds)]`
+        // records into metrics: the paths in its arguments count as emission.
+        for attr in attrs {
+            if attr
+                .path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "handler")
+                && let syn::Meta::List(list) = &attr.meta
+            {
+                self.scan_macro_tokens(&list.tokens);
+            }
+        }
         let ctx = self.impl_ctx.last().cloned();
         let attrs = self.attrs(attrs);
         self.collect_attr_names(&attrs);
@@ -295,6 +311,9 @@ impl FileVisitor {
                 self.add_use(rename.rename.to_string(), target, public);
             }
             syn::UseTree::Glob(_) => {
+                if prefix.len() == 1 && prefix[0] == "instr" {
+                    self.instr_imports.insert("*".to_owned());
+                }
                 if prefix.last().is_some_and(|last| last == "metrics") && prefix.len() == 1 {
                     self.facade_glob = true;
                 }
@@ -310,6 +329,9 @@ impl FileVisitor {
 
     fn add_use(&mut self, name: String, target: WrittenPath, public: bool) {
         let len = target.len();
+        if len == 2 && target[0] == "instr" && target[1] == "schema" {
+            self.instr_imports.insert(name.clone());
+        }
         if len >= 2 {
             let parent = target[len - 2].as_str();
             if parent == "metrics" || self.metric_aliases.contains(parent) {
@@ -589,6 +611,19 @@ impl<'ast> Visit<'ast> for FileVisitor {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let path = written(&mac.path);
+        let path: Vec<&str> = path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if path == ["instr", "schema"]
+            || (path.len() == 1
+                && (self.instr_imports.contains(path[0])
+                    || (path[0] == "schema" && self.instr_imports.contains("*"))))
+        {
+            self.facts.invokes_schema = true;
+        }
         if let Some(kind) = self.facade_macro_kind(&mac.path) {
             let name = first_string_literal(&mac.tokens);
             if let Some(name) = &name {

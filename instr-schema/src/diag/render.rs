@@ -58,7 +58,7 @@ pub fn render_human_one(
 ) -> String {
     let mut out = String::new();
     write_header(&mut out, diagnostic, options);
-    for (file, labels) in labels_by_file(diagnostic) {
+    for (file, labels) in snippets(diagnostic, sources) {
         out.push_str(&render_snippet(
             sources.get(file),
             &labels,
@@ -106,16 +106,36 @@ fn write_help(out: &mut String, help: &str, options: &RenderOptions) {
     }
 }
 
-/// Groups labels by file, the primary label's file first, keeping the order they were added.
-fn labels_by_file(diagnostic: &Diagnostic) -> Vec<(FileId, Vec<(bool, &Label)>)> {
+/// Labels more than this many lines apart are drawn in separate snippets, so that a finding
+/// about line 200 with a note at line 3 does not print the 197 lines between.
+const MAX_LINES_BETWEEN: usize = 4;
+
+/// Groups labels into snippets: by file, then by nearness. The primary label's snippet comes
+/// first; the others follow in the order their labels were added.
+fn snippets<'d>(
+    diagnostic: &'d Diagnostic,
+    sources: &Sources,
+) -> Vec<(FileId, Vec<(bool, &'d Label)>)> {
     let mut groups: Vec<(FileId, Vec<(bool, &Label)>)> = Vec::new();
     let all = diagnostic
         .primary
         .iter()
         .map(|label| (true, label))
         .chain(diagnostic.secondary.iter().map(|label| (false, label)));
+    let line = |label: &Label| {
+        sources
+            .get(label.loc.file)
+            .line_column(label.loc.span.start)
+            .line
+    };
     for (primary, label) in all {
-        match groups.iter_mut().find(|(file, _)| *file == label.loc.file) {
+        let near = groups.iter_mut().find(|(file, labels)| {
+            *file == label.loc.file
+                && labels
+                    .iter()
+                    .any(|(_, other)| line(other).abs_diff(line(label)) <= MAX_LINES_BETWEEN)
+        });
+        match near {
             Some((_, labels)) => labels.push((primary, label)),
             None => groups.push((label.loc.file, vec![(primary, label)])),
         }

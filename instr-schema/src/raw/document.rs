@@ -2,7 +2,7 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::reader::{Reader, Value};
+use super::reader::{Keys, Reader, Value};
 use crate::diag::{Diagnostic, FileId, Loc};
 use crate::rules;
 use crate::spanned::Spanned;
@@ -24,6 +24,7 @@ pub(crate) struct RawFile {
 
 #[derive(Debug)]
 pub(crate) struct RawOwner {
+    pub(crate) keys: Keys,
     pub(crate) name: Text,
     pub(crate) description: Option<Text>,
     pub(crate) contact: Option<Text>,
@@ -31,6 +32,7 @@ pub(crate) struct RawOwner {
 
 #[derive(Debug)]
 pub(crate) struct RawLabel {
+    pub(crate) keys: Keys,
     pub(crate) name: Text,
     pub(crate) description: Option<Text>,
     pub(crate) values: Option<TextList>,
@@ -40,6 +42,7 @@ pub(crate) struct RawLabel {
 
 #[derive(Debug)]
 pub(crate) struct RawMetric {
+    pub(crate) keys: Keys,
     pub(crate) name: Text,
     pub(crate) kind: Option<Text>,
     pub(crate) description: Option<Text>,
@@ -54,6 +57,7 @@ pub(crate) struct RawMetric {
 
 #[derive(Debug)]
 pub(crate) struct RawEvent {
+    pub(crate) keys: Keys,
     pub(crate) name: Text,
     pub(crate) description: Option<Text>,
     pub(crate) owner: Option<Text>,
@@ -63,6 +67,7 @@ pub(crate) struct RawEvent {
 
 #[derive(Debug)]
 pub(crate) struct RawFeature {
+    pub(crate) keys: Keys,
     pub(crate) name: Text,
     pub(crate) description: Option<Text>,
     pub(crate) owner: Option<Text>,
@@ -78,6 +83,7 @@ pub(crate) struct RawFeature {
 pub(crate) struct RawObjective {
     /// The whole entry, for findings about the entry as such.
     pub(crate) loc: Loc,
+    pub(crate) keys: Keys,
     pub(crate) name: Option<Text>,
     pub(crate) target: Option<Spanned<f64>>,
     pub(crate) window: Option<Text>,
@@ -92,6 +98,7 @@ pub(crate) struct RawObjective {
 #[derive(Debug)]
 pub(crate) struct RawSelector {
     pub(crate) loc: Loc,
+    pub(crate) keys: Keys,
     pub(crate) metric: Option<Text>,
     pub(crate) labels: Vec<RawMatcher>,
 }
@@ -150,17 +157,118 @@ pub(crate) fn parse_file(
 ) -> Option<RawFile> {
     let (document, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        for error in errors {
-            let span = error.span().unwrap_or(0..0);
-            diagnostics.push(
-                Diagnostic::new(&rules::SYNTAX, Loc::new(file, span), "invalid TOML")
-                    .with_label(error.message().trim().to_owned()),
-            );
-        }
+        syntax_errors(file, text, errors, diagnostics);
         return None;
     }
     let mut reader = Reader { file, diagnostics };
     Some(read_document(&mut reader, document.get_ref()))
+}
+
+/// Turns the TOML parser's errors into findings. A table declared twice makes the parser
+/// report every key of the second copy too; those follow-ups are dropped, and each duplicate
+/// points back at the first declaration.
+fn syntax_errors(
+    file: FileId,
+    text: &str,
+    mut errors: Vec<toml::de::Error>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    errors.sort_by_key(|error| error.span().map_or(0, |span| span.start));
+    let mut duplicate_tables: Vec<usize> = Vec::new();
+    for error in errors {
+        let span = error.span().unwrap_or(0..0);
+        let (line_start, line) = line_at(text, span.start);
+        let in_header = line.trim_start().starts_with('[');
+        let detail = error.message().trim();
+        if !detail.contains("duplicate") {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::SYNTAX,
+                    Loc::new(file, span),
+                    format!("invalid TOML: {detail}"),
+                )
+                .with_label("the TOML parser stopped here"),
+            );
+            continue;
+        }
+        let header = if in_header {
+            Some(line_start)
+        } else {
+            enclosing_header(text, line_start)
+        };
+        if !in_header && header.is_some_and(|header| duplicate_tables.contains(&header)) {
+            continue;
+        }
+        let found = text.get(span.clone()).unwrap_or("").trim();
+        let diagnostic = if in_header {
+            duplicate_tables.push(line_start);
+            let first = earlier_line(text, line_start, |other| other.trim() == line.trim());
+            let diagnostic = Diagnostic::new(
+                &rules::SYNTAX,
+                Loc::new(file, span),
+                format!("table `{}` is declared twice in this file", line.trim()),
+            )
+            .with_label("declared again here")
+            .with_help("a table is declared once per file: merge the two into one");
+            match first {
+                Some(first) => diagnostic.with_secondary(
+                    Loc::new(file, first..first + line.trim_end().len()),
+                    "first declared here",
+                ),
+                None => diagnostic,
+            }
+        } else {
+            let from = header.unwrap_or(0);
+            let first = earlier_line(text, line_start, |other| {
+                other
+                    .split('=')
+                    .next()
+                    .is_some_and(|key| key.trim() == found)
+            })
+            .filter(|first| *first >= from);
+            let diagnostic = Diagnostic::new(
+                &rules::SYNTAX,
+                Loc::new(file, span),
+                format!("`{found}` is set twice in one table"),
+            )
+            .with_label("set again here")
+            .with_help("a key is set once per table: keep one of them");
+            match first {
+                Some(first) => diagnostic
+                    .with_secondary(Loc::new(file, first..first + found.len()), "first set here"),
+                None => diagnostic,
+            }
+        };
+        diagnostics.push(diagnostic);
+    }
+}
+
+/// The start offset and text of the line holding `offset`.
+fn line_at(text: &str, offset: usize) -> (usize, &str) {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |index| start + index);
+    (start, &text[start..end])
+}
+
+/// The start of the closest line before `line_start` that begins a table (`[...]`).
+fn enclosing_header(text: &str, line_start: usize) -> Option<usize> {
+    earlier_line(text, line_start, |line| line.trim_start().starts_with('['))
+}
+
+/// The start (after indentation) of the closest line before `line_start` whose text
+/// satisfies `matches`.
+fn earlier_line(text: &str, line_start: usize, matches: impl Fn(&str) -> bool) -> Option<usize> {
+    let mut end = line_start.checked_sub(1)?;
+    loop {
+        let (start, line) = line_at(text, end);
+        if matches(line) {
+            return Some(start + (line.len() - line.trim_start().len()));
+        }
+        end = start.checked_sub(1)?;
+    }
 }
 
 fn read_document(reader: &mut Reader<'_>, document: &DeTable<'_>) -> RawFile {
@@ -270,8 +378,9 @@ fn optional_string_list(
 
 fn read_owner(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawOwner {
     let context = format!("owner `{}`", name.value);
-    reader.check_fields(table, OWNER_FIELDS, &context);
+    let keys = reader.check_fields(table, OWNER_FIELDS, &context);
     RawOwner {
+        keys,
         description: optional_string(
             reader,
             table,
@@ -292,8 +401,9 @@ fn read_owner(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawOw
 
 fn read_label(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawLabel {
     let context = format!("label `{}`", name.value);
-    reader.check_fields(table, LABEL_FIELDS, &context);
+    let keys = reader.check_fields(table, LABEL_FIELDS, &context);
     RawLabel {
+        keys,
         description: optional_string(
             reader,
             table,
@@ -322,7 +432,7 @@ fn read_label(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawLa
 
 fn read_metric(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawMetric {
     let context = format!("metric `{}`", name.value);
-    reader.check_fields(table, METRIC_FIELDS, &context);
+    let keys = reader.check_fields(table, METRIC_FIELDS, &context);
     let buckets = table.get("buckets").and_then(|value| {
         let what = format!("`buckets` of {context}");
         let item_what = format!("each bucket of {context}");
@@ -334,6 +444,7 @@ fn read_metric(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawM
         )
     });
     RawMetric {
+        keys,
         kind: optional_string(reader, table, "kind", &context, r#"kind = "counter""#),
         description: optional_string(
             reader,
@@ -373,7 +484,7 @@ fn read_metric(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawM
 
 fn read_event(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawEvent {
     let context = format!("event `{}`", name.value);
-    reader.check_fields(table, EVENT_FIELDS, &context);
+    let keys = reader.check_fields(table, EVENT_FIELDS, &context);
     let mut properties = Vec::new();
     let example = r#"properties = { amount_cents = "u64", coupon = "string?" }"#;
     if let Some(value) = table.get("properties")
@@ -388,6 +499,7 @@ fn read_event(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawEv
         }
     }
     RawEvent {
+        keys,
         description: optional_string(
             reader,
             table,
@@ -403,7 +515,7 @@ fn read_event(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawEv
 
 fn read_feature(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> RawFeature {
     let context = format!("feature `{}`", name.value);
-    reader.check_fields(table, FEATURE_FIELDS, &context);
+    let keys = reader.check_fields(table, FEATURE_FIELDS, &context);
     let mut objectives = Vec::new();
     let example = "[[features.checkout.objectives]]";
     if let Some(value) = table.get("objectives") {
@@ -422,6 +534,7 @@ fn read_feature(reader: &mut Reader<'_>, name: Text, table: &DeTable<'_>) -> Raw
         }
     }
     RawFeature {
+        keys,
         description: optional_string(
             reader,
             table,
@@ -470,13 +583,14 @@ fn read_objective(
     feature: &str,
 ) -> RawObjective {
     let context = format!("an objective of {feature}");
-    reader.check_fields(table, OBJECTIVE_FIELDS, &context);
+    let keys = reader.check_fields(table, OBJECTIVE_FIELDS, &context);
     let selector = |reader: &mut Reader<'_>, key: &str| {
         let value = table.get(key)?;
         read_selector(reader, value, &format!("`{key}` of {context}"))
     };
     RawObjective {
         loc,
+        keys,
         name: optional_string(reader, table, "name", &context, r#"name = "availability""#),
         target: table.get("target").and_then(|value| {
             reader.number(value, &format!("`target` of {context}"), "target = 0.995")
@@ -508,9 +622,10 @@ fn read_objective(
 fn read_selector(reader: &mut Reader<'_>, value: &Value<'_>, what: &str) -> Option<RawSelector> {
     let example = r#"{ metric = "orders_total", labels = { outcome = ["success"] } }"#;
     let table = reader.table(value, what, example)?;
-    reader.check_fields(table, SELECTOR_FIELDS, what);
+    let keys = reader.check_fields(table, SELECTOR_FIELDS, what);
     Some(RawSelector {
         loc: reader.loc(value),
+        keys,
         metric: optional_string(reader, table, "metric", what, r#"metric = "orders_total""#),
         labels: table
             .get("labels")

@@ -5,6 +5,8 @@
 mod document;
 mod reader;
 
+pub(crate) use reader::Keys;
+
 pub(crate) use document::{
     RawEvent, RawFeature, RawFile, RawLabel, RawMatcher, RawMetric, RawObjective, RawOwner,
     RawSelector, parse_file,

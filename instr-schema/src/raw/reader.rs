@@ -26,12 +26,20 @@ impl Reader<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Reports every key of `table` outside `allowed` (with a did-you-mean).
-    /// `context` names the table in messages, for example "metric `checkout_total`".
-    pub(crate) fn check_fields(&mut self, table: &DeTable<'_>, allowed: &[&str], context: &str) {
+    /// Reports every key of `table` outside `allowed` (with a did-you-mean) and returns the
+    /// keys present. `context` names the table in messages, for example "metric
+    /// `checkout_total`".
+    pub(crate) fn check_fields(
+        &mut self,
+        table: &DeTable<'_>,
+        allowed: &[&str],
+        context: &str,
+    ) -> Keys {
+        let mut keys = Keys::default();
         for key in table.keys() {
             let name: &str = key.get_ref();
             if allowed.contains(&name) {
+                keys.0.push(name.to_owned());
                 continue;
             }
             let mut diagnostic = Diagnostic::new(
@@ -40,7 +48,12 @@ impl Reader<'_> {
                 format!("unknown field `{name}` in {context}"),
             );
             diagnostic = match did_you_mean(name, allowed.iter().copied()) {
-                Some(suggestion) => diagnostic.with_label(format!("did you mean `{suggestion}`?")),
+                Some(intended) => {
+                    // A misspelt key counts as the key it was meant to be, so that the field
+                    // is not also reported as missing.
+                    keys.0.push(intended.to_owned());
+                    diagnostic.with_label(format!("did you mean `{intended}`?"))
+                }
                 None => diagnostic.with_label("not a field of this table"),
             };
             self.push(diagnostic.with_help(format!(
@@ -48,6 +61,7 @@ impl Reader<'_> {
                 list_names(allowed.iter().copied(), 20)
             )));
         }
+        keys
     }
 
     /// Reports that `value` has the wrong type.
@@ -216,6 +230,19 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+}
+
+/// The keys a table holds, whatever their values (misspelt keys count as the key they were
+/// meant to be). A required field that is present with the wrong type was already reported,
+/// so checks ask this before reporting it as missing.
+#[derive(Debug, Default)]
+pub(crate) struct Keys(Vec<String>);
+
+impl Keys {
+    /// True when the table has `key`.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.0.iter().any(|present| present == key)
     }
 }
 

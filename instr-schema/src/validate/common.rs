@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::diag::{Diagnostic, Loc, RuleInfo};
 use crate::model::Date;
 use crate::names::is_snake_case;
+use crate::raw::Keys;
 use crate::rules;
 use crate::spanned::Spanned;
 use crate::suggest::{did_you_mean, list_names};
@@ -38,10 +39,12 @@ pub(super) fn parse_date(text: &str) -> Option<Date> {
 
 /// Metrics, events and features say what they are: a description that is missing or blank is
 /// a finding.
+/// `keys` tells a missing description from one of the wrong type (already reported).
 pub(super) fn check_description(
     ctx: &mut Ctx<'_>,
     what: &str,
     name: &Spanned<String>,
+    keys: &Keys,
     description: Option<&Spanned<String>>,
 ) -> String {
     match description {
@@ -54,6 +57,7 @@ pub(super) fn check_description(
             );
             String::new()
         }
+        None if keys.has("description") => String::new(),
         None => {
             ctx.push(
                 Diagnostic::new(&rules::EMPTY_DESCRIPTION, name.loc, format!("{what} `{}` has no description", name.value))
@@ -71,9 +75,13 @@ pub(super) fn check_owner(
     ctx: &mut Ctx<'_>,
     what: &str,
     name: &Spanned<String>,
+    keys: &Keys,
     owner: Option<Spanned<String>>,
 ) -> Option<Spanned<String>> {
     let Some(owner) = owner else {
+        if keys.has("owner") {
+            return None;
+        }
         let help = match ctx.declared.owners.keys().next() {
             Some(first) => format!("add `owner = \"{first}\"` (or another declared owner) to this table"),
             None => "declare an owner under `[owners.<id>]` with a `contact`, then name it with `owner = \"<id>\"`".to_owned(),

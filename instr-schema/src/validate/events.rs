@@ -20,8 +20,9 @@ pub(super) fn build(
     raw: RawEvent,
 ) -> Option<Event> {
     check_snake_name(ctx, "event", &raw.name);
-    let description = check_description(ctx, "event", &raw.name, raw.description.as_ref());
-    let owner = check_owner(ctx, "event", &raw.name, raw.owner);
+    let description =
+        check_description(ctx, "event", &raw.name, &raw.keys, raw.description.as_ref());
+    let owner = check_owner(ctx, "event", &raw.name, &raw.keys, raw.owner);
     let mut properties = Vec::new();
     let mut ok = true;
     for (name, ty) in raw.properties {

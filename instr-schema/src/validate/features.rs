@@ -16,9 +16,19 @@ const METHODS: [&str; 11] = [
 
 pub(super) fn build(ctx: &mut Ctx<'_>, schema: &Schema, raw: RawFeature) -> Option<Feature> {
     check_snake_name(ctx, "feature", &raw.name);
-    let description = check_description(ctx, "feature", &raw.name, raw.description.as_ref());
-    let owner = check_owner(ctx, "feature", &raw.name, raw.owner);
-    let success_metrics = check_success_metrics(ctx, schema, &raw.name, raw.success_metrics);
+    let description = check_description(
+        ctx,
+        "feature",
+        &raw.name,
+        &raw.keys,
+        raw.description.as_ref(),
+    );
+    let owner = check_owner(ctx, "feature", &raw.name, &raw.keys, raw.owner);
+    let success_metrics = if raw.success_metrics.is_none() && raw.keys.has("success_metrics") {
+        Vec::new()
+    } else {
+        check_success_metrics(ctx, schema, &raw.name, raw.success_metrics)
+    };
     let guardrail_metrics = raw
         .guardrail_metrics
         .map(|list| {

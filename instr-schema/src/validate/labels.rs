@@ -32,6 +32,9 @@ pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawLabel) -> Option<Label> {
             }
             LabelValues::Closed(check_closed_values(ctx, &raw.name, values)?)
         }
+        (None, Some(_)) if raw.max_values.is_none() && raw.keys.has("max_values") => {
+            return None;
+        }
         (None, Some(kind)) => LabelValues::Open {
             max_values: check_open_label(ctx, &raw.name, &kind, raw.max_values)?,
         },
@@ -48,6 +51,8 @@ pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawLabel) -> Option<Label> {
             );
             return None;
         }
+        // A `values` or `kind` of the wrong type was already reported.
+        (None, None) if raw.keys.has("values") || raw.keys.has("kind") => return None,
         (None, None) => {
             ctx.push(
                 Diagnostic::new(

@@ -18,15 +18,19 @@ pub(super) fn build(
     raw: RawMetric,
 ) -> Option<Metric> {
     let kind = check_kind(ctx, &raw);
-    if let Some(kind) = kind {
-        check_metric_name(ctx, &raw.name, kind);
-    }
+    let name_ok = kind.is_none_or(|kind| check_metric_name(ctx, &raw.name, kind));
     let unit = raw
         .unit
         .as_ref()
-        .and_then(|unit| check_unit(ctx, &raw.name, kind, unit));
-    let description = check_description(ctx, "metric", &raw.name, raw.description.as_ref());
-    let owner = check_owner(ctx, "metric", &raw.name, raw.owner);
+        .and_then(|unit| check_unit(ctx, &raw.name, name_ok, kind, unit));
+    let description = check_description(
+        ctx,
+        "metric",
+        &raw.name,
+        &raw.keys,
+        raw.description.as_ref(),
+    );
+    let owner = check_owner(ctx, "metric", &raw.name, &raw.keys, raw.owner);
     let metric_labels = raw.labels.map(|list| {
         check_label_references(ctx, &raw.name, &list.value);
         check_cardinality(ctx, &raw.name, &list, labels);
@@ -59,6 +63,9 @@ pub(super) fn build(
 /// Every metric has a `kind`: counter, gauge or histogram.
 fn check_kind(ctx: &mut Ctx<'_>, raw: &RawMetric) -> Option<MetricKind> {
     let Some(kind) = &raw.kind else {
+        if raw.keys.has("kind") {
+            return None;
+        }
         ctx.push(
             Diagnostic::new(
                 &rules::MISSING_FIELD,
@@ -94,7 +101,8 @@ fn check_kind(ctx: &mut Ctx<'_>, raw: &RawMetric) -> Option<MetricKind> {
 
 /// Metric names follow Prometheus conventions: snake_case, no `__` prefix, no histogram
 /// series suffix, `_total` exactly on counters, and no non-base unit as the unit word.
-fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind) {
+/// Returns false when the name is not a valid Prometheus name at all.
+fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind) -> bool {
     let text = name.value.as_str();
     let name_problem = if !is_snake_case(text) {
         Some("use lowercase letters, digits and `_`, starting with a letter".to_owned())
@@ -116,7 +124,7 @@ fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind
             .with_label(problem)
             .with_help("see https://prometheus.io/docs/practices/naming/"),
         );
-        return;
+        return false;
     }
     match (kind, text.ends_with("_total")) {
         (MetricKind::Counter, false) => ctx.push(
@@ -157,6 +165,7 @@ fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind
             )),
         );
     }
+    true
 }
 
 fn replace_unit(name: &str, from: &str, to: &str) -> String {
@@ -169,9 +178,11 @@ fn replace_unit(name: &str, from: &str, to: &str) -> String {
 }
 
 /// A unit is a snake_case base unit, and the name carries it as its suffix (before `_total`).
+/// The suffix is not checked on a name already reported as invalid.
 fn check_unit(
     ctx: &mut Ctx<'_>,
     name: &Spanned<String>,
+    name_ok: bool,
     kind: Option<MetricKind>,
     unit: &Spanned<String>,
 ) -> Option<String> {
@@ -204,7 +215,7 @@ fn check_unit(
         Some(MetricKind::Counter) => format!("_{}_total", unit.value),
         _ => format!("_{}", unit.value),
     };
-    if !name.value.ends_with(&expected) {
+    if name_ok && !name.value.ends_with(&expected) {
         ctx.push(
             Diagnostic::new(
                 &rules::UNIT_SUFFIX,
@@ -402,7 +413,7 @@ fn check_lifecycle(
                 format!("metric `{}` is deprecated without saying why", name.value),
             )
             .with_label("empty")
-            .with_help("name the replacement, for example `deprecated = \"use `orders_total`\"`"),
+            .with_help("say what replaces it, for example `deprecated = \"use orders_placed_total\"`, or why it goes away"),
         );
     }
     match (parsed, deprecated) {
@@ -411,7 +422,7 @@ fn check_lifecycle(
             ctx.push(
                 Diagnostic::new(&rules::DEPRECATION, loc, format!("metric `{}` is deprecated but does not name a replacement", name.value))
                     .with_label("deprecated in favour of what?")
-                    .with_help("add `deprecated = \"use `<new metric>`\"` (or the reason it goes away without one)"),
+                    .with_help("say what replaces it, for example `deprecated = \"use orders_placed_total\"`, or why it goes away without a replacement"),
             );
             (Stability::Deprecated, None)
         }
@@ -463,53 +474,47 @@ fn check_expiry(
                 expires.loc,
                 format!("metric `{}` was due for review on {date}", name.value),
             )
-            .with_label(format!("{date} has passed (today is {})", ctx.today))
+            .with_label(format!("{date} has passed"))
             .with_help("confirm the metric is still used and move the date, or deprecate it"),
         );
     }
     Some(date)
 }
 
-/// A deprecation's text may name its replacement in backticks (or be exactly its name); a
-/// named replacement must be a declared metric other than the deprecated one.
+/// A deprecation's text may name its replacement. A declared metric named anywhere in the
+/// text is the replacement; a name in backticks must be a declared metric.
 fn check_replacement(
     ctx: &mut Ctx<'_>,
     name: &Spanned<String>,
     deprecated: &Spanned<String>,
 ) -> Option<String> {
-    let text = deprecated.value.trim();
-    let mentioned: Vec<&str> = if is_snake_case(text) {
-        vec![text]
-    } else {
-        text.split('`')
-            .skip(1)
-            .step_by(2)
-            .filter(|word| is_snake_case(word))
-            .collect()
-    };
-    for candidate in mentioned {
-        if candidate == name.value {
-            continue;
-        }
-        if ctx.declared.metrics.contains_key(candidate) {
-            return Some(candidate.to_owned());
-        }
-        // A single plain word ("obsolete") is a reason, not a name; only names with `_` or in
-        // backticks are taken as replacements.
-        if candidate.contains('_') || text != candidate {
-            let reference = Spanned::new(candidate.to_owned(), deprecated.loc);
-            let message = format!(
-                "deprecated metric `{}` names `{candidate}` as its replacement, which is not declared",
-                name.value
-            );
-            ctx.push(unknown_reference(
-                &rules::UNKNOWN_METRIC,
-                &reference,
-                message,
-                "metrics",
-                &ctx.declared.metrics,
-            ));
+    let text = deprecated.value.as_str();
+    let words = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| *word != name.value);
+    let mut replacement = None;
+    for word in words {
+        if ctx.declared.metrics.contains_key(word) {
+            replacement.get_or_insert_with(|| word.to_owned());
         }
     }
-    None
+    let quoted = text.split('`').skip(1).step_by(2);
+    for candidate in quoted.filter(|word| is_snake_case(word) && *word != name.value) {
+        if ctx.declared.metrics.contains_key(candidate) {
+            continue;
+        }
+        let reference = Spanned::new(candidate.to_owned(), deprecated.loc);
+        let message = format!(
+            "deprecated metric `{}` names `{candidate}` as its replacement, which is not declared",
+            name.value
+        );
+        ctx.push(unknown_reference(
+            &rules::UNKNOWN_METRIC,
+            &reference,
+            message,
+            "metrics",
+            &ctx.declared.metrics,
+        ));
+    }
+    replacement
 }

@@ -7,7 +7,7 @@ use super::common::{check_snake_name, unknown_reference};
 use crate::diag::{Diagnostic, Loc};
 use crate::duration::Duration;
 use crate::model::{Indicator, Metric, MetricKind, Objective, Schema, Selector};
-use crate::raw::{RawMatcher, RawObjective, RawSelector};
+use crate::raw::{Keys, RawMatcher, RawObjective, RawSelector};
 use crate::rules;
 use crate::spanned::Spanned;
 use crate::suggest::{did_you_mean, list_names};
@@ -52,7 +52,7 @@ fn build(ctx: &mut Ctx<'_>, schema: &Schema, raw: RawObjective) -> Option<Object
     let name = match &raw.name {
         Some(name) => check_snake_name(ctx, "objective", name).then(|| name.clone()),
         None => {
-            missing(ctx, raw.loc, "name", "name = \"availability\"");
+            missing(ctx, &raw.keys, raw.loc, "name", "name = \"availability\"");
             None
         }
     };
@@ -62,6 +62,7 @@ fn build(ctx: &mut Ctx<'_>, schema: &Schema, raw: RawObjective) -> Option<Object
         ctx,
         schema,
         raw.loc,
+        &raw.keys,
         raw.good,
         raw.total,
         raw.metric,
@@ -77,7 +78,12 @@ fn build(ctx: &mut Ctx<'_>, schema: &Schema, raw: RawObjective) -> Option<Object
     })
 }
 
-fn missing(ctx: &mut Ctx<'_>, loc: Loc, field: &str, example: &str) {
+/// Reports a required field as missing, unless it is present with a wrong type (already
+/// reported by the raw layer).
+fn missing(ctx: &mut Ctx<'_>, keys: &Keys, loc: Loc, field: &str, example: &str) {
+    if keys.has(field) {
+        return;
+    }
     ctx.push(
         Diagnostic::new(
             &rules::MISSING_FIELD,
@@ -92,7 +98,7 @@ fn missing(ctx: &mut Ctx<'_>, loc: Loc, field: &str, example: &str) {
 /// A target is a fraction strictly between 0 and 1.
 fn check_target(ctx: &mut Ctx<'_>, raw: &RawObjective) -> Option<f64> {
     let Some(target) = &raw.target else {
-        missing(ctx, raw.loc, "target", "target = 0.995");
+        missing(ctx, &raw.keys, raw.loc, "target", "target = 0.995");
         return None;
     };
     if target.value > 0.0 && target.value < 1.0 {
@@ -123,7 +129,7 @@ fn check_target(ctx: &mut Ctx<'_>, raw: &RawObjective) -> Option<f64> {
 /// A window is a Prometheus duration between one hour and one year.
 fn check_window(ctx: &mut Ctx<'_>, raw: &RawObjective) -> Option<Duration> {
     let Some(window) = &raw.window else {
-        missing(ctx, raw.loc, "window", "window = \"28d\"");
+        missing(ctx, &raw.keys, raw.loc, "window", "window = \"28d\"");
         return None;
     };
     let problem = match Duration::parse(&window.value) {
@@ -152,14 +158,15 @@ fn check_indicator(
     ctx: &mut Ctx<'_>,
     schema: &Schema,
     loc: Loc,
+    keys: &Keys,
     good: Option<RawSelector>,
     total: Option<RawSelector>,
     metric: Option<Spanned<String>>,
     threshold: Option<Spanned<f64>>,
     labels: Vec<RawMatcher>,
 ) -> Option<Indicator> {
-    let is_ratio = good.is_some() || total.is_some();
-    let is_latency = metric.is_some() || threshold.is_some();
+    let is_ratio = keys.has("good") || keys.has("total");
+    let is_latency = keys.has("metric") || keys.has("threshold");
     match (is_ratio, is_latency) {
         (true, true) => {
             ctx.push(
@@ -192,8 +199,8 @@ fn check_indicator(
                     .with_label("move this matcher into `good` or `total`"),
                 );
             }
-            let good = selector(ctx, schema, loc, "good", good, MetricKind::Counter);
-            let total = selector(ctx, schema, loc, "total", total, MetricKind::Counter);
+            let good = selector(ctx, schema, loc, keys, "good", good, MetricKind::Counter);
+            let total = selector(ctx, schema, loc, keys, "total", total, MetricKind::Counter);
             Some(Indicator::Ratio {
                 good: good?,
                 total: total?,
@@ -201,19 +208,34 @@ fn check_indicator(
         }
         (false, true) => {
             let Some(metric) = metric else {
-                missing(ctx, loc, "metric", "metric = \"checkout_latency_seconds\"");
+                missing(
+                    ctx,
+                    keys,
+                    loc,
+                    "metric",
+                    "metric = \"checkout_latency_seconds\"",
+                );
                 return None;
             };
             let Some(threshold) = threshold else {
-                missing(ctx, loc, "threshold", "threshold = 0.5");
+                missing(ctx, keys, loc, "threshold", "threshold = 0.5");
                 return None;
             };
             let raw = RawSelector {
                 loc: metric.loc,
+                keys: Keys::default(),
                 metric: Some(metric),
                 labels,
             };
-            let selector = selector(ctx, schema, loc, "metric", Some(raw), MetricKind::Histogram)?;
+            let selector = selector(
+                ctx,
+                schema,
+                loc,
+                keys,
+                "metric",
+                Some(raw),
+                MetricKind::Histogram,
+            )?;
             let histogram = schema.metrics.get(&selector.metric.value)?;
             check_threshold(ctx, histogram, &threshold).then_some(Indicator::Latency {
                 selector,
@@ -229,6 +251,7 @@ fn selector(
     ctx: &mut Ctx<'_>,
     schema: &Schema,
     objective: Loc,
+    keys: &Keys,
     field: &str,
     raw: Option<RawSelector>,
     kind: MetricKind,
@@ -236,6 +259,7 @@ fn selector(
     let Some(raw) = raw else {
         missing(
             ctx,
+            keys,
             objective,
             field,
             &format!("{field} = {{ metric = \"orders_total\" }}"),
@@ -243,6 +267,9 @@ fn selector(
         return None;
     };
     let Some(metric_name) = raw.metric else {
+        if raw.keys.has("metric") {
+            return None;
+        }
         ctx.push(
             Diagnostic::new(
                 &rules::MISSING_FIELD,

@@ -11,6 +11,9 @@ use crate::spanned::Spanned;
 pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawOwner) -> Option<Owner> {
     check_owner_id(ctx, &raw.name);
     let Some(contact) = raw.contact else {
+        if raw.keys.has("contact") {
+            return None;
+        }
         ctx.push(
             Diagnostic::new(
                 &rules::MISSING_FIELD,
