@@ -84,7 +84,7 @@ fn sarif_has_the_required_fields() {
         assert!(["none", "note", "warning", "error"].contains(&level));
     }
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 8);
+    assert_eq!(results.len(), 9);
     let bases = run["originalUriBaseIds"].as_object().unwrap();
     for result in results {
         require(result, "result", &["message"]);
@@ -148,7 +148,7 @@ fn baseline_survives_moved_lines() {
     );
     assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
     assert!(
-        text(&written.stderr).contains("wrote 8 findings"),
+        text(&written.stderr).contains("wrote 9 findings"),
         "{}",
         text(&written.stderr)
     );
@@ -167,7 +167,7 @@ fn baseline_survives_moved_lines() {
         text(&quiet.stderr)
     );
     assert!(
-        text(&quiet.stderr).contains("8 baselined"),
+        text(&quiet.stderr).contains("9 baselined"),
         "{}",
         text(&quiet.stderr)
     );
