@@ -14,8 +14,8 @@ use instr_schema::diag::Span;
 
 use crate::glob;
 use crate::scan::facts::{FileFacts, ModPath};
-use crate::scan::source::{self, ParseProblem, PieceOutcome, ReadProblem};
-use crate::scan::visit::{FileContext, FileVisitor};
+use crate::scan::source::{self, ParseProblem, ReadProblem};
+use crate::scan::visit::FileContext;
 use crate::workspace::{TargetKind, Workspace};
 
 /// A library or binary target being scanned.
@@ -220,24 +220,15 @@ fn scan_file<'s>(
         }
     };
     let context = FileContext::new(&path, module, owns_dir);
-    let mut visitor = FileVisitor::new(&context);
-    let outcome = source::parse_pieces(&text, &mut |file, base| visitor.visit_piece(file, base));
-    let outcome = match outcome {
-        PieceOutcome::ChunkRejected => {
-            visitor = FileVisitor::new(&context);
-            match source::parse_whole(&text, &mut |file, base| visitor.visit_piece(file, base)) {
-                Ok(()) => PieceOutcome::Parsed,
-                Err(problem) => PieceOutcome::Failed(problem),
-            }
-        }
-        other => other,
-    };
+    let scanned = crate::scan::scan_source(&text, &context);
     drop(text);
-    if let PieceOutcome::Failed(problem) = outcome {
-        lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
-        return;
-    }
-    let facts = visitor.finish();
+    let facts = match scanned {
+        Ok(facts) => facts,
+        Err(problem) => {
+            lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
+            return;
+        }
+    };
     for child in &facts.children {
         // A symlink loop is "there" (its read fails and is reported), not missing.
         let found = child.candidates.iter().find(|candidate| {
