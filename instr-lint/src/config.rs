@@ -260,6 +260,24 @@ mod tests {
         );
     }
 
+    /// The detection and scanning lists are read as non-empty strings.
+    #[test]
+    fn reads_lists() {
+        let metadata = json!({"instr": {"handler-attributes": ["my_web::endpoint"],
+            "handler-modules": ["app::api::**"], "exclude": ["generated/**"]}});
+        let config = parse_workspace(&metadata, "t").unwrap();
+        assert_eq!(config.handler_attributes, ["my_web::endpoint"]);
+        assert_eq!(config.handler_modules, ["app::api::**"]);
+        assert_eq!(config.exclude, ["generated/**"]);
+        let error = parse_workspace(&json!({"instr": {"exclude": "generated"}}), "t").unwrap_err();
+        assert!(
+            error.message.contains("must be an array of strings"),
+            "{error}"
+        );
+        let error = parse_workspace(&json!({"instr": {"handler-modules": [""]}}), "t").unwrap_err();
+        assert!(error.message.contains("non-empty strings"), "{error}");
+    }
+
     /// Typos are configuration errors with a suggestion, not silently ignored settings.
     #[test]
     fn refuses_mistakes() {

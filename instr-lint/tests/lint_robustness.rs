@@ -202,3 +202,25 @@ fn locations_survive_chunking() {
     let file = report.sources.get(loc.file);
     assert_eq!(file.slice(loc.span), "generated_handler");
 }
+
+/// `exclude` globs keep files out of the scan and out of the unreached-file report.
+#[test]
+fn excluded_paths_are_not_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path());
+    let manifest = dir.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "[workspace]",
+            "[package.metadata.instr]\nexclude = [\"src/orphan.rs\", \"src/broken.rs\"]\n\n[workspace]",
+        ),
+    )
+    .unwrap();
+    let report = run(dir.path());
+    assert!(messages(&report, "instr::unparsable-file").is_empty());
+    assert!(messages(&report, "instr::unreached-file").is_empty());
+    // The rest is still scanned.
+    assert_eq!(report.handlers.len(), 6);
+}
