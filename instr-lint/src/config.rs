@@ -6,6 +6,10 @@
 //! schema = "instr.toml"              # relative to the workspace root (the default)
 //! max-series-per-metric = 10000      # the cardinality ceiling
 //!
+//! handler-attributes = ["my_web::endpoint"]  # more attributes that mark a handler
+//! handler-modules = ["my_api::routes::**"]  # every `pub fn` in these modules is a handler
+//! exclude = ["generated/**"]         # source paths (relative to the root) never scanned
+//!
 //! [workspace.metadata.instr.rules]
 //! "schema::expired" = "deny"         # deny | warn | allow, by rule code
 //! ```
@@ -27,7 +31,14 @@ use serde_json::Value;
 use crate::rules;
 
 /// Keys accepted under `[workspace.metadata.instr]`.
-const WORKSPACE_KEYS: &[&str] = &["schema", "max-series-per-metric", "rules"];
+const WORKSPACE_KEYS: &[&str] = &[
+    "schema",
+    "max-series-per-metric",
+    "rules",
+    "handler-attributes",
+    "handler-modules",
+    "exclude",
+];
 /// Keys accepted under `[package.metadata.instr]` of a member.
 const PACKAGE_KEYS: &[&str] = &["schema"];
 
@@ -41,6 +52,14 @@ pub struct Config {
     pub max_series_per_metric: u64,
     /// Levels set per rule, overriding each rule's default.
     pub levels: BTreeMap<&'static str, Level>,
+    /// Attribute paths that mark a handler, besides the frameworks' own
+    /// (`my_web::endpoint`; a single-segment entry matches the attribute's last segment).
+    pub handler_attributes: Vec<String>,
+    /// Module globs (`my_api::routes::**`, with the crate name or `crate` first) whose
+    /// `pub fn`s are all handlers.
+    pub handler_modules: Vec<String>,
+    /// Globs of paths, relative to the workspace root, that are never scanned.
+    pub exclude: Vec<String>,
 }
 
 impl Default for Config {
@@ -49,6 +68,9 @@ impl Default for Config {
             schema: None,
             max_series_per_metric: DEFAULT_MAX_SERIES_PER_METRIC,
             levels: BTreeMap::new(),
+            handler_attributes: Vec::new(),
+            handler_modules: Vec::new(),
+            exclude: Vec::new(),
         }
     }
 }
@@ -101,6 +123,9 @@ pub fn parse_workspace(metadata: &Value, table: &str) -> Result<Config, ConfigEr
                 ))
             })?;
     }
+    config.handler_attributes = string_list(instr, "handler-attributes", table)?;
+    config.handler_modules = string_list(instr, "handler-modules", table)?;
+    config.exclude = string_list(instr, "exclude", table)?;
     if let Some(rules_value) = instr.get("rules") {
         let Some(entries) = rules_value.as_object() else {
             return Err(error(
@@ -164,6 +189,31 @@ fn instr_table<'a>(
     Ok(Some(instr))
 }
 
+/// A list of non-empty strings under `key`, empty when absent.
+fn string_list(
+    instr: &serde_json::Map<String, Value>,
+    key: &str,
+    table: &str,
+) -> Result<Vec<String>, ConfigError> {
+    let Some(value) = instr.get(key) else {
+        return Ok(Vec::new());
+    };
+    let items = value.as_array().ok_or_else(|| ConfigError {
+        table: table.to_owned(),
+        message: format!("`{key}` must be an array of strings, found `{value}`"),
+    })?;
+    items
+        .iter()
+        .map(|item| match item.as_str() {
+            Some(text) if !text.trim().is_empty() => Ok(text.trim().to_owned()),
+            _ => Err(ConfigError {
+                table: table.to_owned(),
+                message: format!("`{key}` must hold non-empty strings, found `{item}`"),
+            }),
+        })
+        .collect()
+}
+
 fn schema_path(
     instr: &serde_json::Map<String, Value>,
     table: &str,
@@ -208,6 +258,24 @@ mod tests {
             config.levels.get("instr::schema::cardinality"),
             Some(&Level::Allow)
         );
+    }
+
+    /// The detection and scanning lists are read as non-empty strings.
+    #[test]
+    fn reads_lists() {
+        let metadata = json!({"instr": {"handler-attributes": ["my_web::endpoint"],
+            "handler-modules": ["app::api::**"], "exclude": ["generated/**"]}});
+        let config = parse_workspace(&metadata, "t").unwrap();
+        assert_eq!(config.handler_attributes, ["my_web::endpoint"]);
+        assert_eq!(config.handler_modules, ["app::api::**"]);
+        assert_eq!(config.exclude, ["generated/**"]);
+        let error = parse_workspace(&json!({"instr": {"exclude": "generated"}}), "t").unwrap_err();
+        assert!(
+            error.message.contains("must be an array of strings"),
+            "{error}"
+        );
+        let error = parse_workspace(&json!({"instr": {"handler-modules": [""]}}), "t").unwrap_err();
+        assert!(error.message.contains("non-empty strings"), "{error}");
     }
 
     /// Typos are configuration errors with a suggestion, not silently ignored settings.
