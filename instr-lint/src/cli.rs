@@ -5,10 +5,11 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use instr_schema::diag::RenderOptions;
 
 use crate::check::{self, CheckOptions};
+use crate::commands::{self, Common};
 use crate::exit;
 use crate::output::{self, Format};
 use crate::rules;
@@ -26,7 +27,8 @@ pub struct Cli {
     pub manifest_path: Option<PathBuf>,
 
     /// Output format: human findings on stderr, or JSON on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    // Not global: each subcommand has its own `--format` with its own values.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// When to use colours in human output. `auto` honours NO_COLOR and CARGO_TERM_COLOR.
@@ -40,6 +42,21 @@ pub struct Cli {
     /// Print the full explanation of a rule, then exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
+
+    /// What to do; without a subcommand, check the workspace.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands. Each one's logic lives in `crate::commands`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare the schema with a git revision and classify each change as breaking or additive.
+    Diff(commands::diff::DiffArgs),
+    /// Write the Markdown catalog of owners, features, metrics and events.
+    Docs(commands::docs::DocsArgs),
+    /// Generate Prometheus recording and burn-rate alerting rules (or OpenSLO) from objectives.
+    Rules(commands::rules::RulesArgs),
 }
 
 /// `--color` values.
@@ -75,7 +92,16 @@ where
             Err(message) => fail(&message),
         };
     }
-    run_check(&cli)
+    let common = Common {
+        manifest_path: cli.manifest_path.clone(),
+    };
+    let outcome = match &cli.command {
+        None => return run_check(&cli),
+        Some(Command::Diff(args)) => commands::diff::run(&common, args),
+        Some(Command::Docs(args)) => commands::docs::run(&common, args),
+        Some(Command::Rules(args)) => commands::rules::run(&common, args),
+    };
+    outcome.unwrap_or_else(|failure| commands::report_failure(&failure))
 }
 
 fn run_check(cli: &Cli) -> i32 {

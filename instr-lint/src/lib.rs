@@ -6,8 +6,10 @@
 
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod git;
 pub mod output;
 pub mod rules;
 pub mod workspace;
