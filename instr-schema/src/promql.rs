@@ -72,21 +72,35 @@ pub fn format_number(value: f64) -> String {
     format_float(rounded)
 }
 
-/// A label matcher selecting the histogram bucket whose upper bound is `bound`.
+/// A label matcher selecting the histogram bucket whose upper bound is `bound`, whichever
+/// way the exporter and the server spelled it.
 ///
-/// Prometheus 2 stores `le` as the scraped text (`1` from the text format), Prometheus 3
-/// normalises whole numbers to `1.0`; OpenMetrics exporters also write `1.0`. For a whole
-/// number the matcher accepts both spellings (`le=~"1|1\\.0"`, which the Prometheus 3
-/// migration guide recommends); other bounds have one spelling (`le="0.25"`).
+/// The reference client writes Go's spelling ([`format_float`]: `1`, `1e-05`); exporters
+/// that print with Rust's `Display` write `0.00001`; Prometheus 2 stores `le` as scraped,
+/// while Prometheus 3 normalises whole numbers to `1.0` (its migration guide recommends
+/// matching both). One spelling gives `le="0.25"`; several give an anchored alternation
+/// such as `le=~"1|1\\.0"`.
 pub fn le_matcher(bound: f64) -> String {
-    let text = format_float(bound);
-    if text.contains(['.', 'e', 'I', 'N']) {
-        format!("le={}", quote(&text))
-    } else {
-        format!(
-            "le=~{}",
-            quote(&format!("{text}|{}", regex_escape(&format!("{text}.0"))))
-        )
+    let go = format_float(bound);
+    let mut spellings = vec![go.clone()];
+    if !go.contains(['.', 'e', 'I', 'N']) {
+        spellings.push(format!("{go}.0"));
+    }
+    if bound.is_finite() {
+        spellings.push(bound.to_string());
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for spelling in spellings {
+        if !unique.contains(&spelling) {
+            unique.push(spelling);
+        }
+    }
+    match unique.as_slice() {
+        [one] => format!("le={}", quote(one)),
+        many => {
+            let alternatives: Vec<String> = many.iter().map(|s| regex_escape(s)).collect();
+            format!("le=~{}", quote(&alternatives.join("|")))
+        }
     }
 }
 
@@ -205,11 +219,14 @@ mod tests {
         assert_eq!(format_number(13.44), "13.44");
     }
 
-    /// Whole-number bounds match both spellings Prometheus may have stored.
+    /// Bounds match every spelling an exporter or server may have used.
     #[test]
-    fn le_matches_both_spellings() {
+    fn le_matches_every_spelling() {
         assert_eq!(le_matcher(1.0), r#"le=~"1|1\\.0""#);
         assert_eq!(le_matcher(0.25), r#"le="0.25""#);
+        // Go's exponent form and Rust's plain decimals.
+        assert_eq!(le_matcher(0.00001), r#"le=~"1e-05|0\\.00001""#);
+        assert_eq!(le_matcher(1e6), r#"le=~"1e\\+06|1000000""#);
     }
 
     /// Values are quoted and escaped; several values become an anchored alternation.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::model::{Indicator, LabelValues, Metric, Schema, Stability};
-use crate::promql::format_number;
+use crate::promql::{self, format_number};
 use crate::slo;
 
 /// What the catalog shows besides the schema.
@@ -185,16 +185,32 @@ fn features(out: &mut String, schema: &Schema, extras: &CatalogExtras) {
             );
             for objective in &feature.objectives {
                 let indicator = match &objective.indicator {
-                    Indicator::Ratio { .. } => "ratio of good to all events",
-                    Indicator::Latency { .. } => "share of observations under a threshold",
+                    Indicator::Ratio { .. } => {
+                        let (good, total) = slo::sli_selectors(&objective.indicator);
+                        format!("good `{}` over all `{}`", cell(&good), cell(&total))
+                    }
+                    Indicator::Latency {
+                        selector,
+                        threshold,
+                    } => {
+                        let unit = schema
+                            .metrics
+                            .get(&selector.metric.value)
+                            .and_then(|metric| metric.unit.as_deref())
+                            .map(|unit| format!(" {unit}"))
+                            .unwrap_or_default();
+                        let all = promql::selector(&selector.metric.value, &[], &selector.matchers);
+                        format!(
+                            "`{}` observations at or under {}{unit}",
+                            cell(&all),
+                            format_number(*threshold)
+                        )
+                    }
                 };
-                let (good, total) = slo::sli_selectors(&objective.indicator);
                 let _ = writeln!(
                     out,
-                    "| `{}` | {indicator}: good `{}`, all `{}` | {}% | {} | `{}` |",
+                    "| `{}` | {indicator} | {}% | {} | `{}` |",
                     objective.name.value,
-                    cell(&good),
-                    cell(&total),
                     format_number(objective.target * 100.0),
                     objective.window,
                     slo::alert_name(name, &objective.name.value)
