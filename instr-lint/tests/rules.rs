@@ -227,3 +227,63 @@ fn rules_need_an_objective() {
         stderr(&output)
     );
 }
+
+/// The generator on objectives unlike the shop's (`tests/fixtures/slo/edge-objectives.toml`):
+/// matchers on both sides of a ratio, a ratio across two metrics, a whole-number latency
+/// bound with a matcher, a one-day window and a low target. promtool accepts the rules and
+/// their tests pass; the alerts that can never fire or whose window exceeds the objective's
+/// are left out, and the rules file says why.
+#[test]
+fn promtool_passes_on_edge_objectives() {
+    use instr_schema::render::alerts::{rules_file, rules_test_file};
+
+    if prometheus_tool("promtool", "promtool_passes_on_edge_objectives").is_none() {
+        return;
+    }
+    let path = support::repo().join("tests/fixtures/slo/edge-objectives.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut sources = instr_schema::diag::Sources::new();
+    let loaded = instr_schema::load_str(
+        "edge-objectives.toml",
+        &text,
+        &Default::default(),
+        &mut sources,
+    );
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules_file(&loaded.schema, "edge-objectives.toml");
+    let tests = rules_test_file(&loaded.schema, "edge-objectives.toml");
+    std::fs::write(dir.path().join("instr.rules.yml"), &rules).unwrap();
+    std::fs::write(dir.path().join("instr.rules.test.yml"), &tests).unwrap();
+
+    for expected in [
+        "# api/delivery: no 3d/6h alert: its 3d window is longer than the objective's 1d window.",
+        "# api/batch_speed: no 1h/5m alert: burning 6.72x the budget means an error ratio of 3.36 or more, which cannot happen; raise the target.",
+        // Matchers on both sides; the whole-number bound in both spellings.
+        "sum(rate(requests_total{code=~\"ok|client_error\", region=\"eu\"}[5m]))",
+        "sum(rate(job_duration_seconds_bucket{le=~\"60|60\\\\.0\", region=\"us\"}[1h]))",
+        // One-day window: every factor raised to 1, so thresholds equal the 10% budget.
+        "1 - instr:sli:ratio_rate1h{feature=\"api\", objective=\"delivery\"} > 0.1\n",
+    ] {
+        assert!(
+            rules.contains(expected),
+            "missing {expected:?} in:\n{rules}"
+        );
+    }
+    for objective in ["api/availability", "api/delivery", "api/batch_speed"] {
+        assert!(
+            tests.contains(&format!("name: \"{objective}: ")),
+            "no test for {objective}:\n{tests}"
+        );
+    }
+    // Bad events for the availability ratio: counted by the total, not by the good selector.
+    assert!(
+        tests.contains("requests_total{code=\"server_error\", region=\"eu\"}"),
+        "{tests}"
+    );
+
+    let (ok, text) = promtool(&["check", "rules", "instr.rules.yml"], dir.path());
+    assert!(ok, "promtool check rules failed:\n{text}");
+    let (ok, text) = promtool(&["test", "rules", "instr.rules.test.yml"], dir.path());
+    assert!(ok, "promtool test rules failed:\n{text}");
+}

@@ -119,17 +119,22 @@ fn dependents_text(dependents: &Dependents) -> String {
 /// How to get a blocking change through.
 fn remedy(change: &Change) -> String {
     let key = change.subject.key();
-    let acknowledge =
-        format!("acknowledge it: `acknowledged-breaking = [\"{key}\"]` under [workspace.metadata.instr]");
+    let acknowledge = format!(
+        "acknowledge it: `acknowledged-breaking = [\"{key}\"]` under [workspace.metadata.instr]"
+    );
     if change.subject.kind() != "metric" {
         return acknowledge;
     }
     let old = change.subject.name();
     let replacement = change.renamed_to.as_deref().unwrap_or("new_name");
     let deprecate = if change.code == "renamed" || change.code == "removed" {
-        format!("keep `{old}` for a while, marked `stability = \"deprecated\"` and `deprecated = \"{replacement}\"`, then remove it in a later change")
+        format!(
+            "keep `{old}` for a while, marked `stability = \"deprecated\"` and `deprecated = \"{replacement}\"`, then remove it in a later change"
+        )
     } else {
-        format!("declare the new shape under a new name, mark `{old}` `stability = \"deprecated\"` and `deprecated = \"{replacement}\"`, then remove it in a later change")
+        format!(
+            "declare the new shape under a new name, mark `{old}` `stability = \"deprecated\"` and `deprecated = \"{replacement}\"`, then remove it in a later change"
+        )
     };
     format!("{deprecate}; or {acknowledge}")
 }

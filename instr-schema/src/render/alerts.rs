@@ -351,7 +351,12 @@ impl Traffic {
         match &plan.objective.indicator {
             Indicator::Ratio { good, total } if good.metric.value == total.metric.value => {
                 let good_labels = matching_labels(schema, &[good, total], None)?;
-                let bad_labels = matching_labels(schema, &[total], Some(good))?;
+                // Bad events: counted by the total, but outside the good selector on one of
+                // its labels.
+                let bad_labels = good
+                    .matchers
+                    .keys()
+                    .find_map(|label| matching_labels(schema, &[total], Some((good, label))))?;
                 Some(Self {
                     good: vec![series(&good.metric.value, &good_labels)],
                     bad: vec![series(&total.metric.value, &bad_labels)],
@@ -417,23 +422,21 @@ impl Traffic {
     }
 }
 
-/// Labels for a series every selector in `all_of` matches and, when `not` is given, that
-/// selector does not. Labels get the first value the selectors allow; a label `not` restricts
-/// gets a value outside its list.
+/// Labels for a series every selector in `all_of` matches and, when `not` is given as
+/// `(selector, label)`, that selector does not, because the label gets a value outside its
+/// list. Other labels get the first value the selectors allow.
 fn matching_labels(
     schema: &Schema,
     all_of: &[&Selector],
-    not: Option<&Selector>,
+    not: Option<(&Selector, &String)>,
 ) -> Option<Vec<(String, String)>> {
     let mut labels: Vec<(String, String)> = Vec::new();
     let mut names: Vec<&String> = all_of.iter().flat_map(|s| s.matchers.keys()).collect();
-    if let Some(not) = not {
-        names.extend(not.matchers.keys());
+    if let Some((_, label)) = not {
+        names.push(label);
     }
     names.sort();
     names.dedup();
-    // Exclude on exactly one label (the first `not` restricts) to make the series bad.
-    let exclude_on = not.and_then(|not| not.matchers.keys().next());
     for name in names {
         let allowed: Vec<&Vec<String>> =
             all_of.iter().filter_map(|s| s.matchers.get(name)).collect();
@@ -446,9 +449,9 @@ fn matching_labels(
                 values
             }
         };
-        let excluded = (Some(name) == exclude_on)
-            .then(|| not.and_then(|n| n.matchers.get(name)))
-            .flatten();
+        let excluded = not
+            .filter(|(_, label)| *label == name)
+            .and_then(|(selector, _)| selector.matchers.get(name));
         let value = candidates.into_iter().find(|value| {
             allowed.iter().all(|list| list.contains(value))
                 && excluded.is_none_or(|list| !list.contains(value))

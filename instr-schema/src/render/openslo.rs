@@ -54,6 +54,18 @@ pub fn openslo_file(schema: &Schema, source: &str) -> String {
     out
 }
 
+/// OpenSLO durations have one unit (`28d`); a window written with several (`1h30m`) is
+/// given in the largest unit that divides it (`90m`).
+fn openslo_duration(window: &Duration) -> String {
+    let digits = window.text.bytes().take_while(u8::is_ascii_digit).count();
+    let unit = &window.text[digits..];
+    if digits > 0 && matches!(unit, "m" | "h" | "d" | "w") {
+        window.text.clone()
+    } else {
+        Duration::from_seconds(window.seconds).text
+    }
+}
+
 /// OpenSLO names are DNS labels: lower case, digits and `-`.
 fn dns_name(name: &str) -> String {
     name.chars()
@@ -146,10 +158,9 @@ fn slo(plan: &ObjectivePlan<'_>) -> Yaml {
                 (
                     "timeWindow",
                     Yaml::Seq(vec![Yaml::map([
-                        // OpenSLO durations have one unit: `1h30m` becomes `90m`.
                         (
                             "duration",
-                            Yaml::str(Duration::from_seconds(plan.objective.window.seconds).text),
+                            Yaml::str(openslo_duration(&plan.objective.window)),
                         ),
                         ("isRolling", Yaml::Bool(true)),
                     ])]),
