@@ -180,7 +180,7 @@ impl Loader<'_> {
             );
             return;
         }
-        let source = self.sources.shared_text(file);
+        let source = self.sources.shared_file(file);
         let Some(raw) = parse_file(file, source.text(), &mut self.diagnostics) else {
             return;
         };

@@ -157,18 +157,8 @@ impl Sources {
     ///
     /// # Panics
     /// When the id was not issued by this map; ids are only made by [`Sources::add`].
-    #[allow(clippy::indexing_slicing)]
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
-    }
-
-    /// The id of the file read from `path`, if it is in the map.
-    pub fn find_path(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|file| file.path == path)
-            .and_then(|index| u32::try_from(index).ok())
-            .map(FileId)
     }
 
     /// Every file with its id, in the order they were added.
@@ -190,7 +180,7 @@ impl Sources {
     }
 
     /// The shared handle of a file, for readers that keep it past the map's borrow.
-    pub(crate) fn shared_text(&self, id: FileId) -> Arc<SourceFile> {
+    pub(crate) fn shared_file(&self, id: FileId) -> Arc<SourceFile> {
         Arc::clone(&self.files[id.0 as usize])
     }
 }

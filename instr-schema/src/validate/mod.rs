@@ -47,7 +47,7 @@ impl Ctx<'_> {
     }
 }
 
-/// Validates the parsed files (root first) into a schema. The caller sets `sources`.
+/// Validates the parsed files (root first) into a schema.
 pub(crate) fn validate(
     files: Vec<(FileId, RawFile)>,
     options: &LoadOptions,
