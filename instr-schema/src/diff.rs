@@ -19,7 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::model::{
-    Event, Feature, Indicator, LabelValues, Metric, Objective, Schema, Selector, Stability,
+    Event, Feature, Indicator, LabelValues, Metric, Objective, PropertyType, Schema, Selector,
+    Stability,
 };
 use crate::promql::format_number;
 use crate::slo;
@@ -132,12 +133,17 @@ impl Dependents {
             && self.alerts.is_empty()
     }
 
+    /// Adds `other`'s entries, keeping every list sorted and free of duplicates.
     fn merge(&mut self, other: Dependents) {
         self.metrics.extend(other.metrics);
         self.events.extend(other.events);
         self.features.extend(other.features);
         self.objectives.extend(other.objectives);
         self.alerts.extend(other.alerts);
+        self.normalize();
+    }
+
+    fn normalize(&mut self) {
         for list in [
             &mut self.metrics,
             &mut self.events,
@@ -571,14 +577,16 @@ impl Differ<'_> {
             }
         }
         for event in self.base.events.values() {
-            if event.properties.iter().any(|p| {
-                p.ty.as_str() == label && matches!(p.ty, crate::model::PropertyType::Label(_))
-            }) {
+            if event
+                .properties
+                .iter()
+                .any(|p| matches!(&p.ty, PropertyType::Label(id) if id == label))
+            {
                 dependents.events.push(event.name.value.clone());
                 dependents.merge(self.measure_dependents(&event.name.value));
             }
         }
-        dependents.merge(Dependents::default());
+        dependents.normalize();
         dependents
     }
 
@@ -1192,6 +1200,52 @@ window = "28d"
             changes[1].dependents.alerts,
             ["CheckoutAvailabilityErrorBudgetBurn"]
         );
+    }
+
+    /// Events: a rename keeps properties and description; property changes are classified by
+    /// what consumers can rely on; a label value removal names the events typed by the label.
+    #[test]
+    fn classifies_event_changes() {
+        let base = format!(
+            "{BASE}[events.order_placed]\ndescription = \"Placed.\"\nowner = \"pay\"\nproperties = {{ id = \"string\", outcome = \"outcome\", note = \"string?\" }}\n"
+        );
+        let renamed = base.replace("[events.order_placed]", "[events.order_created]");
+        let changes = diff(&load(&base), &load(&renamed));
+        assert_eq!(
+            codes(&changes),
+            vec![("event:order_placed".to_owned(), "renamed", "breaking")]
+        );
+
+        let reshaped = base
+            .replace("id = \"string\", ", "id = \"string?\", ")
+            .replace("note = \"string?\"", "note = \"string\", amount = \"u64\"")
+            .replace(
+                "\"success\", \"declined\", \"error\"",
+                "\"success\", \"declined\"",
+            );
+        let changes = diff(&load(&base), &load(&reshaped));
+        assert_eq!(
+            codes(&changes),
+            vec![
+                (
+                    "event:order_placed".to_owned(),
+                    "property-optional",
+                    "breaking"
+                ),
+                ("label:outcome".to_owned(), "value-removed", "breaking"),
+                (
+                    "event:order_placed".to_owned(),
+                    "property-added",
+                    "additive"
+                ),
+                (
+                    "event:order_placed".to_owned(),
+                    "property-required",
+                    "additive"
+                ),
+            ]
+        );
+        assert_eq!(changes[1].dependents.events, ["order_placed"]);
     }
 
     /// Removing an objective is breaking and names its alert.
