@@ -8,6 +8,7 @@
     clippy::print_stderr
 )]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -65,6 +66,10 @@ pub(crate) fn prometheus_tool(name: &str, test: &str) -> Option<PathBuf> {
     if std::env::var_os("CI").is_some() {
         panic!("`{name}` is missing, and CI must run `{test}`: {install} (.ci/run does this)");
     }
-    eprintln!("SKIPPED {test}: `{name}` is not on PATH; to run it, {install}");
+    // Straight to stderr, past the test harness' capture, so the skip is seen in a normal run.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: `{name}` is not on PATH; to run it, {install}"
+    );
     None
 }
