@@ -326,7 +326,7 @@ pub fn markdown(report: &DiffReport) -> String {
     );
     let total = report.breaking() + report.additive();
     if total == 0 {
-        out.push_str("No changes to the schema.\n");
+        out.push_str("No changes to the schema.\n\n");
     } else if report.blocking() > 0 {
         let _ = writeln!(
             out,
