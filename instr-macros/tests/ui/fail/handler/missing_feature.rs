@@ -1,0 +1,10 @@
+#[instr::handler]
+fn pay() {}
+
+#[instr::handler(calls = 1)]
+fn refund() {}
+
+fn main() {
+    pay();
+    refund();
+}

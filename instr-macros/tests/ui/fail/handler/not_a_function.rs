@@ -1,0 +1,4 @@
+#[instr::handler(feature = "payments")]
+struct Payments;
+
+fn main() {}

@@ -1,0 +1,12 @@
+mod schema {
+    instr::schema!("instr.toml");
+}
+
+use schema::{labels, metrics};
+
+fn main() {
+    metrics::PaymentsTotal {
+        outcome: labels::Outcome::Success,
+    }
+    .increment(1);
+}

@@ -1,0 +1,7 @@
+mod schema {
+    instr::schema!("instr.toml");
+}
+
+fn main() {
+    schema::metrics::PaymentTotal.increment(1);
+}

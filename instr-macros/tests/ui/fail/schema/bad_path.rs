@@ -1,0 +1,5 @@
+mod schema {
+    instr::schema!("missing.toml");
+}
+
+fn main() {}

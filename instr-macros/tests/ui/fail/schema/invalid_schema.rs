@@ -1,0 +1,5 @@
+mod schema {
+    instr::schema!("schemas/invalid.toml");
+}
+
+fn main() {}

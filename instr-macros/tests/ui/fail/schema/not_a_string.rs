@@ -1,0 +1,5 @@
+mod schema {
+    instr::schema!(instr_toml);
+}
+
+fn main() {}
