@@ -204,8 +204,13 @@ pub fn human(report: &DiffReport) -> String {
         "\n{} ({}, {})",
         if report.blocking() > 0 {
             format!(
-                "{} fail the check",
-                plural(report.blocking(), "breaking change")
+                "{} {} the check",
+                plural(report.blocking(), "breaking change"),
+                if report.blocking() == 1 {
+                    "fails"
+                } else {
+                    "fail"
+                }
             )
         } else {
             "no blocking changes".to_owned()
