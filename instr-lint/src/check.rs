@@ -1,4 +1,5 @@
-//! The check itself: find the workspace, load every schema it uses, apply configured levels.
+//! The check itself: find the workspace, load every schema it uses, scan the code of the
+//! members that use one, detect handlers, run every rule, apply configured levels.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,12 @@ use instr_schema::diag::{Diagnostic, Level, Severity, Sources};
 use instr_schema::{LoadError, LoadOptions, Schema, load_file};
 
 use crate::config::Config;
+use crate::coverage;
+use crate::discover;
+use crate::fingerprint;
+use crate::handlers::{self, Handler};
+use crate::lint::{self, FileMap, Keyed};
+use crate::rules;
 use crate::workspace::{self, Workspace, WorkspaceError};
 
 /// What to check.
@@ -14,6 +21,24 @@ use crate::workspace::{self, Workspace, WorkspaceError};
 pub struct CheckOptions {
     /// The manifest to start from; the current directory's workspace when `None`.
     pub manifest_path: Option<PathBuf>,
+}
+
+/// `cargo instr-check coverage`: every member's handlers against the schemas, if any.
+pub fn coverage(
+    options: &CheckOptions,
+) -> Result<crate::output::coverage::CoverageReport, CheckError> {
+    let workspace =
+        workspace::discover(options.manifest_path.as_deref()).map_err(CheckError::Workspace)?;
+    let schemas = load_schemas_if_any(&workspace)?;
+    let members: Vec<usize> = (0..workspace.members.len()).collect();
+    let scan = discover::scan(&workspace, &members);
+    let handlers = handlers::detect(&workspace, &scan);
+    drop(scan);
+    Ok(crate::output::coverage::build(
+        &workspace.root,
+        &handlers,
+        &schemas,
+    ))
 }
 
 /// One schema file the workspace uses, loaded.
@@ -36,8 +61,17 @@ pub struct Report {
     pub sources: Sources,
     /// Findings after configuration was applied, ordered by file and position.
     pub findings: Vec<Diagnostic>,
+    /// The stable fingerprint of each finding (same order as `findings`): a hash of the
+    /// rule, the crate and the item path (or the schema item), never of a line number.
+    pub fingerprints: Vec<String>,
     /// The schemas that were checked.
     pub schemas: Vec<SchemaUse>,
+    /// The handlers of the members that use a schema.
+    pub handlers: Vec<Handler>,
+    /// How many of them are covered (served by a feature, or exempt with a reason).
+    pub covered: usize,
+    /// Findings dropped because the baseline lists them.
+    pub baselined: usize,
 }
 
 impl Report {
@@ -96,25 +130,124 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
         today: None,
     };
     let mut sources = Sources::new();
-    let mut findings = Vec::new();
+    let mut keyed: Vec<Keyed> = Vec::new();
     let mut schemas = Vec::new();
     for (path, packages) in uses {
         let loaded = load_file(&path, &workspace.root, &load_options, &mut sources)
             .map_err(CheckError::Schema)?;
-        findings.extend(loaded.diagnostics);
+        for diagnostic in loaded.diagnostics {
+            let key = schema_key(&diagnostic, &sources);
+            keyed.push((diagnostic, key));
+        }
         schemas.push(SchemaUse {
             path,
             packages,
             schema: loaded.schema,
         });
     }
-    let findings = apply_levels(&workspace.config, findings);
+    let members: Vec<usize> = workspace
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| {
+            schemas
+                .iter()
+                .any(|used| used.packages.contains(&member.name))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let scan = discover::scan(workspace, &members);
+    let handlers = handlers::detect(workspace, &scan);
+    let mut files = FileMap::new(&workspace.root);
+    let inputs = lint::Inputs {
+        scan: &scan,
+        handlers: &handlers,
+        schemas: &schemas,
+        partial: workspace.partial,
+    };
+    keyed.extend(lint::run(&inputs, &mut sources, &mut files));
+    drop(scan);
+    let covered = handlers
+        .iter()
+        .filter(|handler| {
+            let schema = schemas
+                .iter()
+                .find(|used| used.packages.contains(&handler.package))
+                .map(|used| &used.schema);
+            coverage::status(handler, schema).covered()
+        })
+        .count();
+    let keyed = apply_levels_keyed(&workspace.config, keyed);
+    let (mut diagnostics, keys): (Vec<Diagnostic>, Vec<String>) = keyed.into_iter().unzip();
+    let sources = crate::snippets::materialize(sources, &files.registered, &mut diagnostics);
+    let mut keyed: Vec<Keyed> = diagnostics.into_iter().zip(keys).collect();
+    keyed.sort_by(|(a, _), (b, _)| order_key(a, &sources).cmp(&order_key(b, &sources)));
+    let (findings, fingerprints) = keyed
+        .into_iter()
+        .map(|(diagnostic, key)| {
+            let print = fingerprint::of(diagnostic.rule.code, &key);
+            (diagnostic, print)
+        })
+        .unzip();
     Ok(Report {
         root: workspace.root.clone(),
         sources,
         findings,
+        fingerprints,
         schemas,
+        handlers,
+        covered,
+        baselined: 0,
     })
+}
+
+/// Findings about a schema are keyed by file, rule and message: the message names the item
+/// (`metric `x` names owner `y`...`), and survives lines moving.
+fn schema_key(diagnostic: &Diagnostic, sources: &Sources) -> String {
+    let file = diagnostic
+        .loc()
+        .map(|loc| sources.get(loc.file).name().to_owned())
+        .unwrap_or_default();
+    format!("schema:{file}:{}", diagnostic.message)
+}
+
+/// Findings are shown by file and position; findings about no place come last.
+fn order_key(diagnostic: &Diagnostic, sources: &Sources) -> (bool, String, usize, &'static str) {
+    match diagnostic.loc() {
+        Some(loc) => (
+            false,
+            sources.get(loc.file).name().to_owned(),
+            loc.span.start,
+            diagnostic.rule.code,
+        ),
+        None => (true, diagnostic.message.clone(), 0, diagnostic.rule.code),
+    }
+}
+
+/// Loads the schemas the workspace uses, if any (for `coverage`, which works without one).
+/// Findings in them are ignored here; `check` reports them.
+pub fn load_schemas_if_any(workspace: &Workspace) -> Result<Vec<SchemaUse>, CheckError> {
+    let uses = match schema_uses(workspace) {
+        Ok(uses) => uses,
+        Err(CheckError::NoSchema(_)) => return Ok(Vec::new()),
+        Err(other) => return Err(other),
+    };
+    let load_options = LoadOptions {
+        max_series_per_metric: workspace.config.max_series_per_metric,
+        today: None,
+    };
+    let mut sources = Sources::new();
+    let mut out = Vec::new();
+    for (path, packages) in uses {
+        let loaded = load_file(&path, &workspace.root, &load_options, &mut sources)
+            .map_err(CheckError::Schema)?;
+        out.push(SchemaUse {
+            path,
+            packages,
+            schema: loaded.schema,
+        });
+    }
+    Ok(out)
 }
 
 /// Which schema each member uses: its own, else the workspace's. Paths are deduplicated, in
@@ -136,7 +269,7 @@ fn schema_uses(workspace: &Workspace) -> Result<Vec<(PathBuf, Vec<String>)>, Che
     }
     if uses.is_empty() {
         return Err(CheckError::NoSchema(format!(
-            "no schema to check: there is no `{}`; create it, or set `schema` under [workspace.metadata.instr] (or [package.metadata.instr] of a member)",
+            "no schema to check: there is no `{}`; create it (`cargo instr-check init` writes a starter from the handlers it finds), or set `schema` under [workspace.metadata.instr] (or [package.metadata.instr] of a member)",
             workspace.root.join("instr.toml").display()
         )));
     }
@@ -148,16 +281,30 @@ fn same_path(a: &Path, b: &Path) -> bool {
 }
 
 /// Applies configured levels: `allow` drops findings, `warn` and `deny` set their severity.
+/// Rules that are off by default are dropped unless configuration turns them on.
 pub fn apply_levels(config: &Config, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     findings
         .into_iter()
-        .filter_map(|mut finding| {
-            match config.level(finding.rule) {
-                None => {}
-                Some(Level::Allow) => return None,
-                Some(level) => finding.severity = level.severity().unwrap_or(finding.severity),
-            }
-            Some(finding)
-        })
+        .filter_map(|finding| level_applied(config, finding))
         .collect()
+}
+
+fn apply_levels_keyed(config: &Config, findings: Vec<Keyed>) -> Vec<Keyed> {
+    findings
+        .into_iter()
+        .filter_map(|(finding, key)| level_applied(config, finding).map(|finding| (finding, key)))
+        .collect()
+}
+
+fn level_applied(config: &Config, mut finding: Diagnostic) -> Option<Diagnostic> {
+    let level = config
+        .level(finding.rule)
+        .unwrap_or_else(|| rules::default_level(finding.rule));
+    match level {
+        Level::Allow => None,
+        level => {
+            finding.severity = level.severity().unwrap_or(finding.severity);
+            Some(finding)
+        }
+    }
 }

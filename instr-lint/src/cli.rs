@@ -5,58 +5,118 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use instr_schema::diag::RenderOptions;
 
+use crate::baseline;
 use crate::check::{self, CheckOptions};
 use crate::commands::{self, Common};
 use crate::exit;
+use crate::init;
 use crate::output::{self, Format};
 use crate::rules;
 
-/// Checks that every feature declares who owns it and how its success is measured.
+/// Checks that every handler serves a feature, and that every feature declares who owns it
+/// and how its success is measured.
 #[derive(Debug, Parser)]
 #[command(name = "cargo-instr-check", bin_name = "cargo instr-check", version)]
-#[command(about = "Fail the build when a feature has no owner or no declared success metric.")]
+#[command(
+    about = "Fail the build when a handler serves no feature, or a feature has no owner or no declared success metric."
+)]
 #[command(
     after_help = "Exit codes: 0 no error-level findings, 1 error-level findings, 2 the check could not run."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// What to do; `check` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Path to the Cargo.toml of the workspace (or of one member) to check.
     #[arg(long, value_name = "PATH", global = true)]
     pub manifest_path: Option<PathBuf>,
-
-    /// Output format: human findings on stderr, or JSON on stdout.
-    // Not global: each subcommand has its own `--format` with its own values.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
 
     /// When to use colours in human output. `auto` honours NO_COLOR and CARGO_TERM_COLOR.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
     pub color: ColorChoice,
 
-    /// Print every rule code with a one-line description, then exit.
+    /// The options of `check`, which runs when no subcommand is given.
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Print every rule code with its default level and a one-line description, then exit.
     #[arg(long, conflicts_with = "explain")]
     pub list: bool,
 
     /// Print the full explanation of a rule, then exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
-
-    /// What to do; without a subcommand, check the workspace.
-    #[command(subcommand)]
-    pub command: Option<Command>,
 }
 
-/// The subcommands. Each one's logic lives in `crate::commands`.
+/// The subcommands. Each has its own arguments struct and a `run_*` function below, so a
+/// new one is a variant, a struct and a function; `diff`, `docs` and `rules` keep theirs in
+/// `crate::commands`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check the workspace (the default).
+    Check(CheckArgs),
+    /// Write a starter instr.toml from the handlers found.
+    Init(InitArgs),
+    /// List every handler with its feature, owner and success metrics, with totals per crate.
+    Coverage(CoverageArgs),
     /// Compare the schema with a git revision and classify each change as breaking or additive.
     Diff(commands::diff::DiffArgs),
     /// Write the Markdown catalog of owners, features, metrics and events.
     Docs(commands::docs::DocsArgs),
     /// Generate Prometheus recording and burn-rate alerting rules (or OpenSLO) from objectives.
     Rules(commands::rules::RulesArgs),
+}
+
+/// Options of `check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Output format: human findings on stderr, or JSON, SARIF or GitHub annotations on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Hide the findings recorded in this baseline file; only new ones are reported.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in this file (written atomically), then exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// Options of `init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Where to write the schema; the workspace's schema path (instr.toml at the root) by default.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `coverage`.
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Table)]
+    pub format: CoverageFormat,
+}
+
+/// `coverage --format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CoverageFormat {
+    /// A plain-text table.
+    Table,
+    /// A JSON document.
+    Json,
+    /// A Markdown table, for a pull-request comment.
+    Markdown,
 }
 
 /// `--color` values.
@@ -96,7 +156,10 @@ where
         manifest_path: cli.manifest_path.clone(),
     };
     let outcome = match &cli.command {
-        None => return run_check(&cli),
+        None => return run_check(&cli, &cli.check),
+        Some(Command::Check(args)) => return run_check(&cli, args),
+        Some(Command::Init(args)) => return run_init(&cli, args),
+        Some(Command::Coverage(args)) => return run_coverage(&cli, args),
         Some(Command::Diff(args)) => commands::diff::run(&common, args),
         Some(Command::Docs(args)) => commands::docs::run(&common, args),
         Some(Command::Rules(args)) => commands::rules::run(&common, args),
@@ -104,15 +167,39 @@ where
     outcome.unwrap_or_else(|failure| commands::report_failure(&failure))
 }
 
-fn run_check(cli: &Cli) -> i32 {
+fn run_check(cli: &Cli, args: &CheckArgs) -> i32 {
     let options = CheckOptions {
         manifest_path: cli.manifest_path.clone(),
     };
-    let report = match check::run(&options) {
+    let baseline = match &args.baseline {
+        Some(path) => match baseline::read(path) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => return fail(&message),
+        },
+        None => None,
+    };
+    let mut report = match check::run(&options) {
         Ok(report) => report,
         Err(error) => return fail(&error.to_string()),
     };
-    match cli.format {
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &report) {
+            Ok(count) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "wrote {count} finding{} to baseline `{}`",
+                    if count == 1 { "" } else { "s" },
+                    path.display()
+                );
+                exit::CLEAN
+            }
+            Err(message) => fail(&message),
+        };
+    }
+    if let Some(baseline) = &baseline {
+        baseline::apply(&mut report, baseline);
+    }
+    let written = match args.format {
         Format::Human => {
             let render = RenderOptions {
                 color: use_color(cli.color),
@@ -121,16 +208,59 @@ fn run_check(cli: &Cli) -> i32 {
             };
             let text = output::human::render(&report, &render);
             let _ = std::io::stderr().write_all(text.as_bytes());
+            exit::CLEAN
         }
-        Format::Json => {
-            print_stdout(&format!("{}\n", output::json::render(&report)));
-        }
+        Format::Json => print_stdout(&format!("{}\n", output::json::render(&report))),
+        Format::Sarif => print_stdout(&format!("{}\n", output::sarif::render(&report))),
+        Format::Github => print_stdout(&output::github::render(&report)),
+    };
+    if written != exit::CLEAN {
+        return written;
     }
     if report.errors() > 0 {
         exit::FINDINGS
     } else {
         exit::CLEAN
     }
+}
+
+fn run_init(cli: &Cli, args: &InitArgs) -> i32 {
+    let options = init::InitOptions {
+        manifest_path: cli.manifest_path.clone(),
+        output: args.output.clone(),
+        force: args.force,
+    };
+    match init::run(&options) {
+        Ok(outcome) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote `{}`: {} feature{} mapping {} handler{}; give each feature an owner and a success metric, then run `cargo instr-check`",
+                outcome.path.display(),
+                outcome.features,
+                if outcome.features == 1 { "" } else { "s" },
+                outcome.handlers,
+                if outcome.handlers == 1 { "" } else { "s" },
+            );
+            exit::CLEAN
+        }
+        Err(message) => fail(&message),
+    }
+}
+
+fn run_coverage(cli: &Cli, args: &CoverageArgs) -> i32 {
+    let options = CheckOptions {
+        manifest_path: cli.manifest_path.clone(),
+    };
+    let report = match check::coverage(&options) {
+        Ok(report) => report,
+        Err(error) => return fail(&error.to_string()),
+    };
+    let text = match args.format {
+        CoverageFormat::Table => output::coverage::render_table(&report),
+        CoverageFormat::Json => format!("{}\n", output::coverage::render_json(&report)),
+        CoverageFormat::Markdown => output::coverage::render_markdown(&report),
+    };
+    print_stdout(&text)
 }
 
 /// Drops the `instr-check` argument cargo inserts when it runs `cargo instr-check`.
@@ -170,9 +300,9 @@ pub fn list_rules() -> String {
     let mut out = String::new();
     for rule in rules::all() {
         out.push_str(&format!(
-            "{:width$}  {:7}  {}\n",
+            "{:width$}  {:5}  {}\n",
             rule.code,
-            rule.default_severity.as_str(),
+            rules::level_word(rule),
             rule.summary
         ));
     }

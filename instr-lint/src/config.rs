@@ -6,6 +6,9 @@
 //! schema = "instr.toml"              # relative to the workspace root (the default)
 //! max-series-per-metric = 10000      # the cardinality ceiling
 //!
+//! handler-attributes = ["my_web::endpoint"]  # more attributes that mark a handler
+//! handler-modules = ["my_api::routes::**"]  # every `pub fn` in these modules is a handler
+//! exclude = ["generated/**"]         # source paths (relative to the root) never scanned
 //! # Breaking schema changes `cargo instr-check diff` accepts, as `kind:name`
 //! acknowledged-breaking = ["metric:checkout_attempts_total", "objective:checkout/latency"]
 //!
@@ -34,6 +37,9 @@ const WORKSPACE_KEYS: &[&str] = &[
     "schema",
     "max-series-per-metric",
     "rules",
+    "handler-attributes",
+    "handler-modules",
+    "exclude",
     "acknowledged-breaking",
 ];
 /// Keys accepted under `[package.metadata.instr]` of a member.
@@ -49,6 +55,14 @@ pub struct Config {
     pub max_series_per_metric: u64,
     /// Levels set per rule, overriding each rule's default.
     pub levels: BTreeMap<&'static str, Level>,
+    /// Attribute paths that mark a handler, besides the frameworks' own
+    /// (`my_web::endpoint`; a single-segment entry matches the attribute's last segment).
+    pub handler_attributes: Vec<String>,
+    /// Module globs (`my_api::routes::**`, with the crate name or `crate` first) whose
+    /// `pub fn`s are all handlers.
+    pub handler_modules: Vec<String>,
+    /// Globs of paths, relative to the workspace root, that are never scanned.
+    pub exclude: Vec<String>,
     /// Breaking schema changes that `diff` accepts, as `kind:name` keys
     /// (`metric:checkout_attempts_total`); see `instr_schema::diff::Subject::key`.
     pub acknowledged_breaking: Vec<String>,
@@ -60,6 +74,9 @@ impl Default for Config {
             schema: None,
             max_series_per_metric: DEFAULT_MAX_SERIES_PER_METRIC,
             levels: BTreeMap::new(),
+            handler_attributes: Vec::new(),
+            handler_modules: Vec::new(),
+            exclude: Vec::new(),
             acknowledged_breaking: Vec::new(),
         }
     }
@@ -113,6 +130,9 @@ pub fn parse_workspace(metadata: &Value, table: &str) -> Result<Config, ConfigEr
                 ))
             })?;
     }
+    config.handler_attributes = string_list(instr, "handler-attributes", table)?;
+    config.handler_modules = string_list(instr, "handler-modules", table)?;
+    config.exclude = string_list(instr, "exclude", table)?;
     if let Some(rules_value) = instr.get("rules") {
         let Some(entries) = rules_value.as_object() else {
             return Err(error(
@@ -210,6 +230,31 @@ fn instr_table<'a>(
     Ok(Some(instr))
 }
 
+/// A list of non-empty strings under `key`, empty when absent.
+fn string_list(
+    instr: &serde_json::Map<String, Value>,
+    key: &str,
+    table: &str,
+) -> Result<Vec<String>, ConfigError> {
+    let Some(value) = instr.get(key) else {
+        return Ok(Vec::new());
+    };
+    let items = value.as_array().ok_or_else(|| ConfigError {
+        table: table.to_owned(),
+        message: format!("`{key}` must be an array of strings, found `{value}`"),
+    })?;
+    items
+        .iter()
+        .map(|item| match item.as_str() {
+            Some(text) if !text.trim().is_empty() => Ok(text.trim().to_owned()),
+            _ => Err(ConfigError {
+                table: table.to_owned(),
+                message: format!("`{key}` must hold non-empty strings, found `{item}`"),
+            }),
+        })
+        .collect()
+}
+
 fn schema_path(
     instr: &serde_json::Map<String, Value>,
     table: &str,
@@ -259,6 +304,24 @@ mod tests {
             config.levels.get("instr::schema::cardinality"),
             Some(&Level::Allow)
         );
+    }
+
+    /// The detection and scanning lists are read as non-empty strings.
+    #[test]
+    fn reads_lists() {
+        let metadata = json!({"instr": {"handler-attributes": ["my_web::endpoint"],
+            "handler-modules": ["app::api::**"], "exclude": ["generated/**"]}});
+        let config = parse_workspace(&metadata, "t").unwrap();
+        assert_eq!(config.handler_attributes, ["my_web::endpoint"]);
+        assert_eq!(config.handler_modules, ["app::api::**"]);
+        assert_eq!(config.exclude, ["generated/**"]);
+        let error = parse_workspace(&json!({"instr": {"exclude": "generated"}}), "t").unwrap_err();
+        assert!(
+            error.message.contains("must be an array of strings"),
+            "{error}"
+        );
+        let error = parse_workspace(&json!({"instr": {"handler-modules": [""]}}), "t").unwrap_err();
+        assert!(error.message.contains("non-empty strings"), "{error}");
     }
 
     /// Typos are configuration errors with a suggestion, not silently ignored settings.

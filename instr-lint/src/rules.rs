@@ -1,11 +1,36 @@
 //! The registry of every rule the checker can report.
 
-use instr_schema::diag::RuleInfo;
+use instr_schema::diag::{Level, RuleInfo, Severity};
 use instr_schema::suggest::did_you_mean;
 
-/// Every rule, schema rules first.
+pub use crate::lint_rules::*;
+
+/// Every rule, schema rules first, then the rules about code.
 pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
-    instr_schema::rules::ALL.iter().copied()
+    instr_schema::rules::ALL
+        .iter()
+        .copied()
+        .chain(crate::lint_rules::ALL.iter().copied())
+}
+
+/// The level a rule has unless configuration says otherwise.
+pub fn default_level(rule: &RuleInfo) -> Level {
+    if OFF_BY_DEFAULT.iter().any(|off| off.code == rule.code) {
+        return Level::Allow;
+    }
+    match rule.default_severity {
+        Severity::Error => Level::Deny,
+        Severity::Warning => Level::Warn,
+    }
+}
+
+/// `deny`, `warn` or `allow`.
+pub fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Deny => "deny",
+        Level::Warn => "warn",
+        Level::Allow => "allow",
+    }
 }
 
 /// The rule a name refers to: its full code (`instr::schema::unknown-owner`) or the code
@@ -51,12 +76,9 @@ pub fn markdown() -> String {
     out
 }
 
-/// `deny` or `warn`: how configuration names a rule's default.
+/// `deny`, `warn` or `allow`: how configuration names a rule's default.
 pub fn level_word(rule: &RuleInfo) -> &'static str {
-    match rule.default_severity {
-        instr_schema::diag::Severity::Error => "deny",
-        instr_schema::diag::Severity::Warning => "warn",
-    }
+    level_name(default_level(rule))
 }
 
 /// The anchor GitHub gives the heading of a rule.
@@ -86,6 +108,15 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), count);
+    }
+
+    /// Code rules are registered next to the schema rules, and the opt-in rule is off.
+    #[test]
+    fn code_rules_are_registered() {
+        assert!(find("handler-unmapped").is_some());
+        assert_eq!(default_level(&RAW_METRIC), Level::Allow);
+        assert_eq!(default_level(&HANDLER_UNMAPPED), Level::Deny);
+        assert_eq!(default_level(&NEVER_EMITTED), Level::Warn);
     }
 
     /// Rules can be named with or without the `instr::` prefix.

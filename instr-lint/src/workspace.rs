@@ -20,6 +20,11 @@ pub struct Workspace {
     pub config: Config,
     /// The packages to check: every member, or the one package whose manifest was named.
     pub members: Vec<Member>,
+    /// True when one member was selected, so workspace-wide rules (a feature no handler
+    /// serves, a metric never emitted) cannot be decided.
+    pub partial: bool,
+    /// cargo's target directory, never scanned.
+    pub target_dir: PathBuf,
 }
 
 /// One package to check.
@@ -31,6 +36,49 @@ pub struct Member {
     pub dir: PathBuf,
     /// Its own schema from `[package.metadata.instr] schema`, resolved against `dir`.
     pub schema: Option<PathBuf>,
+    /// Its build targets, as cargo lists them.
+    pub targets: Vec<Target>,
+    /// The names its code may use for its dependencies (renames applied, `-` as `_`), with
+    /// the package each one is: how `use actix_web::get` is told from `use rocket::get`.
+    pub dependencies: Vec<(String, String)>,
+}
+
+impl Member {
+    /// The name the package's library is imported by, if it has one.
+    pub fn lib_crate_name(&self) -> Option<&str> {
+        self.targets
+            .iter()
+            .find(|target| target.kind == TargetKind::Lib)
+            .map(|target| target.crate_name.as_str())
+    }
+
+    /// True when the package depends on `package` (a crates.io name such as `actix-web`).
+    pub fn depends_on(&self, package: &str) -> bool {
+        self.dependencies.iter().any(|(_, name)| name == package)
+    }
+}
+
+/// What kind of build target a [`Target`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TargetKind {
+    /// The library (`lib`, `rlib`, `cdylib`, ...; not `proc-macro`).
+    Lib,
+    /// A binary.
+    Bin,
+    /// Tests, benches, examples, build scripts and proc-macros: never scanned for handlers,
+    /// but their files are not "unreached".
+    Other,
+}
+
+/// One build target of a member.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The target's crate name (`-` replaced by `_`).
+    pub crate_name: String,
+    /// Its kind.
+    pub kind: TargetKind,
+    /// The root source file.
+    pub root: PathBuf,
 }
 
 /// Why the workspace could not be read.
@@ -116,6 +164,7 @@ fn from_metadata(
                 .iter()
                 .find(|package| same_file(package.manifest_path.as_std_path(), path))
         });
+    let partial = selected.is_some();
     let chosen: Vec<&Package> = match selected {
         Some(package) => vec![*package],
         None => members,
@@ -133,16 +182,56 @@ fn from_metadata(
             config::parse_package_schema(&package.metadata, &table)?
                 .map(|relative| dir.join(relative))
         };
+        let targets = package
+            .targets
+            .iter()
+            .map(|target| {
+                let kinds: Vec<String> = target.kind.iter().map(ToString::to_string).collect();
+                let kind = if kinds.iter().any(|kind| kind == "bin") {
+                    TargetKind::Bin
+                } else if kinds.iter().any(|kind| {
+                    matches!(
+                        kind.as_str(),
+                        "lib" | "rlib" | "dylib" | "cdylib" | "staticlib"
+                    )
+                }) {
+                    TargetKind::Lib
+                } else {
+                    TargetKind::Other
+                };
+                Target {
+                    crate_name: target.name.replace('-', "_"),
+                    kind,
+                    root: target.src_path.clone().into_std_path_buf(),
+                }
+            })
+            .collect();
+        let dependencies = package
+            .dependencies
+            .iter()
+            .map(|dependency| {
+                let used_as = dependency
+                    .rename
+                    .clone()
+                    .unwrap_or_else(|| dependency.name.clone())
+                    .replace('-', "_");
+                (used_as, dependency.name.clone())
+            })
+            .collect();
         out.push(Member {
             name: package.name.to_string(),
             dir,
             schema,
+            targets,
+            dependencies,
         });
     }
     Ok(Workspace {
         root,
         config,
         members: out,
+        partial,
+        target_dir: metadata.target_directory.clone().into_std_path_buf(),
     })
 }
 

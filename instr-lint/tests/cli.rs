@@ -65,7 +65,7 @@ fn clean_workspace_exits_zero() {
     assert_eq!(report["findings"], Value::Array(vec![]));
     assert_eq!(
         report["summary"],
-        serde_json::json!({"errors": 0, "warnings": 0})
+        serde_json::json!({"errors": 0, "warnings": 0, "handlers": 0, "covered": 0, "baselined": 0})
     );
 }
 
@@ -78,7 +78,7 @@ fn findings_exit_one_with_documented_json() {
     let report = json(&output);
     assert_eq!(
         report["summary"],
-        serde_json::json!({"errors": 2, "warnings": 1})
+        serde_json::json!({"errors": 2, "warnings": 1, "handlers": 0, "covered": 0, "baselined": 0})
     );
     let findings = report["findings"].as_array().unwrap();
     let positions: Vec<(String, String, u64, u64)> = findings

@@ -79,34 +79,11 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Writes `contents` to `path` atomically: into a temporary file in the same directory, then
-/// renamed over the target, so readers never see half a file and a failed write loses nothing.
+/// Writes `contents` to `path` atomically (see [`crate::atomic`]): readers never see half a
+/// file and a failed write loses nothing.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Failure> {
-    let failure = |error: std::io::Error| {
-        Failure::usage(format!("could not write `{}`: {error}", path.display()))
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".instr-").suffix(".tmp");
-    // Keep the target's permissions; a new file gets the usual ones (umask applies), not the
-    // owner-only mode of temporary files.
-    let permissions = std::fs::metadata(path).map(|meta| meta.permissions());
-    #[cfg(unix)]
-    let permissions = permissions.or_else(|_| {
-        use std::os::unix::fs::PermissionsExt;
-        Ok::<_, std::io::Error>(std::fs::Permissions::from_mode(0o666))
-    });
-    if let Ok(permissions) = permissions {
-        builder.permissions(permissions);
-    }
-    let mut file = builder.tempfile_in(dir).map_err(failure)?;
-    file.write_all(contents.as_bytes()).map_err(failure)?;
-    file.as_file().sync_all().map_err(failure)?;
-    file.persist(path).map_err(|error| failure(error.error))?;
-    Ok(())
+    crate::atomic::write(path, contents.as_bytes())
+        .map_err(|error| Failure::usage(format!("could not write `{}`: {error}", path.display())))
 }
 
 /// Writes text to stdout; a closed pipe is not an error.

@@ -16,7 +16,8 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     out
 }
 
-/// `2 errors, 1 warning · instr.toml: 3 features, 7 metrics, 2 events`.
+/// `2 errors, 1 warning · instr.toml: 3 features, 7 metrics, 2 events · 41 handlers, 39
+/// covered (95%)`.
 pub fn summary(report: &Report) -> String {
     let errors = report.errors();
     let warnings = report.warnings();
@@ -40,6 +41,18 @@ pub fn summary(report: &Report) -> String {
             schema.events.len(),
             plural(schema.events.len(), "event"),
         ));
+    }
+    let handlers = report.handlers.len();
+    line.push_str(&format!(
+        " · {handlers} {}, {} covered",
+        plural(handlers, "handler"),
+        report.covered
+    ));
+    if let Some(percent) = (report.covered * 100).checked_div(handlers) {
+        line.push_str(&format!(" ({percent}%)"));
+    }
+    if report.baselined > 0 {
+        line.push_str(&format!(" · {} baselined", report.baselined));
     }
     line
 }

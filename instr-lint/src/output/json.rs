@@ -43,15 +43,57 @@ pub struct JsonFinding {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The rule that produced it.
+    pub rule: JsonRule,
+    /// Further places that explain the finding (for a handler: where its route is
+    /// registered).
+    pub related: Vec<JsonLocation>,
+    /// A stable fingerprint (rule, crate, item path; never a line number), as baselines
+    /// record it.
+    pub fingerprint: Option<String>,
 }
 
-/// Counts by severity.
+/// What a finding's rule is.
+#[derive(Debug, Serialize)]
+pub struct JsonRule {
+    /// The stable code.
+    pub code: &'static str,
+    /// One line saying what the rule catches.
+    pub summary: &'static str,
+    /// `deny`, `warn` or `allow`: the level unless configuration changes it.
+    pub default_level: &'static str,
+}
+
+/// A labelled place in a file.
+#[derive(Debug, Serialize)]
+pub struct JsonLocation {
+    /// The file, relative to the workspace root.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column (exclusive), in characters.
+    pub end_column: usize,
+    /// The label's text.
+    pub label: Option<String>,
+}
+
+/// Counts by severity, and handler coverage.
 #[derive(Debug, Serialize)]
 pub struct JsonSummary {
     /// Error-level findings.
     pub errors: usize,
     /// Warnings.
     pub warnings: usize,
+    /// Handlers found in the members that use a schema.
+    pub handlers: usize,
+    /// Of those, how many serve a declared feature or are exempt with a reason.
+    pub covered: usize,
+    /// Findings left out because the baseline lists them.
+    pub baselined: usize,
 }
 
 /// Builds the document.
@@ -61,11 +103,19 @@ pub fn build(report: &Report) -> JsonReport {
         findings: report
             .findings
             .iter()
-            .map(|finding| json_finding(finding, &report.sources))
+            .enumerate()
+            .map(|(index, finding)| {
+                let mut json = json_finding(finding, &report.sources);
+                json.fingerprint = report.fingerprints.get(index).cloned();
+                json
+            })
             .collect(),
         summary: JsonSummary {
             errors: report.errors(),
             warnings: report.warnings(),
+            handlers: report.handlers.len(),
+            covered: report.covered,
+            baselined: report.baselined,
         },
     }
 }
@@ -97,5 +147,28 @@ fn json_finding(finding: &Diagnostic, sources: &Sources) -> JsonFinding {
         end_column: position.as_ref().map(|(_, _, end)| end.column),
         label: primary.and_then(|label| label.text.clone()),
         help: finding.help.clone(),
+        rule: JsonRule {
+            code: finding.rule.code,
+            summary: finding.rule.summary,
+            default_level: crate::rules::level_name(crate::rules::default_level(finding.rule)),
+        },
+        related: finding
+            .secondary
+            .iter()
+            .map(|label| {
+                let file = sources.get(label.loc.file);
+                let start = file.line_column(label.loc.span.start);
+                let end = file.line_column(label.loc.span.end);
+                JsonLocation {
+                    file: file.name().to_owned(),
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    label: label.text.clone(),
+                }
+            })
+            .collect(),
+        fingerprint: None,
     }
 }

@@ -1,0 +1,372 @@
+//! `cargo bench -p instr-lint --bench check`: the full `cargo instr-check` run against a bare
+//! `syn::parse_file` of the same files, on the same rayon threads, in the same process.
+//!
+//! A generator writes a synthetic workspace (by default 20 crates, 2,000 files, about 400,000
+//! lines) with handlers in every framework style. divan times both sides; then a side-by-side
+//! section interleaves them and prints the ratio of medians, and a counting allocator prints
+//! the peak heap of each at two workspace sizes (and with one multi-megabyte generated file),
+//! to show that memory grows far slower than the workspace.
+//!
+//! `INSTR_BENCH_FILES` changes the number of files (spread over 20 crates).
+
+// The counting allocator below is the one place this crate needs `unsafe`: a `GlobalAlloc`
+// impl is unsafe by definition. It only forwards to the system allocator.
+#![allow(unsafe_code)]
+#![allow(
+    missing_docs,
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to `System`; the counters are plain atomics.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(pointer, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let moved = unsafe { System.realloc(pointer, layout, new_size) };
+        if !moved.is_null() {
+            if new_size >= layout.size() {
+                let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        moved
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const CRATES: usize = 20;
+const FRAMEWORKS: [&str; 6] = ["axum", "actix", "rocket", "poem", "tonic", "warp"];
+
+/// One module file of about 200 lines: a handful of handlers in one framework's style, the
+/// router or registration that serves them, and ordinary code around them.
+fn module_file(crate_index: usize, file_index: usize) -> String {
+    let framework = FRAMEWORKS[file_index % FRAMEWORKS.len()];
+    let feature = format!("feature_{}", file_index % 10);
+    let mut out = String::with_capacity(8 * 1024);
+    let _ = writeln!(
+        out,
+        "//! Generated module {file_index} of crate {crate_index} ({framework}).\n"
+    );
+    match framework {
+        "axum" => {
+            out.push_str("use axum::routing::{get, post};\nuse axum::Router;\n\n");
+            let _ = writeln!(
+                out,
+                "pub fn router() -> Router {{\n    Router::new()\n        .route(\"/items/{{id}}\", get(show).post(update))\n        .route(\"/items\", post(create))\n        .nest(\"/admin\", Router::new().route(\"/stats\", get(|| async {{ \"stats\" }})))\n}}\n\n#[instr::handler(feature = \"{feature}\")]\nasync fn show() -> &'static str {{ \"one\" }}\n\nasync fn update() -> &'static str {{ \"updated\" }}\n\n#[instr::exempt(reason = \"generated\")]\nasync fn create() -> &'static str {{ \"created\" }}\n"
+            );
+        }
+        "actix" => {
+            out.push_str("use actix_web::{get, post, web, HttpResponse};\n\n");
+            let _ = writeln!(
+                out,
+                "pub fn config(cfg: &mut web::ServiceConfig) {{\n    cfg.service(web::scope(\"/v1\").service((show, create)).route(\"/ping\", web::get().to(ping)));\n}}\n\n#[instr::handler(feature = \"{feature}\")]\n#[get(\"/items/{{id}}\")]\nasync fn show() -> HttpResponse {{ HttpResponse::Ok().finish() }}\n\n#[post(\"/items\")]\nasync fn create() -> HttpResponse {{ HttpResponse::Ok().finish() }}\n\nasync fn ping() -> &'static str {{ \"pong\" }}\n"
+            );
+        }
+        "rocket" => {
+            out.push_str("use rocket::{get, post, routes, Route};\n\n");
+            let _ = writeln!(
+                out,
+                "pub fn routes() -> Vec<Route> {{ routes![show, create] }}\n\n#[instr::handler(feature = \"{feature}\")]\n#[get(\"/items/<id>\")]\npub fn show(id: u64) -> String {{ id.to_string() }}\n\n#[post(\"/items\")]\npub fn create() -> &'static str {{ \"created\" }}\n"
+            );
+        }
+        "poem" => {
+            out.push_str("use poem::{get, handler, Route};\n\n");
+            let _ = writeln!(
+                out,
+                "pub fn route() -> Route {{ Route::new().at(\"/hello\", get(hello)).at(\"/bye\", get(bye)) }}\n\n#[handler]\n#[instr::handler(feature = \"{feature}\")]\nfn hello() -> &'static str {{ \"hello\" }}\n\n#[handler]\nfn bye() -> &'static str {{ \"bye\" }}\n"
+            );
+        }
+        "tonic" => {
+            let _ = writeln!(
+                out,
+                "pub mod pb {{ tonic::include_proto!(\"svc{file_index}\"); }}\nuse pb::greeter_server::Greeter;\n\npub struct Service;\n\n#[tonic::async_trait]\nimpl Greeter for Service {{\n    #[instr::handler(feature = \"{feature}\")]\n    async fn say_hello(&self, request: tonic::Request<pb::HelloRequest>) -> Result<tonic::Response<pb::HelloReply>, tonic::Status> {{\n        let _ = request;\n        todo!()\n    }}\n\n    async fn say_goodbye(&self, request: tonic::Request<pb::HelloRequest>) -> Result<tonic::Response<pb::HelloReply>, tonic::Status> {{\n        let _ = request;\n        todo!()\n    }}\n}}\n"
+            );
+        }
+        _ => {
+            out.push_str("use warp::Filter;\n\n");
+            let _ = writeln!(
+                out,
+                "pub fn filters() {{\n    let _search = warp::path(\"search\").and(warp::path::param()).and(warp::get()).and_then(search);\n}}\n\n#[instr::handler(feature = \"{feature}\")]\npub async fn search(query: String) -> Result<String, warp::Rejection> {{ Ok(query) }}\n"
+            );
+        }
+    }
+    out.push_str("\nuse crate::schema::metrics;\n\npub fn record() {\n    metrics::RequestsTotal::inc();\n}\n");
+    // Ordinary code: the bulk of any real file.
+    let mut index = 0;
+    while out.lines().count() < 200 {
+        let _ = writeln!(
+            out,
+            "\n/// A record kept by module {file_index}.\n#[derive(Clone, Debug, Default)]\npub struct Record{index} {{\n    pub id: u64,\n    pub name: String,\n    pub tags: Vec<String>,\n}}\n\nimpl Record{index} {{\n    /// Scores the record.\n    pub fn score(&self, weight: f64) -> f64 {{\n        let base = self.tags.iter().map(|tag| tag.len() as f64).sum::<f64>();\n        match self.id % 3 {{\n            0 => base * weight,\n            1 => base + weight / 2.0,\n            _ => {{\n                let name = format!(\"{{}}-{{}}\", self.name, self.id);\n                name.len() as f64 * weight\n            }}\n        }}\n    }}\n}}"
+        );
+        index += 1;
+    }
+    out
+}
+
+/// Writes the synthetic workspace; returns its root manifest and every source file.
+fn generate(root: &Path, files: usize, huge_file_bytes: usize) -> (PathBuf, Vec<PathBuf>) {
+    let per_crate = files.div_ceil(CRATES);
+    let mut members = Vec::new();
+    let mut sources = Vec::new();
+    for crate_index in 0..CRATES {
+        let name = format!("service{crate_index}");
+        let dir = root.join(&name);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\nactix-web = \"4\"\nrocket = \"0.5\"\npoem = \"3\"\ntonic = \"0.14\"\nwarp = \"0.3\"\ninstr = \"0.1\"\n"
+            ),
+        )
+        .unwrap();
+        let mut lib = String::from(
+            "//! Generated service.\npub mod schema { pub mod metrics { pub struct RequestsTotal; impl RequestsTotal { pub fn inc() {} } } }\n",
+        );
+        for file_index in 0..per_crate {
+            let _ = writeln!(lib, "pub mod m{file_index};");
+            let path = dir.join("src").join(format!("m{file_index}.rs"));
+            std::fs::write(&path, module_file(crate_index, file_index)).unwrap();
+            sources.push(path);
+        }
+        if crate_index == 0 && huge_file_bytes > 0 {
+            lib.push_str("pub mod generated;\n");
+            let mut text = String::from("//! A generated table.\n");
+            let mut row = 0;
+            while text.len() < huge_file_bytes {
+                let _ = writeln!(
+                    text,
+                    "pub const ROW_{row}: (u32, &str, [u8; 4]) = ({row}, \"row {row}\", [1, 2, 3, 4]);"
+                );
+                row += 1;
+            }
+            let path = dir.join("src/generated.rs");
+            std::fs::write(&path, text).unwrap();
+            sources.push(path);
+        }
+        let lib_path = dir.join("src/lib.rs");
+        std::fs::write(&lib_path, lib).unwrap();
+        sources.push(lib_path);
+        members.push(format!("\"{name}\""));
+    }
+    let mut schema = String::from(
+        "version = 1\n[owners.team]\ncontact = \"#team\"\n[metrics.requests_total]\nkind = \"counter\"\ndescription = \"Requests.\"\nowner = \"team\"\n",
+    );
+    for feature in 0..10 {
+        let _ = writeln!(
+            schema,
+            "[features.feature_{feature}]\ndescription = \"Feature {feature}.\"\nowner = \"team\"\nsuccess_metrics = [\"requests_total\"]"
+        );
+    }
+    std::fs::write(root.join("instr.toml"), schema).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    (root.join("Cargo.toml"), sources)
+}
+
+struct Generated {
+    _dir: tempfile::TempDir,
+    manifest: PathBuf,
+    sources: Vec<PathBuf>,
+    lines: usize,
+    bytes: usize,
+}
+
+fn generated(files: usize, huge: usize) -> Generated {
+    let dir = tempfile::tempdir().unwrap();
+    let (manifest, sources) = generate(dir.path(), files, huge);
+    let (mut lines, mut bytes) = (0, 0);
+    for source in &sources {
+        let text = std::fs::read_to_string(source).unwrap();
+        lines += text.lines().count();
+        bytes += text.len();
+    }
+    Generated {
+        _dir: dir,
+        manifest,
+        sources,
+        lines,
+        bytes,
+    }
+}
+
+fn default_files() -> usize {
+    std::env::var("INSTR_BENCH_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
+}
+
+fn workspace() -> &'static Generated {
+    static WORKSPACE: OnceLock<Generated> = OnceLock::new();
+    WORKSPACE.get_or_init(|| generated(default_files(), 0))
+}
+
+/// The full check: `cargo metadata`, schema, discovery, parallel scan, detection, rules.
+fn full_check(manifest: &Path) -> usize {
+    let report = instr_lint::check::run(&instr_lint::check::CheckOptions {
+        manifest_path: Some(manifest.to_path_buf()),
+    })
+    .unwrap();
+    report.handlers.len()
+}
+
+/// The competitor: read and `syn::parse_file` every file, in parallel on the same pool.
+fn bare_parse(sources: &[PathBuf]) -> usize {
+    sources
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let file = syn::parse_file(&text).unwrap();
+            let items = file.items.len();
+            drop(file);
+            proc_macro2::extra::invalidate_current_thread_spans();
+            items
+        })
+        .sum()
+}
+
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn check(bencher: divan::Bencher<'_, '_>) {
+    let workspace = workspace();
+    bencher.bench(|| full_check(&workspace.manifest));
+}
+
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn syn_parse_file(bencher: divan::Bencher<'_, '_>) {
+    let workspace = workspace();
+    bencher.bench(|| bare_parse(&workspace.sources));
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn peak_during(run: impl FnOnce()) -> usize {
+    let before = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    run();
+    PEAK.load(Ordering::Relaxed).saturating_sub(before)
+}
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn side_by_side() {
+    let workspace = workspace();
+    println!(
+        "\nworkspace: {CRATES} crates, {} files, {} lines, {:.1} MiB; rayon threads: {}",
+        workspace.sources.len(),
+        workspace.lines,
+        mib(workspace.bytes),
+        rayon::current_num_threads()
+    );
+    // Warm the page cache and both code paths, then interleave so drift hits both sides.
+    full_check(&workspace.manifest);
+    bare_parse(&workspace.sources);
+    let (mut checks, mut parses) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let start = Instant::now();
+        bare_parse(&workspace.sources);
+        parses.push(start.elapsed());
+        let start = Instant::now();
+        full_check(&workspace.manifest);
+        checks.push(start.elapsed());
+    }
+    let (check, parse) = (median(checks), median(parses));
+    println!(
+        "side by side (median of 7): check {check:.3?}, bare syn::parse_file {parse:.3?}, ratio {:.2}x",
+        check.as_secs_f64() / parse.as_secs_f64()
+    );
+
+    println!("peak heap (allocated bytes live at once, above the baseline):");
+    for files in [default_files() / 4, default_files()] {
+        let sized = generated(files, 0);
+        let check_peak = peak_during(|| {
+            full_check(&sized.manifest);
+        });
+        let parse_peak = peak_during(|| {
+            bare_parse(&sized.sources);
+        });
+        let scan_peak = peak_during(|| {
+            let workspace = instr_lint::workspace::discover(Some(&sized.manifest)).unwrap();
+            let members: Vec<usize> = (0..workspace.members.len()).collect();
+            let scan = instr_lint::discover::scan(&workspace, &members);
+            let handlers = instr_lint::handlers::detect(&workspace, &scan);
+            assert!(!handlers.is_empty());
+        });
+        println!(
+            "  {:>5} files, {:>7} lines, {:>6.1} MiB of source: check {:>6.1} MiB (scan and detection alone {:>5.1} MiB), bare parse {:>6.1} MiB",
+            sized.sources.len(),
+            sized.lines,
+            mib(sized.bytes),
+            mib(check_peak),
+            mib(scan_peak),
+            mib(parse_peak)
+        );
+    }
+    let with_huge = generated(default_files() / 4, 8 * 1024 * 1024);
+    let check_peak = peak_during(|| {
+        full_check(&with_huge.manifest);
+    });
+    let parse_peak = peak_during(|| {
+        bare_parse(&with_huge.sources);
+    });
+    println!(
+        "  {:>5} files with one 8 MiB generated file ({:.1} MiB of source): check {:.1} MiB, bare parse {:.1} MiB",
+        with_huge.sources.len(),
+        mib(with_huge.bytes),
+        mib(check_peak),
+        mib(parse_peak)
+    );
+}
+
+fn main() {
+    if std::env::var_os("INSTR_BENCH_SIDE_BY_SIDE_ONLY").is_none() {
+        divan::main();
+    }
+    side_by_side();
+}

@@ -1,0 +1,268 @@
+//! What the scanner keeps of a file once its syntax tree is dropped: small, owned facts with
+//! byte spans into the file. Everything the checker decides later is decided from these.
+
+use std::path::PathBuf;
+
+use instr_schema::diag::Span;
+
+/// A module path inside one crate, without the crate name: `[]` is the crate root,
+/// `["api", "orders"]` is `crate::api::orders`.
+pub type ModPath = Vec<String>;
+
+/// A path as written in the source, split at `::` (`super::api::list` is
+/// `["super", "api", "list"]`). A leading `::` is kept as an empty first segment.
+pub type WrittenPath = Vec<String>;
+
+/// Everything learnt from one file.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    /// The module the file is, and the inline modules inside it, in source order.
+    pub modules: Vec<ModuleFacts>,
+    /// Out-of-line `mod x;` declarations, to be scanned next.
+    pub children: Vec<ModDecl>,
+    /// Metric and event names the file refers to (see [`Emits`]).
+    pub emits: Emits,
+    /// Raw `metrics::counter!`-style macro calls.
+    pub raw_metric_calls: Vec<RawMetricCall>,
+    /// The file invokes `instr::schema!`: the crate has the generated API.
+    pub invokes_schema: bool,
+}
+
+/// The items of one module that matter to the checker.
+#[derive(Debug, Default)]
+pub struct ModuleFacts {
+    /// The module's path in its crate.
+    pub path: ModPath,
+    /// `use` declarations: each imported name with what it refers to.
+    pub uses: Vec<UseFact>,
+    /// Glob imports (`use a::b::*;`), as written.
+    pub globs: Vec<WrittenPath>,
+    /// Free functions and methods declared in the module (functions nested in function
+    /// bodies count as the module's: handlers are sometimes declared inside `main`).
+    pub fns: Vec<FnFact>,
+    /// Names of structs, enums, unions and type aliases declared here.
+    pub types: Vec<String>,
+    /// Names of inline and out-of-line child modules.
+    pub child_modules: Vec<String>,
+    /// Route registrations found in function bodies.
+    pub routes: Vec<RouteFact>,
+    /// Routers or configuration functions mounted under a prefix.
+    pub nests: Vec<NestFact>,
+    /// The protobuf package of `tonic::include_proto!("pkg")` inside this module.
+    pub proto_package: Option<String>,
+}
+
+/// One imported name.
+#[derive(Debug, Clone)]
+pub struct UseFact {
+    /// The name it is known by in the module (the alias for `use a::b as c`).
+    pub name: String,
+    /// The path it refers to, as written (`self`/`super`/`crate` kept).
+    pub target: WrittenPath,
+    /// `pub use` (or `pub(crate) use`): visible to other modules as a re-export.
+    pub public: bool,
+}
+
+/// A function or method.
+#[derive(Debug, Clone)]
+pub struct FnFact {
+    /// Its name.
+    pub name: String,
+    /// For a method: the name of the type the `impl` block is for (shared by the block's
+    /// methods).
+    pub self_ty: Option<std::sync::Arc<str>>,
+    /// For a method in a trait impl: the trait's path as written.
+    pub trait_path: Option<std::sync::Arc<[String]>>,
+    /// Attributes on the `impl` block, for methods (`#[OpenApi]`, `#[tonic::async_trait]`).
+    pub impl_attrs: Option<std::sync::Arc<[AttrFact]>>,
+    /// Declared `pub` (any `pub(...)` counts).
+    pub is_pub: bool,
+    /// The span of the name.
+    pub name_span: Span,
+    /// Its attributes, in source order.
+    pub attrs: Box<[AttrFact]>,
+}
+
+impl FnFact {
+    /// `name` for a free function, `Type::name` for a method.
+    pub fn display_name(&self) -> String {
+        match &self.self_ty {
+            Some(ty) => format!("{ty}::{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// An outer attribute, with its arguments read generically.
+#[derive(Debug, Clone, Default)]
+pub struct AttrFact {
+    /// The attribute's path as written (`get`, `actix_web::get`, `instr::handler`).
+    pub path: WrittenPath,
+    /// The whole attribute, `#[...]`.
+    pub span: Span,
+    /// Literal arguments in order (`#[get("/p")]` has `"/p"`), with their spans.
+    pub positional: Vec<(String, Span)>,
+    /// `key = value` arguments; the value is a literal's content or a path as written.
+    pub pairs: Vec<(String, String, Span)>,
+    /// Bare words among the arguments (`#[route("/", method = "GET")]` has none).
+    pub words: Vec<String>,
+    /// The attribute had an argument list, `#[x(...)]`.
+    pub has_args: bool,
+}
+
+impl AttrFact {
+    /// The value of the first `key = value` argument named `key`.
+    pub fn pair(&self, key: &str) -> Option<(&str, Span)> {
+        self.pairs
+            .iter()
+            .find(|(name, _, _)| name == key)
+            .map(|(_, value, span)| (value.as_str(), *span))
+    }
+
+    /// Every value given for `key`.
+    pub fn pairs_named<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(name, _, _)| name == key)
+            .map(|(_, value, _)| value.as_str())
+    }
+}
+
+/// An out-of-line module declaration, `mod x;`.
+#[derive(Debug, Clone)]
+pub struct ModDecl {
+    /// The module path of the declared module.
+    pub path: ModPath,
+    /// The files that may hold it, in the order rustc tries them.
+    pub candidates: Vec<PathBuf>,
+    /// The span of `mod x;`, for a "file not found" finding.
+    pub span: Span,
+    /// Named by `#[path = "..."]`: the file then owns its directory like a `mod.rs`.
+    pub from_path_attr: bool,
+    /// Behind `#[cfg(...)]`: a missing file is expected on some configurations.
+    pub conditional: bool,
+    /// `#[cfg(test)]` modules: their files are reached but not scanned (test code registers
+    /// routers that serve nobody).
+    pub test_only: bool,
+}
+
+/// The web framework (or mechanism) a handler was found through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Framework {
+    /// axum routers.
+    Axum,
+    /// actix-web attributes and resources.
+    ActixWeb,
+    /// rocket attributes and `routes![]`.
+    Rocket,
+    /// poem `#[handler]` and `Route::at`.
+    Poem,
+    /// poem-openapi `#[oai]` methods.
+    PoemOpenapi,
+    /// tonic service trait implementations.
+    Tonic,
+    /// warp filters.
+    Warp,
+    /// `handler-attributes` or `handler-modules` from configuration.
+    Configured,
+    /// Only marked with `#[instr::handler]` or `#[instr::exempt]`.
+    Instr,
+}
+
+impl Framework {
+    /// The name users know it by.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Axum => "axum",
+            Self::ActixWeb => "actix-web",
+            Self::Rocket => "rocket",
+            Self::Poem => "poem",
+            Self::PoemOpenapi => "poem-openapi",
+            Self::Tonic => "tonic",
+            Self::Warp => "warp",
+            Self::Configured => "configured",
+            Self::Instr => "instr",
+        }
+    }
+}
+
+/// What a route registration hands requests to.
+#[derive(Debug, Clone)]
+pub enum HandlerRef {
+    /// A function or method, by path as written.
+    Path(WrittenPath, Span),
+    /// A closure (`true`) or another expression that is not a path, written in place.
+    Inline(Span, bool),
+}
+
+/// Where a route's path comes from.
+#[derive(Debug, Clone)]
+pub enum RoutePath {
+    /// Written at the registration: `.route("/p", get(h))`.
+    Literal(String),
+    /// Taken from the handler's own route attribute (`.service(h)`, `routes![h]`); the
+    /// registration only adds its prefix.
+    FromAttribute,
+    /// Not known statically.
+    Unknown,
+}
+
+/// A route registration: `.route("/p", get(h))`, `web::resource("/p").route(...)`,
+/// `routes![h]` under `.mount("/p", ...)`, `warp::path("p").and_then(h)`.
+#[derive(Debug, Clone)]
+pub struct RouteFact {
+    /// The framework whose API registered it.
+    pub framework: Framework,
+    /// HTTP methods in upper case; `ANY` when every method is served.
+    pub methods: Vec<String>,
+    /// Prefixes known at the registration (`web::scope`, an enclosing `.nest`).
+    pub prefix: String,
+    /// The path.
+    pub path: RoutePath,
+    /// The handler.
+    pub handler: HandlerRef,
+    /// The registration expression.
+    pub span: Span,
+    /// The function whose body registers it, `(self type, name)`; further prefixes are
+    /// found where that function is nested.
+    pub scope: Option<(Option<String>, String)>,
+    /// For a method router built outside any `.route(...)` (`let h = get(f);`): the path of
+    /// the function called (`get`, `routing::get`), which must resolve into axum or poem.
+    pub evidence: Option<WrittenPath>,
+}
+
+/// A router, scope or configuration function mounted under a prefix elsewhere:
+/// `.nest("/api", api::router())`, `.merge(admin())`, `web::scope("/v1").configure(config)`.
+#[derive(Debug, Clone)]
+pub struct NestFact {
+    /// The full prefix at the mount.
+    pub prefix: String,
+    /// The function that builds the mounted router, as written.
+    pub callee: WrittenPath,
+    /// The function whose body mounts it.
+    pub scope: Option<(Option<String>, String)>,
+}
+
+/// Metric and event names referred to in a file.
+#[derive(Debug, Default)]
+pub struct Emits {
+    /// Identifiers that follow a `metrics` segment (`metrics::CheckoutTotal`), or are
+    /// imported from a `metrics` module.
+    pub metric_idents: Vec<String>,
+    /// Identifiers that follow an `events` segment.
+    pub event_idents: Vec<String>,
+    /// String literals given to metrics-facade macros (`counter!("name")`) and to
+    /// `#[instr::handler(...)]` options.
+    pub raw_names: Vec<String>,
+}
+
+/// A raw metrics-facade macro call.
+#[derive(Debug, Clone)]
+pub struct RawMetricCall {
+    /// `counter`, `gauge` or `histogram`.
+    pub kind: String,
+    /// The metric name when it is a literal.
+    pub name: Option<String>,
+    /// The macro's path.
+    pub span: Span,
+}

@@ -1,0 +1,879 @@
+//! Route registrations, read from router-building expressions.
+//!
+//! A method-call chain is taken apart from its root outwards (`Router::new()`,
+//! `web::scope("/v1")`, `warp::path("x")`), then each call that registers something is read
+//! by its shape: axum and poem method routers take the handler as an argument
+//! (`get(h).post(h2)`), actix-web route builders end in `.to(h)` (`web::get().to(h)`),
+//! rocket mounts `routes![...]`, warp chains hand requests to `.and_then(f)` / `.map(f)`.
+//! Shapes are matched strictly, so a `.route(...)` of an unrelated API is not taken for one.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenTree;
+use syn::Expr;
+use syn::punctuated::Punctuated;
+
+use super::facts::{Framework, HandlerRef, NestFact, RouteFact, RoutePath};
+use super::visit::{path_span, span_of, written};
+use instr_schema::diag::Span;
+
+/// HTTP method names as axum, poem and actix-web spell their helpers.
+const METHODS: [&str; 9] = [
+    "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect",
+];
+
+/// Collects the routes and mounts of one expression tree.
+pub struct RouteEval<'h> {
+    base: usize,
+    scope: Option<(Option<String>, String)>,
+    handled: &'h mut HashSet<usize>,
+    routes: Vec<RouteFact>,
+    nests: Vec<NestFact>,
+}
+
+fn address(expr: &Expr) -> usize {
+    std::ptr::from_ref(expr) as usize
+}
+
+fn string_literal(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => Some(lit.value()),
+        Expr::Group(group) => string_literal(&group.expr),
+        Expr::Paren(paren) => string_literal(&paren.expr),
+        _ => None,
+    }
+}
+
+fn call_path(expr: &Expr) -> Option<&syn::Path> {
+    match expr {
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(path) => Some(&path.path),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn last_ident(path: &syn::Path) -> Option<String> {
+    path.segments.last().map(|s| s.ident.to_string())
+}
+
+/// Splits a method-call chain into its root and the calls on it, innermost first.
+fn unchain(expr: &Expr) -> (&Expr, Vec<&syn::ExprMethodCall>) {
+    let mut calls = Vec::new();
+    let mut current = expr;
+    loop {
+        match current {
+            Expr::MethodCall(call) => {
+                calls.push(call);
+                current = &call.receiver;
+            }
+            Expr::Paren(paren) => current = &paren.expr,
+            Expr::Group(group) => current = &group.expr,
+            Expr::Await(inner) => current = &inner.base,
+            Expr::Try(inner) => current = &inner.expr,
+            _ => break,
+        }
+    }
+    calls.reverse();
+    (current, calls)
+}
+
+/// A best-effort span for an expression (syn's `Spanned` needs the `printing` feature).
+pub(crate) fn expr_span(expr: &Expr) -> Option<proc_macro2::Span> {
+    match expr {
+        Expr::Path(path) => Some(path_span(&path.path)),
+        Expr::Closure(closure) => Some(
+            closure
+                .inputs_begin
+                .span
+                .join(closure.inputs_end.span)
+                .unwrap_or(closure.inputs_begin.span),
+        ),
+        Expr::Call(call) => expr_span(&call.func)
+            .map(|start| start.join(call.paren_token.span.close()).unwrap_or(start)),
+        Expr::MethodCall(call) => Some(
+            expr_span(&call.receiver)
+                .and_then(|start| start.join(call.paren_token.span.close()))
+                .unwrap_or_else(|| call.method.span()),
+        ),
+        Expr::Macro(mac) => Some(path_span(&mac.mac.path)),
+        Expr::Lit(lit) => Some(lit.lit.span()),
+        Expr::Reference(reference) => expr_span(&reference.expr),
+        Expr::Paren(paren) => expr_span(&paren.expr),
+        Expr::Group(group) => expr_span(&group.expr),
+        Expr::Async(block) => Some(block.async_token.span),
+        Expr::Block(block) => Some(block.block.brace_token.span.join()),
+        _ => None,
+    }
+}
+
+fn method_call_span(call: &syn::ExprMethodCall) -> proc_macro2::Span {
+    call.method
+        .span()
+        .join(call.paren_token.span.close())
+        .unwrap_or_else(|| call.method.span())
+}
+
+impl<'h> RouteEval<'h> {
+    /// An evaluator for code at byte `base`, inside the function `scope`.
+    pub fn new(
+        base: usize,
+        scope: Option<(Option<String>, String)>,
+        handled: &'h mut HashSet<usize>,
+    ) -> Self {
+        Self {
+            base,
+            scope,
+            handled,
+            routes: Vec::new(),
+            nests: Vec::new(),
+        }
+    }
+
+    /// The routes and mounts found.
+    pub fn finish(self) -> (Vec<RouteFact>, Vec<NestFact>) {
+        (self.routes, self.nests)
+    }
+
+    fn span(&self, span: proc_macro2::Span) -> Span {
+        span_of(span, self.base)
+    }
+
+    fn expr_span_or(&self, expr: &Expr, fallback: Span) -> Span {
+        expr_span(expr).map_or(fallback, |span| self.span(span))
+    }
+
+    fn handler_ref(&self, expr: &Expr, fallback: Span) -> HandlerRef {
+        match expr {
+            Expr::Path(path) if path.qself.is_none() => {
+                HandlerRef::Path(written(&path.path), self.span(path_span(&path.path)))
+            }
+            // `h.layer(..)`, `h.with_state(..)`, `h.with(..)`: the handler is the receiver.
+            Expr::MethodCall(call) if matches!(&*call.receiver, Expr::Path(_)) => {
+                self.handler_ref(&call.receiver, fallback)
+            }
+            // `handler::<T>::default()` / `Handler::new(..)`: poem's `#[handler]` makes a type
+            // named like the function; the value is built from it.
+            Expr::Call(call)
+                if matches!(&*call.func, Expr::Path(path)
+                    if path.path.segments.len() >= 2
+                        && matches!(path.path.segments.last().map(|s| s.ident.to_string()).as_deref(), Some("default" | "new"))) =>
+            {
+                match &*call.func {
+                    Expr::Path(path) => {
+                        let mut names = written(&path.path);
+                        names.pop();
+                        let first = path.path.segments.first().map(|s| s.ident.span());
+                        let span = first.map_or(fallback, |span| self.span(span));
+                        HandlerRef::Path(names, span)
+                    }
+                    _ => HandlerRef::Inline(fallback, false),
+                }
+            }
+            Expr::Reference(reference) => self.handler_ref(&reference.expr, fallback),
+            Expr::Paren(paren) => self.handler_ref(&paren.expr, fallback),
+            Expr::Group(group) => self.handler_ref(&group.expr, fallback),
+            other => HandlerRef::Inline(
+                self.expr_span_or(other, fallback),
+                matches!(other, Expr::Closure(_) | Expr::Async(_)),
+            ),
+        }
+    }
+
+    fn push_route(
+        &mut self,
+        framework: Framework,
+        methods: Vec<String>,
+        prefix: &str,
+        path: RoutePath,
+        handler: HandlerRef,
+        span: Span,
+    ) {
+        self.routes.push(RouteFact {
+            framework,
+            methods,
+            prefix: prefix.to_owned(),
+            path,
+            handler,
+            span,
+            scope: self.scope.clone(),
+            evidence: None,
+        });
+    }
+
+    /// Marks an expression and the receivers of its method-call chain as consumed, so the
+    /// syntax walk does not read `get(h)` inside `get(h).post(h2)` a second time.
+    fn consume(&mut self, expr: &Expr) {
+        self.handled.insert(address(expr));
+        let (root, calls) = unchain(expr);
+        self.handled.insert(address(root));
+        for call in calls {
+            self.handled.insert(address(&call.receiver));
+        }
+    }
+
+    fn push_nest(&mut self, prefix: &str, mounted: &Expr) {
+        let callee = match mounted {
+            Expr::Call(_) => call_path(mounted).map(written),
+            Expr::Path(path) => Some(written(&path.path)),
+            Expr::MethodCall(_) => {
+                let (root, _) = unchain(mounted);
+                call_path(root).map(written)
+            }
+            _ => None,
+        };
+        if let Some(callee) = callee {
+            self.nests.push(NestFact {
+                prefix: prefix.to_owned(),
+                callee,
+                scope: self.scope.clone(),
+            });
+        }
+    }
+
+    /// Reads a chain (or a single call) under `prefix`.
+    pub fn chain(&mut self, expr: &Expr, prefix: &str) {
+        self.handled.insert(address(expr));
+        if let Expr::Macro(mac) = expr {
+            self.rocket_routes_macro(&mac.mac, prefix);
+            return;
+        }
+        let (root, calls) = unchain(expr);
+        for call in &calls {
+            self.handled.insert(address(&call.receiver));
+        }
+        if self.standalone_method_router(expr, root) {
+            return;
+        }
+        if self.is_warp_chain(root, &calls) {
+            self.warp_chain(root, &calls, prefix);
+            return;
+        }
+        let root_name = call_path(root).and_then(last_ident);
+        let root_arg = match root {
+            Expr::Call(call) => call.args.first().and_then(string_literal),
+            _ => None,
+        };
+        let is_resource = match root_name.as_deref() {
+            Some("resource") => true,
+            Some("new") => call_path(root).is_some_and(|p| {
+                p.segments.len() >= 2 && p.segments[p.segments.len() - 2].ident == "Resource"
+            }),
+            _ => false,
+        };
+        if is_resource && matches!(root, Expr::Call(call) if call.args.len() == 1) {
+            let path = root_arg.map(|path| format!("{prefix}{path}"));
+            self.actix_resource(path.as_deref(), &calls);
+            return;
+        }
+        let chain_prefix = match (root_name.as_deref(), call_path(root)) {
+            (Some("scope"), _) => format!(
+                "{prefix}{}",
+                match root {
+                    Expr::Call(call) => call
+                        .args
+                        .first()
+                        .and_then(string_literal)
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                }
+            ),
+            (Some("new"), Some(path))
+                if path.segments.len() >= 2
+                    && path.segments[path.segments.len() - 2].ident == "Scope" =>
+            {
+                format!(
+                    "{prefix}{}",
+                    match root {
+                        Expr::Call(call) => call
+                            .args
+                            .first()
+                            .and_then(string_literal)
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    }
+                )
+            }
+            _ => prefix.to_owned(),
+        };
+        for call in calls {
+            self.router_call(call, &chain_prefix);
+        }
+    }
+
+    fn router_call(&mut self, call: &syn::ExprMethodCall, prefix: &str) {
+        let name = call.method.to_string();
+        let args: Vec<&Expr> = call.args.iter().collect();
+        let site = self.span(method_call_span(call));
+        match (name.as_str(), args.as_slice()) {
+            ("route", [path, target]) => {
+                // A path computed at run time still registers a handler; only its route is unknown.
+                let route_path = match string_literal(path) {
+                    Some(path) => RoutePath::Literal(format!("{prefix}{path}")),
+                    None => RoutePath::Unknown,
+                };
+                if let Some((methods, handler)) = self.actix_builder(target, site) {
+                    self.consume(target);
+                    self.push_route(Framework::ActixWeb, methods, "", route_path, handler, site);
+                } else {
+                    let entries = self.method_router(target, site);
+                    if !entries.is_empty() {
+                        self.consume(target);
+                    }
+                    for (methods, handler) in entries {
+                        self.push_route(
+                            Framework::Axum,
+                            methods,
+                            "",
+                            route_path.clone(),
+                            handler,
+                            site,
+                        );
+                    }
+                }
+            }
+            ("route_service", [path, target]) => {
+                if let Some(path) = string_literal(path) {
+                    let handler = HandlerRef::Inline(self.expr_span_or(target, site), false);
+                    self.push_route(
+                        Framework::Axum,
+                        vec!["ANY".to_owned()],
+                        "",
+                        RoutePath::Literal(format!("{prefix}{path}")),
+                        handler,
+                        site,
+                    );
+                }
+            }
+            ("nest" | "nest_no_strip", [path, inner]) => {
+                let Some(path) = string_literal(path) else {
+                    return;
+                };
+                let full = format!("{prefix}{path}");
+                self.push_nest(&full, inner);
+                if matches!(inner, Expr::MethodCall(_) | Expr::Call(_)) {
+                    self.chain(inner, &full);
+                }
+            }
+            ("merge", [inner]) => {
+                self.push_nest(prefix, inner);
+                if matches!(inner, Expr::MethodCall(_)) {
+                    self.chain(inner, prefix);
+                }
+            }
+            ("configure", [function]) => self.push_nest(prefix, function),
+            ("service", [inner]) => self.actix_service(inner, prefix, site),
+            ("mount", [path, inner]) => {
+                let Some(path) = string_literal(path) else {
+                    return;
+                };
+                let full = format!("{prefix}{path}");
+                match inner {
+                    Expr::Macro(mac) => {
+                        self.handled.insert(address(inner));
+                        self.rocket_routes_macro(&mac.mac, &full);
+                    }
+                    other => self.push_nest(&full, other),
+                }
+            }
+            ("at", [path, target]) => {
+                let Some(path) = string_literal(path) else {
+                    return;
+                };
+                let full = format!("{prefix}{path}");
+                let mut entries = self.method_router(target, site);
+                if entries.is_empty()
+                    && let Expr::Path(_) = target
+                {
+                    entries.push((vec!["ANY".to_owned()], self.handler_ref(target, site)));
+                }
+                if !entries.is_empty() {
+                    self.consume(target);
+                }
+                for (methods, handler) in entries {
+                    self.push_route(
+                        Framework::Poem,
+                        methods,
+                        "",
+                        RoutePath::Literal(full.clone()),
+                        handler,
+                        site,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `get(h)`, `get(h).post(h2)`, `on(MethodFilter::GET, h)`, `any(h)`, `get_service(s)`,
+    /// with `.layer(..)`-style wrappers: each method with its handler.
+    fn method_router(&self, expr: &Expr, site: Span) -> Vec<(Vec<String>, HandlerRef)> {
+        match expr {
+            Expr::Call(call) => {
+                let Some(name) = call_path(expr).and_then(last_ident) else {
+                    return Vec::new();
+                };
+                let args: Vec<&Expr> = call.args.iter().collect();
+                match (name.as_str(), args.as_slice()) {
+                    (method, [handler]) if METHODS.contains(&method) || method == "any" => {
+                        vec![(
+                            vec![method.to_ascii_uppercase()],
+                            self.handler_ref(handler, site),
+                        )]
+                    }
+                    ("on", [filter, handler]) => {
+                        vec![(filter_methods(filter), self.handler_ref(handler, site))]
+                    }
+                    (service, [inner]) if service.ends_with("_service") => {
+                        let method = service.trim_end_matches("_service");
+                        let method = if METHODS.contains(&method) {
+                            method
+                        } else {
+                            "any"
+                        };
+                        vec![(
+                            vec![method.to_ascii_uppercase()],
+                            HandlerRef::Inline(self.expr_span_or(inner, site), false),
+                        )]
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            Expr::MethodCall(call) => {
+                let name = call.method.to_string();
+                let args: Vec<&Expr> = call.args.iter().collect();
+                let mut entries = self.method_router(&call.receiver, site);
+                let receiver_is_router = !entries.is_empty()
+                    || call_path(&call.receiver).is_some_and(|path| {
+                        path.segments.len() >= 2
+                            && path.segments[path.segments.len() - 2]
+                                .ident
+                                .to_string()
+                                .ends_with("Method")
+                            || path.segments.len() >= 2
+                                && path.segments[path.segments.len() - 2].ident == "MethodRouter"
+                    });
+                if !receiver_is_router {
+                    return Vec::new();
+                }
+                match (name.as_str(), args.as_slice()) {
+                    (method, [handler]) if METHODS.contains(&method) || method == "any" => entries
+                        .push((
+                            vec![method.to_ascii_uppercase()],
+                            self.handler_ref(handler, site),
+                        )),
+                    ("on", [filter, handler]) => {
+                        entries.push((filter_methods(filter), self.handler_ref(handler, site)));
+                    }
+                    (service, [inner]) if service.ends_with("_service") => {
+                        let method = service.trim_end_matches("_service");
+                        let method = if METHODS.contains(&method) {
+                            method
+                        } else {
+                            "any"
+                        };
+                        entries.push((
+                            vec![method.to_ascii_uppercase()],
+                            HandlerRef::Inline(self.expr_span_or(inner, site), false),
+                        ));
+                    }
+                    _ => {}
+                }
+                entries
+            }
+            Expr::Paren(paren) => self.method_router(&paren.expr, site),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `web::get().to(h)`, `web::route().guard(guard::Post()).to(h)`,
+    /// `web::method(Method::GET).to(h)`: the methods and the handler.
+    fn actix_builder(&self, expr: &Expr, site: Span) -> Option<(Vec<String>, HandlerRef)> {
+        let (root, calls) = unchain(expr);
+        let root_call = match root {
+            Expr::Call(call) => call,
+            _ => return None,
+        };
+        let name = call_path(root).and_then(last_ident)?;
+        if name == "to" && root_call.args.len() == 1 && calls.is_empty() {
+            let handler = root_call
+                .args
+                .first()
+                .map(|arg| self.handler_ref(arg, site))?;
+            return Some((vec!["ANY".to_owned()], handler));
+        }
+        let to = calls
+            .iter()
+            .rev()
+            .find(|call| call.method == "to" && call.args.len() == 1)?;
+        let mut methods = if METHODS.contains(&name.as_str()) && root_call.args.is_empty() {
+            vec![name.to_ascii_uppercase()]
+        } else if name == "route" && root_call.args.is_empty() {
+            Vec::new()
+        } else if name == "method" && root_call.args.len() == 1 {
+            root_call
+                .args
+                .first()
+                .map(filter_methods)
+                .unwrap_or_default()
+        } else {
+            return None;
+        };
+        for call in &calls {
+            if call.method == "guard" || call.method == "method" {
+                for arg in &call.args {
+                    for method in filter_methods(arg) {
+                        if method != "ANY" && !methods.contains(&method) {
+                            methods.push(method);
+                        }
+                    }
+                }
+            }
+        }
+        if methods.is_empty() {
+            methods.push("ANY".to_owned());
+        }
+        let handler = to.args.first().map(|arg| self.handler_ref(arg, site))?;
+        Some((methods, handler))
+    }
+
+    /// A method router built on its own (`let handler = routing::get(f).layer(..)`), later
+    /// routed under a path only known at run time. Its function must resolve into axum or
+    /// poem (checked during detection), since `get(x)` alone is too common a call.
+    fn standalone_method_router(&mut self, expr: &Expr, root: &Expr) -> bool {
+        let Some(evidence) = call_path(root).map(written) else {
+            return false;
+        };
+        let site = self.expr_span_or(expr, Span::default());
+        let entries = self.method_router(expr, site);
+        if entries.is_empty() {
+            return false;
+        }
+        self.consume(expr);
+        for (methods, handler) in entries {
+            self.routes.push(RouteFact {
+                framework: Framework::Axum,
+                methods,
+                prefix: String::new(),
+                path: RoutePath::Unknown,
+                handler,
+                span: site,
+                scope: self.scope.clone(),
+                evidence: Some(evidence.clone()),
+            });
+        }
+        true
+    }
+
+    /// `.route(builder)` and `.to(h)` calls on `web::resource(path)`.
+    fn actix_resource(&mut self, path: Option<&str>, calls: &[&syn::ExprMethodCall]) {
+        let route_path = || match path {
+            Some(path) => RoutePath::Literal(path.to_owned()),
+            None => RoutePath::Unknown,
+        };
+        for call in calls {
+            let site = self.span(method_call_span(call));
+            let args: Vec<&Expr> = call.args.iter().collect();
+            match (call.method.to_string().as_str(), args.as_slice()) {
+                ("route", [builder]) => {
+                    if let Some((methods, handler)) = self.actix_builder(builder, site) {
+                        self.consume(builder);
+                        self.push_route(
+                            Framework::ActixWeb,
+                            methods,
+                            "",
+                            route_path(),
+                            handler,
+                            site,
+                        );
+                    }
+                }
+                // `web::resource(p).get(h)`, `.post(h)`, ...
+                (method, [handler]) if METHODS.contains(&method) => {
+                    let handler = self.handler_ref(handler, site);
+                    self.push_route(
+                        Framework::ActixWeb,
+                        vec![method.to_ascii_uppercase()],
+                        "",
+                        route_path(),
+                        handler,
+                        site,
+                    );
+                }
+                ("to", [handler]) => {
+                    let handler = self.handler_ref(handler, site);
+                    // `Resource::new(p).guard(guard::Get()).to(h)` serves GET only.
+                    let mut methods: Vec<String> = calls
+                        .iter()
+                        .filter(|call| call.method == "guard")
+                        .flat_map(|call| call.args.iter().flat_map(filter_methods))
+                        .filter(|method| method != "ANY")
+                        .collect();
+                    if methods.is_empty() {
+                        methods.push("ANY".to_owned());
+                    }
+                    self.push_route(
+                        Framework::ActixWeb,
+                        methods,
+                        "",
+                        route_path(),
+                        handler,
+                        site,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The argument of actix-web's `.service(...)`: a route-attributed function, a tuple of
+    /// them, a resource, a scope, or a function that builds one.
+    fn actix_service(&mut self, inner: &Expr, prefix: &str, site: Span) {
+        match inner {
+            Expr::Tuple(tuple) => {
+                for element in &tuple.elems {
+                    self.actix_service(element, prefix, site);
+                }
+            }
+            Expr::Path(path) if path.qself.is_none() => {
+                let handler =
+                    HandlerRef::Path(written(&path.path), self.span(path_span(&path.path)));
+                self.push_route(
+                    Framework::ActixWeb,
+                    Vec::new(),
+                    prefix,
+                    RoutePath::FromAttribute,
+                    handler,
+                    site,
+                );
+            }
+            Expr::MethodCall(_) | Expr::Call(_) => {
+                let (root, _) = unchain(inner);
+                let root_name = call_path(root).and_then(last_ident);
+                match root_name.as_deref() {
+                    Some("resource" | "scope") => self.chain(inner, prefix),
+                    Some("new")
+                        if call_path(root).is_some_and(|p| {
+                            p.segments.len() >= 2
+                                && matches!(
+                                    p.segments[p.segments.len() - 2].ident.to_string().as_str(),
+                                    "Resource" | "Scope"
+                                )
+                        }) =>
+                    {
+                        self.chain(inner, prefix);
+                    }
+                    _ => self.push_nest(prefix, inner),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `routes![a, b::c]`: each path names a rocket route function.
+    fn rocket_routes_macro(&mut self, mac: &syn::Macro, prefix: &str) {
+        if mac.path.segments.last().is_none_or(|s| s.ident != "routes") {
+            return;
+        }
+        let parser = Punctuated::<syn::Path, syn::Token![,]>::parse_terminated;
+        let Ok(paths) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
+            return;
+        };
+        let site = self.span(path_span(&mac.path));
+        for path in paths {
+            let handler = HandlerRef::Path(written(&path), self.span(path_span(&path)));
+            self.push_route(
+                Framework::Rocket,
+                Vec::new(),
+                prefix,
+                RoutePath::FromAttribute,
+                handler,
+                site,
+            );
+        }
+    }
+
+    fn is_warp_chain(&self, root: &Expr, calls: &[&syn::ExprMethodCall]) -> bool {
+        is_warp_path(root)
+            || calls.iter().any(|call| {
+                call.method == "and"
+                    && call
+                        .args
+                        .first()
+                        .is_some_and(|arg| is_warp_path(unchain(arg).0))
+            })
+    }
+
+    /// `warp::path("a").and(warp::path::param()).and(warp::get()).and_then(handler)`.
+    fn warp_chain(&mut self, root: &Expr, calls: &[&syn::ExprMethodCall], prefix: &str) {
+        let mut segments = Vec::new();
+        let mut method: Option<String> = None;
+        warp_filter(root, &mut segments, &mut method);
+        for call in calls {
+            let args: Vec<&Expr> = call.args.iter().collect();
+            match (call.method.to_string().as_str(), args.as_slice()) {
+                ("and", [filter]) => {
+                    let (filter_root, filter_calls) = unchain(filter);
+                    warp_filter(filter_root, &mut segments, &mut method);
+                    for inner in filter_calls {
+                        if inner.method == "and"
+                            && let Some(arg) = inner.args.first()
+                        {
+                            warp_filter(unchain(arg).0, &mut segments, &mut method);
+                        }
+                    }
+                }
+                ("and_then" | "map" | "then", [Expr::Path(path)]) => {
+                    let written_path = written(&path.path);
+                    let skip = [
+                        "warp", "Box", "Arc", "std", "Ok", "Some", "Into", "From", "String",
+                    ];
+                    if written_path
+                        .first()
+                        .is_some_and(|first| skip.contains(&first.as_str()))
+                    {
+                        continue;
+                    }
+                    let site = self.span(method_call_span(call));
+                    let route = format!("{prefix}/{}", segments.join("/"));
+                    let handler = HandlerRef::Path(written_path, self.span(path_span(&path.path)));
+                    self.push_route(
+                        Framework::Warp,
+                        vec![method.clone().unwrap_or_else(|| "ANY".to_owned())],
+                        "",
+                        RoutePath::Literal(route),
+                        handler,
+                        site,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `warp::path(..)`, `warp::path::end()`, `warp::path!(..)`, `path!(..)`.
+fn is_warp_path(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(_) => call_path(expr).is_some_and(|path| {
+            let segments = written(path);
+            segments.first().is_some_and(|first| first == "warp")
+                && segments.iter().any(|s| s == "path")
+        }),
+        Expr::Macro(mac) => {
+            let segments = written(&mac.mac.path);
+            segments.last().is_some_and(|last| last == "path")
+                && (segments.len() == 1 || segments[0] == "warp")
+        }
+        _ => false,
+    }
+}
+
+/// Adds what one warp filter says about the path and method.
+fn warp_filter(expr: &Expr, segments: &mut Vec<String>, method: &mut Option<String>) {
+    match expr {
+        Expr::Call(call) => {
+            let Some(path) = call_path(expr) else { return };
+            let names = written(path);
+            let last = names.last().map(String::as_str).unwrap_or("");
+            if names.first().is_some_and(|first| first == "warp") || names.len() == 1 {
+                match last {
+                    "path" => {
+                        if let Some(segment) = call.args.first().and_then(string_literal) {
+                            segments.push(segment);
+                        }
+                    }
+                    "param" => segments.push("{param}".to_owned()),
+                    "tail" => segments.push("{*tail}".to_owned()),
+                    method_name if METHODS.contains(&method_name) && call.args.is_empty() => {
+                        *method = Some(method_name.to_ascii_uppercase());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Expr::Macro(mac)
+            if mac
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "path") =>
+        {
+            let mut current = String::new();
+            for tree in mac.mac.tokens.clone() {
+                match tree {
+                    TokenTree::Punct(punct) if punct.as_char() == '/' => {
+                        if !current.is_empty() {
+                            segments.push(std::mem::take(&mut current));
+                        }
+                    }
+                    TokenTree::Punct(punct) if punct.as_char() == ';' => break,
+                    TokenTree::Literal(literal) => {
+                        current = super::attrs::literal_text(&literal).unwrap_or_default();
+                    }
+                    _ => {
+                        if current.is_empty() || current == "{param}" {
+                            current = "{param}".to_owned();
+                        }
+                    }
+                }
+            }
+            if !current.is_empty() {
+                segments.push(current);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The HTTP methods an expression names: `MethodFilter::GET.or(MethodFilter::POST)`,
+/// `Method::GET`, `guard::Post()`; `ANY` when it names none.
+fn filter_methods(expr: &Expr) -> Vec<String> {
+    let mut found = Vec::new();
+    collect_methods(expr, &mut found);
+    if found.is_empty() {
+        found.push("ANY".to_owned());
+    }
+    found
+}
+
+fn collect_methods(expr: &Expr, found: &mut Vec<String>) {
+    let mut add = |name: &str| {
+        let upper = name.to_ascii_uppercase();
+        if METHODS.contains(&upper.to_ascii_lowercase().as_str()) && !found.contains(&upper) {
+            found.push(upper);
+        }
+    };
+    match expr {
+        Expr::Path(path) => {
+            if let Some(last) = last_ident(&path.path) {
+                add(&last);
+            }
+        }
+        Expr::Call(call) => {
+            if let Some(last) = call_path(expr).and_then(last_ident) {
+                add(&last);
+            }
+            for arg in &call.args {
+                collect_methods(arg, found);
+            }
+        }
+        Expr::MethodCall(call) => {
+            collect_methods(&call.receiver, found);
+            for arg in &call.args {
+                collect_methods(arg, found);
+            }
+        }
+        Expr::Binary(binary) => {
+            collect_methods(&binary.left, found);
+            collect_methods(&binary.right, found);
+        }
+        Expr::Paren(paren) => collect_methods(&paren.expr, found),
+        _ => {}
+    }
+}

@@ -1,0 +1,680 @@
+//! The syntax-tree walk that turns one parsed file (or one chunk of it) into [`FileFacts`].
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::visit::{self, Visit};
+
+use super::attrs::read_attr;
+use super::facts::{
+    AttrFact, FileFacts, FnFact, ModDecl, ModPath, ModuleFacts, RawMetricCall, UseFact, WrittenPath,
+};
+use super::routes::RouteEval;
+use instr_schema::diag::Span;
+
+/// Where a file sits in its crate, as the scheduler knows it.
+#[derive(Debug, Clone)]
+pub struct FileContext {
+    /// The module the file is.
+    pub module: ModPath,
+    /// The directory its `mod x;` files are looked up in.
+    pub child_dir: PathBuf,
+    /// The directory `#[path]` on its top-level `mod` items is relative to.
+    pub file_dir: PathBuf,
+}
+
+impl FileContext {
+    /// The context of a file: crate roots, `mod.rs` files and `#[path]` files own their
+    /// directory; any other `a/b.rs` keeps its children in `a/b/`.
+    pub fn new(path: &Path, module: ModPath, owns_dir: bool) -> Self {
+        let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let child_dir = if owns_dir {
+            file_dir.clone()
+        } else {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_os_string())
+                .unwrap_or_default();
+            file_dir.join(stem)
+        };
+        Self {
+            module,
+            child_dir,
+            file_dir,
+        }
+    }
+}
+
+/// Walks one file. Create with [`FileVisitor::new`], call [`FileVisitor::visit_piece`] for
+/// each parsed piece, then take [`FileVisitor::facts`].
+pub struct FileVisitor {
+    /// What was learnt so far.
+    pub facts: FileFacts,
+    base: usize,
+    /// Indices into `facts.modules`, innermost last.
+    stack: Vec<usize>,
+    /// `(child_dir, inline)` per module on the stack.
+    dirs: Vec<(PathBuf, bool)>,
+    file_dir: PathBuf,
+    /// Enclosing functions, innermost last.
+    fn_scope: Vec<(Option<String>, String)>,
+    impl_ctx: Vec<ImplCtx>,
+    /// Expressions a route evaluation already consumed (by address).
+    handled: HashSet<usize>,
+    metric_aliases: HashSet<String>,
+    event_aliases: HashSet<String>,
+    /// Names that refer to metrics-facade macros in this file.
+    facade_macros: HashSet<String>,
+    facade_glob: bool,
+    /// Names imported from the `instr` crate (`use instr::schema;`), or `*` for a glob.
+    instr_imports: HashSet<String>,
+}
+
+#[derive(Clone)]
+struct ImplCtx {
+    self_ty: Option<std::sync::Arc<str>>,
+    trait_path: Option<std::sync::Arc<[String]>>,
+    attrs: Option<std::sync::Arc<[AttrFact]>>,
+}
+
+/// The byte range of a span inside the current piece, made absolute.
+pub(crate) fn span_of(span: proc_macro2::Span, base: usize) -> Span {
+    let range = span.byte_range();
+    Span::new(base + range.start, base + range.end)
+}
+
+/// The span of a path, from its first to its last segment.
+pub(crate) fn path_span(path: &syn::Path) -> proc_macro2::Span {
+    let first = path.segments.first().map(|s| s.ident.span());
+    let last = path.segments.last().map(|s| s.ident.span());
+    match (first, last) {
+        (Some(first), Some(last)) => first.join(last).unwrap_or(first),
+        _ => proc_macro2::Span::call_site(),
+    }
+}
+
+/// A syn path as written.
+pub(crate) fn written(path: &syn::Path) -> WrittenPath {
+    let mut out = Vec::with_capacity(path.segments.len() + 1);
+    if path.leading_colon.is_some() {
+        out.push(String::new());
+    }
+    out.extend(
+        path.segments
+            .iter()
+            .map(|segment| segment.ident.to_string()),
+    );
+    out
+}
+
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.is_ident("test") {
+            return true;
+        }
+        if !path.is_ident("cfg") {
+            return false;
+        }
+        match &attr.meta {
+            syn::Meta::List(list) => {
+                // `cfg(test)` exactly; `cfg(any(test, ...))` is rarer and also test-only code.
+                let text = list.tokens.to_string();
+                text == "test" || text.starts_with("any (test") || text.starts_with("all (test")
+            }
+            _ => false,
+        }
+    })
+}
+
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
+}
+
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) => Some(lit.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The last identifier of a type, `Foo` for `crate::x::Foo<T>`, `&Foo` or `Box<Foo>`.
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(reference) => type_name(&reference.elem),
+        syn::Type::Paren(paren) => type_name(&paren.elem),
+        syn::Type::Group(group) => type_name(&group.elem),
+        _ => None,
+    }
+}
+
+impl FileVisitor {
+    /// A visitor for a file in `context`.
+    pub fn new(context: &FileContext) -> Self {
+        let facts = FileFacts {
+            modules: vec![ModuleFacts {
+                path: context.module.clone(),
+                ..ModuleFacts::default()
+            }],
+            ..FileFacts::default()
+        };
+        Self {
+            facts,
+            base: 0,
+            stack: vec![0],
+            dirs: vec![(context.child_dir.clone(), false)],
+            file_dir: context.file_dir.clone(),
+            fn_scope: Vec::new(),
+            impl_ctx: Vec::new(),
+            handled: HashSet::new(),
+            metric_aliases: HashSet::new(),
+            event_aliases: HashSet::new(),
+            facade_macros: HashSet::new(),
+            facade_glob: false,
+            instr_imports: HashSet::new(),
+        }
+    }
+
+    /// Visits one parsed piece that starts at byte `base` of the file.
+    pub fn visit_piece(&mut self, file: &syn::File, base: usize) {
+        self.base = base;
+        self.handled.clear();
+        self.visit_file(file);
+    }
+
+    /// The facts, deduplicated and trimmed to size: they outlive the file's syntax tree and
+    /// are kept for every file of the workspace until the check ends.
+    pub fn finish(mut self) -> FileFacts {
+        for list in [
+            &mut self.facts.emits.metric_idents,
+            &mut self.facts.emits.event_idents,
+            &mut self.facts.emits.raw_names,
+        ] {
+            list.sort_unstable();
+            list.dedup();
+            list.shrink_to_fit();
+        }
+        for module in &mut self.facts.modules {
+            module.fns.shrink_to_fit();
+            module.types.shrink_to_fit();
+            module.uses.shrink_to_fit();
+            module.routes.shrink_to_fit();
+            module.nests.shrink_to_fit();
+        }
+        self.facts.modules.shrink_to_fit();
+        self.facts
+    }
+
+    fn module(&mut self) -> &mut ModuleFacts {
+        let index = self.stack.last().copied().unwrap_or(0);
+        &mut self.facts.modules[index]
+    }
+
+    fn span(&self, span: proc_macro2::Span) -> Span {
+        span_of(span, self.base)
+    }
+
+    fn attrs(&self, attrs: &[syn::Attribute]) -> Vec<AttrFact> {
+        attrs
+            .iter()
+            .filter(|attr| matches!(attr.style, syn::AttrStyle::Outer))
+            .filter(|attr| {
+                // Doc comments and lint attributes never matter and are the bulk of them.
+                let path = attr.path();
+                !(path.is_ident("doc")
+                    || path.is_ident("allow")
+                    || path.is_ident("warn")
+                    || path.is_ident("deny")
+                    || path.is_ident("expect")
+                    || path.is_ident("inline")
+                    || path.is_ident("must_use"))
+            })
+            .map(|attr| read_attr(attr, self.base))
+            .collect()
+    }
+
+    fn push_fn(&mut self, attrs: &[syn::Attribute], vis: &syn::Visibility, sig: &syn::Signature) {
+        // `#[instr::handler(feature = "x", latency = metrics::CheckoutLatencySeconds)]`
+        // records into metrics: the paths in its arguments count as emission.
+        for attr in attrs {
+            if attr
+                .path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "handler")
+                && let syn::Meta::List(list) = &attr.meta
+            {
+                self.scan_macro_tokens(&list.tokens);
+            }
+        }
+        let ctx = self.impl_ctx.last().cloned();
+        let attrs = self.attrs(attrs);
+        self.collect_attr_names(&attrs);
+        let fact = FnFact {
+            name: sig.ident.to_string(),
+            self_ty: ctx.as_ref().and_then(|ctx| ctx.self_ty.clone()),
+            trait_path: ctx.as_ref().and_then(|ctx| ctx.trait_path.clone()),
+            impl_attrs: ctx.and_then(|ctx| ctx.attrs),
+            is_pub: !matches!(vis, syn::Visibility::Inherited),
+            name_span: self.span(sig.ident.span()),
+            attrs: attrs.into_boxed_slice(),
+        };
+        self.module().fns.push(fact);
+    }
+
+    /// String options of `#[instr::handler(...)]` may name metrics it records into.
+    fn collect_attr_names(&mut self, attrs: &[AttrFact]) {
+        for attr in attrs {
+            if attr.path.last().is_some_and(|last| last == "handler") {
+                for (_, value, _) in &attr.pairs {
+                    self.facts.emits.raw_names.push(value.clone());
+                }
+            }
+        }
+    }
+
+    fn record_use(&mut self, tree: &syn::UseTree, prefix: &mut WrittenPath, public: bool) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.record_use(&path.tree, prefix, public);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => {
+                let ident = name.ident.to_string();
+                if ident == "self" {
+                    if let Some(last) = prefix.last().cloned() {
+                        self.add_use(last, prefix.clone(), public);
+                    }
+                } else {
+                    let mut target = prefix.clone();
+                    target.push(ident.clone());
+                    self.add_use(ident, target, public);
+                }
+            }
+            syn::UseTree::Rename(rename) => {
+                let ident = rename.ident.to_string();
+                let mut target = prefix.clone();
+                if ident != "self" {
+                    target.push(ident);
+                }
+                self.add_use(rename.rename.to_string(), target, public);
+            }
+            syn::UseTree::Glob(_) => {
+                if prefix.len() == 1 && prefix[0] == "instr" {
+                    self.instr_imports.insert("*".to_owned());
+                }
+                if prefix.last().is_some_and(|last| last == "metrics") && prefix.len() == 1 {
+                    self.facade_glob = true;
+                }
+                self.module().globs.push(prefix.clone());
+            }
+            syn::UseTree::Group(group) => {
+                for item in &group.items {
+                    self.record_use(item, prefix, public);
+                }
+            }
+        }
+    }
+
+    fn add_use(&mut self, name: String, target: WrittenPath, public: bool) {
+        let len = target.len();
+        if len == 2 && target[0] == "instr" && target[1] == "schema" {
+            self.instr_imports.insert(name.clone());
+        }
+        if len >= 2 {
+            let parent = target[len - 2].as_str();
+            if parent == "metrics" || self.metric_aliases.contains(parent) {
+                self.facts.emits.metric_idents.push(target[len - 1].clone());
+            } else if parent == "events" || self.event_aliases.contains(parent) {
+                self.facts.emits.event_idents.push(target[len - 1].clone());
+            }
+            if len == 2 && target[0] == "metrics" && is_facade_macro(&target[1]) {
+                self.facade_macros.insert(name.clone());
+            }
+        }
+        match target.last().map(String::as_str) {
+            Some("metrics") if name != "metrics" => {
+                self.metric_aliases.insert(name.clone());
+            }
+            Some("events") if name != "events" => {
+                self.event_aliases.insert(name.clone());
+            }
+            _ => {}
+        }
+        self.module().uses.push(UseFact {
+            name,
+            target,
+            public,
+        });
+    }
+
+    fn scan_macro_tokens(&mut self, tokens: &TokenStream) {
+        let mut previous: [Option<String>; 3] = [None, None, None];
+        for tree in tokens.clone() {
+            match &tree {
+                TokenTree::Group(group) => {
+                    if group.delimiter() != Delimiter::None || !group.stream().is_empty() {
+                        self.scan_macro_tokens(&group.stream());
+                    }
+                    previous = [None, None, None];
+                }
+                TokenTree::Ident(ident) => {
+                    let text = ident.to_string();
+                    if previous[1].as_deref() == Some(":")
+                        && previous[2].as_deref() == Some(":")
+                        && let Some(parent) = previous[0].as_deref()
+                    {
+                        if parent == "metrics" || self.metric_aliases.contains(parent) {
+                            self.facts.emits.metric_idents.push(text.clone());
+                        } else if parent == "events" || self.event_aliases.contains(parent) {
+                            self.facts.emits.event_idents.push(text.clone());
+                        }
+                    }
+                    previous = [Some(text), None, None];
+                }
+                TokenTree::Punct(punct) if punct.as_char() == ':' => {
+                    if previous[1].is_none() {
+                        previous[1] = Some(":".to_owned());
+                    } else {
+                        previous[2] = Some(":".to_owned());
+                    }
+                }
+                _ => previous = [None, None, None],
+            }
+        }
+    }
+
+    fn facade_macro_kind(&self, path: &syn::Path) -> Option<String> {
+        let segments = written(path);
+        let last = segments.last()?;
+        if !is_facade_macro(last) {
+            return None;
+        }
+        let via_path = segments.len() >= 2 && segments[segments.len() - 2] == "metrics";
+        let via_import =
+            segments.len() == 1 && (self.facade_macros.contains(last) || self.facade_glob);
+        (via_path || via_import).then(|| last.trim_end_matches('!').to_owned())
+    }
+}
+
+fn is_facade_macro(name: &str) -> bool {
+    matches!(name, "counter" | "gauge" | "histogram")
+}
+
+fn first_string_literal(tokens: &TokenStream) -> Option<String> {
+    tokens.clone().into_iter().find_map(|tree| match tree {
+        TokenTree::Literal(literal) => syn::parse_str::<syn::LitStr>(&literal.to_string())
+            .ok()
+            .map(|lit| lit.value()),
+        _ => None,
+    })
+}
+
+impl<'ast> Visit<'ast> for FileVisitor {
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        let test_only = is_cfg_test(&item.attrs);
+        if test_only && item.content.is_some() {
+            return;
+        }
+        let name = item.ident.to_string();
+        let unraw = name.trim_start_matches("r#").to_owned();
+        self.module().child_modules.push(unraw.clone());
+        let mut path = self.module().path.clone();
+        path.push(unraw.clone());
+        let (child_dir, inline_parent) = self.dirs.last().cloned().unwrap_or_default();
+        let explicit = path_attr(&item.attrs);
+        match &item.content {
+            None => {
+                let candidates = match &explicit {
+                    Some(relative) => {
+                        let base = if inline_parent {
+                            &child_dir
+                        } else {
+                            &self.file_dir
+                        };
+                        vec![base.join(relative)]
+                    }
+                    None => vec![
+                        child_dir.join(format!("{unraw}.rs")),
+                        child_dir.join(&unraw).join("mod.rs"),
+                    ],
+                };
+                let span = Span::new(
+                    self.span(item.mod_token.span).start,
+                    self.span(item.ident.span()).end,
+                );
+                self.facts.children.push(ModDecl {
+                    path,
+                    candidates,
+                    span,
+                    from_path_attr: explicit.is_some(),
+                    conditional: has_cfg(&item.attrs),
+                    test_only,
+                });
+            }
+            Some((_, items)) => {
+                let dir = child_dir.join(explicit.unwrap_or(unraw));
+                self.facts.modules.push(ModuleFacts {
+                    path,
+                    ..ModuleFacts::default()
+                });
+                self.stack.push(self.facts.modules.len() - 1);
+                self.dirs.push((dir, true));
+                let saved_scope = std::mem::take(&mut self.fn_scope);
+                for item in items {
+                    self.visit_item(item);
+                }
+                self.fn_scope = saved_scope;
+                self.dirs.pop();
+                self.stack.pop();
+            }
+        }
+    }
+
+    fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
+        // `#[macro_use] extern crate rocket;` brings rocket's attributes into every module,
+        // like a glob import of the crate.
+        let macro_use = item
+            .attrs
+            .iter()
+            .any(|attr| attr.path().is_ident("macro_use"));
+        let name = item.ident.to_string();
+        if let Some((_, alias)) = &item.rename {
+            self.add_use(alias.to_string(), vec![name.clone()], false);
+        }
+        if macro_use {
+            self.module().globs.push(vec![name]);
+        }
+    }
+
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        let public = !matches!(item.vis, syn::Visibility::Inherited);
+        let mut prefix = Vec::new();
+        self.record_use(&item.tree, &mut prefix, public);
+    }
+
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        if is_cfg_test(&item.attrs) {
+            return;
+        }
+        // A function nested in another function's body belongs to no impl.
+        let saved_impl = std::mem::take(&mut self.impl_ctx);
+        self.push_fn(&item.attrs, &item.vis, &item.sig);
+        self.fn_scope.push((None, item.sig.ident.to_string()));
+        visit::visit_block(self, &item.block);
+        self.fn_scope.pop();
+        self.impl_ctx = saved_impl;
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        if is_cfg_test(&item.attrs) {
+            return;
+        }
+        let attrs = self.attrs(&item.attrs);
+        let ctx = ImplCtx {
+            self_ty: type_name(&item.self_ty).map(std::sync::Arc::from),
+            trait_path: item
+                .trait_
+                .as_ref()
+                .map(|(path, _)| std::sync::Arc::from(written(path))),
+            attrs: (!attrs.is_empty()).then(|| std::sync::Arc::from(attrs)),
+        };
+        self.impl_ctx.push(ctx);
+        for impl_item in &item.items {
+            self.visit_impl_item(impl_item);
+        }
+        self.impl_ctx.pop();
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        if is_cfg_test(&item.attrs) {
+            return;
+        }
+        self.push_fn(&item.attrs, &item.vis, &item.sig);
+        let self_ty = self
+            .impl_ctx
+            .last()
+            .and_then(|ctx| ctx.self_ty.as_deref().map(str::to_owned));
+        self.fn_scope.push((self_ty, item.sig.ident.to_string()));
+        let saved_impl = std::mem::take(&mut self.impl_ctx);
+        visit::visit_block(self, &item.block);
+        self.impl_ctx = saved_impl;
+        self.fn_scope.pop();
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        // Default method bodies may register routes; the trait's methods are not handlers.
+        if let Some(block) = &item.default {
+            self.fn_scope.push((None, item.sig.ident.to_string()));
+            visit::visit_block(self, block);
+            self.fn_scope.pop();
+        }
+    }
+
+    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        self.module().types.push(item.ident.to_string());
+    }
+
+    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+        self.module().types.push(item.ident.to_string());
+    }
+
+    fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
+        self.module().types.push(item.ident.to_string());
+    }
+
+    fn visit_item_union(&mut self, item: &'ast syn::ItemUnion) {
+        self.module().types.push(item.ident.to_string());
+    }
+
+    fn visit_expr(&mut self, expr: &'ast syn::Expr) {
+        let address = std::ptr::from_ref(expr) as usize;
+        if matches!(expr, syn::Expr::MethodCall(_) | syn::Expr::Call(_))
+            && !self.handled.contains(&address)
+        {
+            let scope = self.fn_scope.last().cloned();
+            let mut eval = RouteEval::new(self.base, scope, &mut self.handled);
+            eval.chain(expr, "");
+            let (routes, nests) = eval.finish();
+            let module = self.module();
+            module.routes.extend(routes);
+            module.nests.extend(nests);
+        }
+        visit::visit_expr(self, expr);
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments = &path.segments;
+        for pair in segments.iter().zip(segments.iter().skip(1)) {
+            let parent = pair.0.ident.to_string();
+            if parent == "metrics" || self.metric_aliases.contains(&parent) {
+                self.facts
+                    .emits
+                    .metric_idents
+                    .push(pair.1.ident.to_string());
+            } else if parent == "events" || self.event_aliases.contains(&parent) {
+                self.facts.emits.event_idents.push(pair.1.ident.to_string());
+            }
+        }
+        visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let path = written(&mac.path);
+        let path: Vec<&str> = path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if path == ["instr", "schema"]
+            || (path.len() == 1
+                && (self.instr_imports.contains(path[0])
+                    || (path[0] == "schema" && self.instr_imports.contains("*"))))
+        {
+            self.facts.invokes_schema = true;
+        }
+        if let Some(kind) = self.facade_macro_kind(&mac.path) {
+            let name = first_string_literal(&mac.tokens);
+            if let Some(name) = &name {
+                self.facts.emits.raw_names.push(name.clone());
+            }
+            self.facts.raw_metric_calls.push(RawMetricCall {
+                kind,
+                name,
+                span: self.span(path_span(&mac.path)),
+            });
+        }
+        if mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "include_proto")
+            && let Some(package) = first_string_literal(&mac.tokens)
+        {
+            self.module().proto_package = Some(package);
+        }
+        self.scan_macro_tokens(&mac.tokens);
+        visit::visit_macro(self, mac);
+    }
+
+    fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
+        // `macro_rules!` bodies are templates, not code that runs as written.
+        if item.mac.path.is_ident("macro_rules") {
+            return;
+        }
+        // `include!("file.rs")` at item level: the file's items belong to this module.
+        if item.mac.path.is_ident("include")
+            && let Ok(lit) = syn::parse2::<syn::LitStr>(item.mac.tokens.clone())
+        {
+            let (child_dir, inline) = self.dirs.last().cloned().unwrap_or_default();
+            let base = if inline {
+                child_dir
+            } else {
+                self.file_dir.clone()
+            };
+            let path = self.module().path.clone();
+            let span = self.span(path_span(&item.mac.path));
+            self.facts.children.push(ModDecl {
+                path,
+                candidates: vec![base.join(lit.value())],
+                span,
+                from_path_attr: true,
+                conditional: has_cfg(&item.attrs),
+                test_only: false,
+            });
+            return;
+        }
+        visit::visit_item_macro(self, item);
+    }
+}
