@@ -353,3 +353,28 @@ fn no_changes() {
         stdout(&output)
     );
 }
+
+/// `diff` reads only the schema: a finding about the code (here an unmapped handler, which
+/// fails the check) does not stop it, nor `docs` or `rules`.
+#[test]
+fn code_findings_do_not_block_schema_commands() {
+    let repo = Repo::new();
+    repo.write(
+        "src/main.rs",
+        "fn main() {\n    let _app = axum::Router::new().route(\"/refunds\", axum::routing::post(refund));\n}\n\npub async fn refund() {}\n",
+    );
+    let check = run_in(repo.path(), &[]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(stderr(&check).contains("refund"), "{}", stderr(&check));
+    let output = repo.diff(&["--base", "main"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for command in ["docs", "rules"] {
+        let output = run_in(repo.path(), &[command]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+}

@@ -42,7 +42,7 @@ pub enum DiffFormat {
 
 /// Runs `diff`.
 pub fn run(common: &Common, args: &DiffArgs) -> Result<i32, Failure> {
-    let (workspace, report) = load_valid_schemas(common)?;
+    let (workspace, used_schemas) = load_valid_schemas(common)?;
     let revision = Revision::resolve(&workspace.root, &args.base).map_err(Failure::usage)?;
     let acknowledged = &workspace.config.acknowledged_breaking;
     let options = LoadOptions {
@@ -50,7 +50,7 @@ pub fn run(common: &Common, args: &DiffArgs) -> Result<i32, Failure> {
         today: None,
     };
     let mut schemas = Vec::new();
-    for used in &report.schemas {
+    for used in &used_schemas {
         let path = display_path(&workspace.root, &used.path);
         let repo_path = revision.repo_path(&used.path).ok_or_else(|| {
             Failure::usage(format!(

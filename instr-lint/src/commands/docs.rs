@@ -18,9 +18,9 @@ pub struct DocsArgs {
 
 /// Runs `docs`.
 pub fn run(common: &Common, args: &DocsArgs) -> Result<i32, Failure> {
-    let (workspace, report) = load_valid_schemas(common)?;
+    let (workspace, schemas) = load_valid_schemas(common)?;
     let mut pages = Vec::new();
-    for used in &report.schemas {
+    for used in &schemas {
         // Handlers found in the code are added here once the scanner provides them.
         let extras = CatalogExtras::default();
         pages.push(catalog(

@@ -11,7 +11,7 @@ pub mod rules;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, Report};
+use crate::check::{self, SchemaUse};
 use crate::exit;
 use crate::workspace::{self, Workspace};
 
@@ -47,25 +47,26 @@ pub fn report_failure(failure: &Failure) -> i32 {
     failure.code
 }
 
-/// The workspace and its checked schemas. Schemas with error-level findings are refused
-/// (exit code 1): what they would generate could silently miss the items in error.
-pub fn load_valid_schemas(common: &Common) -> Result<(Workspace, Report), Failure> {
+/// The workspace and its schemas, validated. Schemas with error-level findings are refused
+/// (exit code 1): what they would generate could silently miss the items in error. Only the
+/// schemas are read; findings about code do not concern these commands.
+pub fn load_valid_schemas(common: &Common) -> Result<(Workspace, Vec<SchemaUse>), Failure> {
     let workspace = workspace::discover(common.manifest_path.as_deref())
         .map_err(|error| Failure::usage(error.to_string()))?;
-    let report =
-        check::check_workspace(&workspace).map_err(|error| Failure::usage(error.to_string()))?;
-    if report.errors() > 0 {
+    let (schemas, findings) =
+        check::load_schemas(&workspace).map_err(|error| Failure::usage(error.to_string()))?;
+    let errors = findings.iter().filter(|finding| finding.is_error()).count();
+    if errors > 0 {
         return Err(Failure {
             code: exit::FINDINGS,
             message: format!(
-                "the schema has {} error{}; run `cargo instr-check` to see and fix {}",
-                report.errors(),
-                if report.errors() == 1 { "" } else { "s" },
-                if report.errors() == 1 { "it" } else { "them" },
+                "the schema has {errors} error{}; run `cargo instr-check` to see and fix {}",
+                if errors == 1 { "" } else { "s" },
+                if errors == 1 { "it" } else { "them" },
             ),
         });
     }
-    Ok((workspace, report))
+    Ok((workspace, schemas))
 }
 
 /// A schema path as shown to people and written into generated files: relative to the

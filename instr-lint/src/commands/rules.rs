@@ -39,9 +39,8 @@ pub enum RulesFormat {
 
 /// Runs `rules`.
 pub fn run(common: &Common, args: &RulesArgs) -> Result<i32, Failure> {
-    let (workspace, report) = load_valid_schemas(common)?;
-    let with_objectives: Vec<_> = report
-        .schemas
+    let (workspace, schemas) = load_valid_schemas(common)?;
+    let with_objectives: Vec<_> = schemas
         .iter()
         .filter(|used| {
             used.schema

@@ -34,10 +34,11 @@ pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// Runs the binary on a manifest: `--manifest-path MANIFEST ARGS...`.
+/// Runs the binary on a manifest: `ARGS... --manifest-path MANIFEST` (after the subcommand,
+/// where the command line accepts it).
 pub(crate) fn run_on(manifest: &Path, args: &[&str]) -> Output {
-    let mut all = vec!["--manifest-path", manifest.to_str().unwrap()];
-    all.extend_from_slice(args);
+    let mut all = args.to_vec();
+    all.extend(["--manifest-path", manifest.to_str().unwrap()]);
     run_in(&repo(), &all)
 }
 
