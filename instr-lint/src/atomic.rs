@@ -4,13 +4,25 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `contents` to `path` atomically.
+/// Writes `contents` to `path` atomically. An existing file keeps its permissions; a new one
+/// gets the usual permissions (the umask applies), not the owner-only mode of temporary files.
 pub fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".instr-").suffix(".tmp");
+    let permissions = std::fs::metadata(path).map(|meta| meta.permissions());
+    #[cfg(unix)]
+    let permissions = permissions.or_else(|_| {
+        use std::os::unix::fs::PermissionsExt;
+        Ok::<_, std::io::Error>(std::fs::Permissions::from_mode(0o666))
+    });
+    if let Ok(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    let mut temp = builder.tempfile_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|error| error.error)?;

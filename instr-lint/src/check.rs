@@ -250,6 +250,32 @@ pub fn load_schemas_if_any(workspace: &Workspace) -> Result<Vec<SchemaUse>, Chec
     Ok(out)
 }
 
+/// Loads the schemas the workspace uses with their findings (configured levels applied),
+/// without scanning any code: for the commands that read only the schema (`diff`, `docs`,
+/// `rules`).
+pub fn load_schemas(
+    workspace: &Workspace,
+) -> Result<(Vec<SchemaUse>, Vec<Diagnostic>), CheckError> {
+    let load_options = LoadOptions {
+        max_series_per_metric: workspace.config.max_series_per_metric,
+        today: None,
+    };
+    let mut sources = Sources::new();
+    let mut schemas = Vec::new();
+    let mut findings = Vec::new();
+    for (path, packages) in schema_uses(workspace)? {
+        let loaded = load_file(&path, &workspace.root, &load_options, &mut sources)
+            .map_err(CheckError::Schema)?;
+        findings.extend(loaded.diagnostics);
+        schemas.push(SchemaUse {
+            path,
+            packages,
+            schema: loaded.schema,
+        });
+    }
+    Ok((schemas, apply_levels(&workspace.config, findings)))
+}
+
 /// Which schema each member uses: its own, else the workspace's. Paths are deduplicated, in
 /// the order members are listed.
 fn schema_uses(workspace: &Workspace) -> Result<Vec<(PathBuf, Vec<String>)>, CheckError> {

@@ -10,6 +10,7 @@ use instr_schema::diag::RenderOptions;
 
 use crate::baseline;
 use crate::check::{self, CheckOptions};
+use crate::commands::{self, Common};
 use crate::exit;
 use crate::init;
 use crate::output::{self, Format};
@@ -53,7 +54,8 @@ pub struct Cli {
 }
 
 /// The subcommands. Each has its own arguments struct and a `run_*` function below, so a
-/// new one is a variant, a struct and a function.
+/// new one is a variant, a struct and a function; `diff`, `docs` and `rules` keep theirs in
+/// `crate::commands`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the workspace (the default).
@@ -62,6 +64,12 @@ pub enum Command {
     Init(InitArgs),
     /// List every handler with its feature, owner and success metrics, with totals per crate.
     Coverage(CoverageArgs),
+    /// Compare the schema with a git revision and classify each change as breaking or additive.
+    Diff(commands::diff::DiffArgs),
+    /// Write the Markdown catalog of owners, features, metrics and events.
+    Docs(commands::docs::DocsArgs),
+    /// Generate Prometheus recording and burn-rate alerting rules (or OpenSLO) from objectives.
+    Rules(commands::rules::RulesArgs),
 }
 
 /// Options of `check`.
@@ -144,12 +152,19 @@ where
             Err(message) => fail(&message),
         };
     }
-    match &cli.command {
-        None => run_check(&cli, &cli.check),
-        Some(Command::Check(args)) => run_check(&cli, args),
-        Some(Command::Init(args)) => run_init(&cli, args),
-        Some(Command::Coverage(args)) => run_coverage(&cli, args),
-    }
+    let common = Common {
+        manifest_path: cli.manifest_path.clone(),
+    };
+    let outcome = match &cli.command {
+        None => return run_check(&cli, &cli.check),
+        Some(Command::Check(args)) => return run_check(&cli, args),
+        Some(Command::Init(args)) => return run_init(&cli, args),
+        Some(Command::Coverage(args)) => return run_coverage(&cli, args),
+        Some(Command::Diff(args)) => commands::diff::run(&common, args),
+        Some(Command::Docs(args)) => commands::docs::run(&common, args),
+        Some(Command::Rules(args)) => commands::rules::run(&common, args),
+    };
+    outcome.unwrap_or_else(|failure| commands::report_failure(&failure))
 }
 
 fn run_check(cli: &Cli, args: &CheckArgs) -> i32 {

@@ -9,6 +9,8 @@
 //! handler-attributes = ["my_web::endpoint"]  # more attributes that mark a handler
 //! handler-modules = ["my_api::routes::**"]  # every `pub fn` in these modules is a handler
 //! exclude = ["generated/**"]         # source paths (relative to the root) never scanned
+//! # Breaking schema changes `cargo instr-check diff` accepts, as `kind:name`
+//! acknowledged-breaking = ["metric:checkout_attempts_total", "objective:checkout/latency"]
 //!
 //! [workspace.metadata.instr.rules]
 //! "schema::expired" = "deny"         # deny | warn | allow, by rule code
@@ -38,6 +40,7 @@ const WORKSPACE_KEYS: &[&str] = &[
     "handler-attributes",
     "handler-modules",
     "exclude",
+    "acknowledged-breaking",
 ];
 /// Keys accepted under `[package.metadata.instr]` of a member.
 const PACKAGE_KEYS: &[&str] = &["schema"];
@@ -60,6 +63,9 @@ pub struct Config {
     pub handler_modules: Vec<String>,
     /// Globs of paths, relative to the workspace root, that are never scanned.
     pub exclude: Vec<String>,
+    /// Breaking schema changes that `diff` accepts, as `kind:name` keys
+    /// (`metric:checkout_attempts_total`); see `instr_schema::diff::Subject::key`.
+    pub acknowledged_breaking: Vec<String>,
 }
 
 impl Default for Config {
@@ -71,6 +77,7 @@ impl Default for Config {
             handler_attributes: Vec::new(),
             handler_modules: Vec::new(),
             exclude: Vec::new(),
+            acknowledged_breaking: Vec::new(),
         }
     }
 }
@@ -146,7 +153,41 @@ pub fn parse_workspace(metadata: &Value, table: &str) -> Result<Config, ConfigEr
             config.levels.insert(rule.code, level);
         }
     }
+    if let Some(value) = instr.get("acknowledged-breaking") {
+        config.acknowledged_breaking = acknowledged_breaking(value).map_err(error)?;
+    }
     Ok(config)
+}
+
+/// `acknowledged-breaking`: an array of `kind:name` strings with a known kind.
+fn acknowledged_breaking(value: &Value) -> Result<Vec<String>, String> {
+    let shape = "`acknowledged-breaking` must be an array of \"kind:name\" strings, for example [\"metric:checkout_attempts_total\"]";
+    let Some(items) = value.as_array() else {
+        return Err(shape.to_owned());
+    };
+    let kinds = instr_schema::diff::Subject::KINDS;
+    let mut keys = Vec::new();
+    for item in items {
+        let Some(key) = item.as_str() else {
+            return Err(format!("{shape}; found `{item}`"));
+        };
+        match key.split_once(':') {
+            Some((kind, name)) if kinds.contains(&kind) && !name.is_empty() => {
+                keys.push(key.to_owned())
+            }
+            Some((kind, name)) if !name.is_empty() => {
+                let hint = did_you_mean(kind, kinds.iter().copied())
+                    .map(|known| format!(" (did you mean `{known}:{name}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "`acknowledged-breaking` entry `{key}` starts with unknown kind `{kind}`{hint}; kinds: {}",
+                    kinds.join(", ")
+                ));
+            }
+            _ => return Err(format!("{shape}; found `{key}`")),
+        }
+    }
+    Ok(keys)
 }
 
 /// Reads a member's own schema path from the `instr` entry of its package metadata.
@@ -246,10 +287,15 @@ mod tests {
     #[test]
     fn reads_keys() {
         let metadata = json!({"instr": {"schema": "schema/instr.toml", "max-series-per-metric": 500,
-            "rules": {"schema::expired": "deny", "instr::schema::cardinality": "allow"}}});
+            "rules": {"schema::expired": "deny", "instr::schema::cardinality": "allow"},
+            "acknowledged-breaking": ["metric:a_total", "objective:checkout/latency"]}});
         let config = parse_workspace(&metadata, "t").unwrap();
         assert_eq!(config.schema, Some(PathBuf::from("schema/instr.toml")));
         assert_eq!(config.max_series_per_metric, 500);
+        assert_eq!(
+            config.acknowledged_breaking,
+            ["metric:a_total", "objective:checkout/latency"]
+        );
         assert_eq!(
             config.levels.get("instr::schema::expired"),
             Some(&Level::Deny)
@@ -307,6 +353,29 @@ mod tests {
             "{bad_level}"
         );
         assert!(parse_workspace(&json!({"instr": {"max-series-per-metric": -1}}), "t").is_err());
+        let bad_kind = parse_workspace(
+            &json!({"instr": {"acknowledged-breaking": ["metrc:x_total"]}}),
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            bad_kind.message.contains("did you mean `metric:x_total`"),
+            "{bad_kind}"
+        );
+        assert!(
+            parse_workspace(
+                &json!({"instr": {"acknowledged-breaking": "metric:x"}}),
+                "t"
+            )
+            .is_err()
+        );
+        assert!(
+            parse_workspace(
+                &json!({"instr": {"acknowledged-breaking": ["metric:"]}}),
+                "t"
+            )
+            .is_err()
+        );
         assert!(parse_package_schema(&json!({"instr": {"schema": 3}}), "t").is_err());
     }
 }

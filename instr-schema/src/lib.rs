@@ -21,12 +21,16 @@
 //! ```
 
 pub mod diag;
+pub mod diff;
 pub mod duration;
 mod load;
 pub mod model;
 pub mod names;
+pub mod promql;
 mod raw;
+pub mod render;
 pub mod rules;
+pub mod slo;
 mod spanned;
 pub mod suggest;
 mod validate;

@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests: running the real binary, and finding Prometheus'
+//! tools.
+
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr
+)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub(crate) fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The example shop's manifest.
+pub(crate) fn shop_manifest() -> PathBuf {
+    repo().join("examples/shop/Cargo.toml")
+}
+
+/// Runs `cargo-instr-check instr-check ARGS...` in `dir`, without colour.
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-instr-check"))
+        .arg("instr-check")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CARGO_TERM_COLOR")
+        .output()
+        .unwrap()
+}
+
+/// Runs the binary on a manifest: `ARGS... --manifest-path MANIFEST` (after the subcommand,
+/// where the command line accepts it).
+pub(crate) fn run_on(manifest: &Path, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend(["--manifest-path", manifest.to_str().unwrap()]);
+    run_in(&repo(), &all)
+}
+
+/// stdout as text.
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// stderr as text.
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A Prometheus tool (`promtool`, `prometheus`) from PATH, or `None` after saying how to
+/// install it. Under CI (the `CI` variable set) a missing tool fails the test instead: CI
+/// installs Debian's `prometheus` package (`.ci/run`), so its absence is a broken setup.
+pub(crate) fn prometheus_tool(name: &str, test: &str) -> Option<PathBuf> {
+    let found = Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if found {
+        return Some(PathBuf::from(name));
+    }
+    let install = "install Prometheus' tools: `apt-get install prometheus` on Debian or Ubuntu (it provides `promtool` and `prometheus`), or put the release binaries on PATH";
+    if std::env::var_os("CI").is_some() {
+        panic!("`{name}` is missing, and CI must run `{test}`: {install} (.ci/run does this)");
+    }
+    // Straight to stderr, past the test harness' capture, so the skip is seen in a normal run.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: `{name}` is not on PATH; to run it, {install}"
+    );
+    None
+}
