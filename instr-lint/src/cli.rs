@@ -26,7 +26,6 @@ use crate::rules;
 #[command(
     after_help = "Exit codes: 0 no error-level findings, 1 error-level findings, 2 the check could not run."
 )]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to do; `check` when omitted.
     #[command(subcommand)]
@@ -143,6 +142,9 @@ where
             return error.exit_code();
         }
     };
+    if let Some(misplaced) = check_options_before_subcommand(&cli) {
+        return fail(&misplaced);
+    }
     if cli.list {
         return print_stdout(&list_rules());
     }
@@ -165,6 +167,31 @@ where
         Some(Command::Rules(args)) => commands::rules::run(&common, args),
     };
     outcome.unwrap_or_else(|failure| commands::report_failure(&failure))
+}
+
+/// The options of `check` given before a subcommand would be silently ignored: say so.
+/// (`--manifest-path` and `--color` are global and may go on either side.)
+fn check_options_before_subcommand(cli: &Cli) -> Option<String> {
+    let command = cli.command.as_ref()?;
+    let given = [
+        (cli.check.format != Format::Human, "--format"),
+        (cli.check.baseline.is_some(), "--baseline"),
+        (cli.check.write_baseline.is_some(), "--write-baseline"),
+        (cli.list, "--list"),
+        (cli.explain.is_some(), "--explain"),
+    ];
+    let (_, flag) = given.into_iter().find(|(set, _)| *set)?;
+    let name = match command {
+        Command::Check(_) => "check",
+        Command::Init(_) => "init",
+        Command::Coverage(_) => "coverage",
+        Command::Diff(_) => "diff",
+        Command::Docs(_) => "docs",
+        Command::Rules(_) => "rules",
+    };
+    Some(format!(
+        "`{flag}` belongs to `check`; with `{name}`, put the subcommand's own options after it"
+    ))
 }
 
 fn run_check(cli: &Cli, args: &CheckArgs) -> i32 {

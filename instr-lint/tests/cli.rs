@@ -418,3 +418,22 @@ fn expectation(path: &Path) -> (String, String, u64) {
         number.trim().parse().unwrap(),
     )
 }
+
+/// Global options (`--manifest-path`, `--color`) go on either side of a subcommand; an
+/// option of `check` before another subcommand is refused instead of silently ignored.
+#[test]
+fn options_around_subcommands() {
+    let manifest = fixture("clean");
+    let manifest = manifest.to_str().unwrap();
+    let before = run(&["--manifest-path", manifest, "coverage", "--format", "json"]);
+    let after = run(&["coverage", "--format", "json", "--manifest-path", manifest]);
+    assert_eq!(before.status.code(), Some(0), "{}", stderr(&before));
+    assert_eq!(before.stdout, after.stdout);
+    let misplaced = run(&["--manifest-path", manifest, "--format", "json", "coverage"]);
+    assert_eq!(misplaced.status.code(), Some(2));
+    assert!(
+        stderr(&misplaced).contains("`--format` belongs to `check`"),
+        "{}",
+        stderr(&misplaced)
+    );
+}
