@@ -8,69 +8,38 @@
 // Test helpers outside `#[test]` functions: a failed `expect` fails the test, as intended.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::net::SocketAddr;
+
+use support::{Response, Running, request, start_shop};
 
 /// The shop running in a child process; killed when dropped.
 struct Server {
-    child: Child,
+    _running: Running,
     address: SocketAddr,
 }
 
 impl Server {
     fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
-            .args(["--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the shop binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the shop prints its address");
-        let address = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .parse()
-            .expect("a socket address");
-        Self { child, address }
-    }
-
-    /// Sends one request and returns the status code and body.
-    fn request(&self, method: &str, path: &str, body: Option<&str>) -> Response {
-        let mut stream = TcpStream::connect(self.address).expect("connect to the shop");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .expect("set a read timeout");
-        let body = body.unwrap_or("");
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.address,
-            body.len()
-        );
-        stream
-            .write_all(request.as_bytes())
-            .expect("send the request");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read the response");
-        Response::parse(&raw)
+        let (running, address) = start_shop();
+        Self {
+            _running: running,
+            address,
+        }
     }
 
     fn get(&self, path: &str) -> Response {
-        self.request("GET", path, None)
+        request(self.address, "GET", path, "")
     }
 
     fn post(&self, path: &str, body: &str) -> Response {
-        self.request("POST", path, Some(body))
+        request(self.address, "POST", path, body)
     }
 
     fn delete(&self, path: &str) -> Response {
-        self.request("DELETE", path, None)
+        request(self.address, "DELETE", path, "")
     }
 
     fn scrape(&self) -> Scrape {
@@ -82,63 +51,6 @@ impl Server {
         );
         Scrape::parse(&response.body)
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Response {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: String,
-}
-
-impl Response {
-    fn parse(raw: &[u8]) -> Self {
-        let text = String::from_utf8(raw.to_vec()).expect("a UTF-8 response");
-        let (head, body) = text.split_once("\r\n\r\n").expect("headers end");
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .and_then(|line| line.split(' ').nth(1))
-            .and_then(|code| code.parse().ok())
-            .expect("a status line");
-        let headers: BTreeMap<String, String> = lines
-            .filter_map(|line| line.split_once(':'))
-            .map(|(key, value)| (key.trim().to_ascii_lowercase(), value.trim().to_owned()))
-            .collect();
-        let body = if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        };
-        Self {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).expect("a JSON body")
-    }
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
-        if size == 0 {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = &rest[size + 2..];
-    }
-    out
 }
 
 /// A parsed `/metrics` response.
