@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::renames::{pair_up, same_event_shape, same_metric_shape};
 use super::{Change, Dependents, Impact, Subject};
 use crate::model::{
-    Event, Feature, Indicator, LabelValues, Metric, Objective, PropertyType, Schema, Selector,
-    Stability,
+    Feature, Indicator, LabelValues, Metric, Objective, PropertyType, Schema, Selector, Stability,
 };
 use crate::promql::format_number;
 use crate::slo;
@@ -79,14 +78,7 @@ impl Differ<'_> {
 
     fn metrics(&mut self) {
         let (base, head) = (&self.base.metrics, &self.head.metrics);
-        let removed: Vec<&Metric> = base
-            .values()
-            .filter(|m| !head.contains_key(&m.name.value))
-            .collect();
-        let added: Vec<&Metric> = head
-            .values()
-            .filter(|m| !base.contains_key(&m.name.value))
-            .collect();
+        let (removed, added) = removed_and_added(base, head);
         let renames = pair_up(&removed, &added, same_metric_shape);
         for old in &removed {
             let name = old.name.value.clone();
@@ -252,14 +244,7 @@ impl Differ<'_> {
 
     fn events(&mut self) {
         let (base, head) = (&self.base.events, &self.head.events);
-        let removed: Vec<&Event> = base
-            .values()
-            .filter(|e| !head.contains_key(&e.name.value))
-            .collect();
-        let added: Vec<&Event> = head
-            .values()
-            .filter(|e| !base.contains_key(&e.name.value))
-            .collect();
+        let (removed, added) = removed_and_added(base, head);
         let renames = pair_up(&removed, &added, same_event_shape);
         for old in &removed {
             let name = old.name.value.clone();
@@ -815,4 +800,18 @@ fn buckets_text(buckets: &[f64]) -> String {
         .map(|b| format_number(*b))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The items only `base` has and the items only `head` has, by name.
+fn removed_and_added<'a, T>(
+    base: &'a BTreeMap<String, T>,
+    head: &'a BTreeMap<String, T>,
+) -> (Vec<&'a T>, Vec<&'a T>) {
+    let only_in = |from: &'a BTreeMap<String, T>, other: &BTreeMap<String, T>| -> Vec<&'a T> {
+        from.iter()
+            .filter(|(name, _)| !other.contains_key(*name))
+            .map(|(_, item)| item)
+            .collect()
+    };
+    (only_in(base, head), only_in(head, base))
 }
