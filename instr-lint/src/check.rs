@@ -31,14 +31,19 @@ pub fn coverage(
         workspace::discover(options.manifest_path.as_deref()).map_err(CheckError::Workspace)?;
     let schemas = load_schemas_if_any(&workspace)?;
     let members: Vec<usize> = (0..workspace.members.len()).collect();
-    let scan = discover::scan(&workspace, &members);
-    let handlers = handlers::detect(&workspace, &scan);
-    drop(scan);
+    let handlers = detect_handlers(&workspace, &members);
     Ok(crate::output::coverage::build(
         &workspace.root,
         &handlers,
         &schemas,
     ))
+}
+
+/// The handlers in the code of the given members (indices into `workspace.members`); the
+/// scanned files are dropped once the handlers are known.
+pub fn detect_handlers(workspace: &Workspace, members: &[usize]) -> Vec<Handler> {
+    let scan = discover::scan(workspace, members);
+    handlers::detect(workspace, &scan)
 }
 
 /// One schema file the workspace uses, loaded.

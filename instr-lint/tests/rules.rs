@@ -193,6 +193,8 @@ fn catalog_describes_the_shop() {
         "- Label `category` (Product category slug, as typed by merchants; capped): any string, at most 50 distinct values (then `other`)",
         "| [`carts_open`](#carts_open) | gauge |  |  | `checkout-team` | experimental | 2027-06-30 |",
         "| `coupon` | `string` | no |",
+        // Handlers come from scanning the shop's code, not from the schema.
+        "- Handlers in code: `shop::checkout::checkout` (POST /checkout), `shop::checkout::view_order` (GET /orders/{id})",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

@@ -1,12 +1,16 @@
 //! `cargo instr-check docs [--out FILE]`: the Markdown catalog of owners, features, metrics and
 //! events, on stdout or written atomically to a file.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use instr_schema::render::catalog::{CatalogExtras, catalog};
 
 use super::{Common, Failure, display_path, load_valid_schemas, print, write_atomic};
+use crate::check::{SchemaUse, detect_handlers};
 use crate::exit;
+use crate::output::coverage::{self, HandlerRow};
+use crate::workspace::Workspace;
 
 /// Arguments of `docs`.
 #[derive(Clone, Debug, clap::Args)]
@@ -19,10 +23,12 @@ pub struct DocsArgs {
 /// Runs `docs`.
 pub fn run(common: &Common, args: &DocsArgs) -> Result<i32, Failure> {
     let (workspace, schemas) = load_valid_schemas(common)?;
+    let handlers = handlers_by_schema(&workspace, &schemas);
     let mut pages = Vec::new();
-    for used in &schemas {
-        // Handlers found in the code are added here once the scanner provides them.
-        let extras = CatalogExtras::default();
+    for (used, handlers_in_code) in schemas.iter().zip(handlers) {
+        let extras = CatalogExtras {
+            handlers_in_code: Some(handlers_in_code),
+        };
         pages.push(catalog(
             &used.schema,
             &display_path(&workspace.root, &used.path),
@@ -35,4 +41,52 @@ pub fn run(common: &Common, args: &DocsArgs) -> Result<i32, Failure> {
         None => print(&text)?,
     }
     Ok(exit::CLEAN)
+}
+
+/// For each schema, the handlers found in the code of the packages that use it, by the
+/// feature they serve: `` `crate::module::function` (GET /path) ``. No file or line, so the
+/// catalog does not change when code moves.
+fn handlers_by_schema(
+    workspace: &Workspace,
+    schemas: &[SchemaUse],
+) -> Vec<BTreeMap<String, Vec<String>>> {
+    let members: Vec<usize> = (0..workspace.members.len())
+        .filter(|index| {
+            let name = &workspace.members[*index].name;
+            schemas.iter().any(|used| used.packages.contains(name))
+        })
+        .collect();
+    let handlers = detect_handlers(workspace, &members);
+    let report = coverage::build(&workspace.root, &handlers, schemas);
+    schemas
+        .iter()
+        .map(|used| {
+            let mut by_feature: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for row in report
+                .handlers
+                .iter()
+                .filter(|row| used.packages.contains(&row.krate))
+            {
+                if let Some(feature) = &row.feature {
+                    by_feature
+                        .entry(feature.clone())
+                        .or_default()
+                        .push(entry(row));
+                }
+            }
+            for entries in by_feature.values_mut() {
+                entries.sort();
+                entries.dedup();
+            }
+            by_feature
+        })
+        .collect()
+}
+
+fn entry(row: &HandlerRow) -> String {
+    if row.routes.is_empty() {
+        format!("`{}`", row.path)
+    } else {
+        format!("`{}` ({})", row.path, row.routes.join(", "))
+    }
 }

@@ -14,9 +14,9 @@ use crate::slo;
 /// What the catalog shows besides the schema.
 #[derive(Clone, Debug, Default)]
 pub struct CatalogExtras {
-    /// Handlers found in the code, by feature name: each entry is shown as written (for
-    /// example `crate::api::checkout (src/api.rs:42)`). `None` when the code was not scanned;
-    /// the catalog then lists only the handlers and routes the schema maps.
+    /// Handlers found in the code, by feature name: each entry is Markdown shown as written
+    /// (for example `` `shop::api::checkout` (POST /checkout) ``). `None` when the code was not
+    /// scanned; the catalog then lists only the handlers and routes the schema maps.
     pub handlers_in_code: Option<BTreeMap<String, Vec<String>>>,
 }
 
@@ -170,11 +170,7 @@ fn features(out: &mut String, schema: &Schema, extras: &CatalogExtras) {
             let text = if handlers.is_empty() {
                 "none found".to_owned()
             } else {
-                handlers
-                    .iter()
-                    .map(|handler| format!("`{handler}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                handlers.join(", ")
             };
             let _ = writeln!(out, "- Handlers in code: {text}");
         }
