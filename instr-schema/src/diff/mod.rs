@@ -404,7 +404,23 @@ window = "28d"
     #[test]
     fn everything_is_new_against_an_empty_base() {
         let changes = diff(&Schema::default(), &load(BASE));
-        assert!(!changes.is_empty());
-        assert!(changes.iter().all(|c| c.impact == Impact::Additive));
+        assert!(
+            changes
+                .iter()
+                .all(|c| c.impact == Impact::Additive && c.code == "added")
+        );
+        let mut messages: Vec<&str> = changes.iter().map(|c| c.message.as_str()).collect();
+        messages.sort_unstable();
+        assert_eq!(
+            messages,
+            [
+                "feature `checkout` added",
+                "label `outcome` added",
+                "metric `checkout_attempts_total` added (counter)",
+                "metric `checkout_latency_seconds` added (histogram)",
+                "metric `old_total` added (counter)",
+                "owner `pay` added",
+            ]
+        );
     }
 }
