@@ -6,14 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use support::{json, repo, run_in, stderr};
 
 fn fixture(case: &str) -> PathBuf {
     repo()
@@ -24,13 +23,7 @@ fn fixture(case: &str) -> PathBuf {
 
 /// Runs the binary the way cargo does (`cargo-instr-check instr-check ...`), without colour.
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-instr-check"))
-        .arg("instr-check")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("CARGO_TERM_COLOR")
-        .output()
-        .unwrap()
+    run_in(&repo(), args)
 }
 
 fn check(manifest: &Path, format: &str) -> Output {
@@ -40,19 +33,6 @@ fn check(manifest: &Path, format: &str) -> Output {
         "--format",
         format,
     ])
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "stdout is not JSON ({error}):\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// A clean schema exits 0 with an empty JSON report.

@@ -12,8 +12,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
-use support::{run_in, stderr, stdout};
+use support::{json, run_in, stderr, stdout};
 
 /// A git repository with a standalone workspace whose schema starts as the shop's.
 struct Repo {
@@ -80,11 +79,6 @@ impl Repo {
 fn shop_schema() -> String {
     let path: PathBuf = support::repo().join("examples/shop/instr.toml");
     std::fs::read_to_string(path).unwrap()
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("not JSON ({error}):\n{}", stdout(output)))
 }
 
 /// The acceptance case: renaming a metric of the shop makes `diff` report one breaking change

@@ -6,10 +6,13 @@
 // Test helpers panic on failure by design, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
+use support::{run_on, stderr, stdout};
 
 fn fixture(case: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,14 +21,7 @@ fn fixture(case: &str) -> PathBuf {
 }
 
 fn instr_check(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-instr-check"))
-        .arg("instr-check")
-        .args(args)
-        .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    run_on(&dir.join("Cargo.toml"), args)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -39,10 +35,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Asserts the object has every listed member.
@@ -63,7 +55,7 @@ fn require(value: &Value, what: &str, fields: &[&str]) {
 #[test]
 fn sarif_has_the_required_fields() {
     let output = instr_check(&fixture("axum"), &["--format", "sarif"]);
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let log: Value = serde_json::from_slice(&output.stdout).unwrap();
     require(&log, "sarifLog", &["version", "runs"]);
     assert_eq!(log["version"], "2.1.0");
@@ -115,7 +107,7 @@ fn sarif_has_the_required_fields() {
 fn github_annotations() {
     let output = instr_check(&fixture("actix"), &["--format", "github"]);
     assert_eq!(output.status.code(), Some(1));
-    let stdout = text(&output.stdout);
+    let stdout = stdout(&output);
     let annotations: Vec<&str> = stdout
         .lines()
         .filter(|line| line.starts_with("::"))
@@ -146,11 +138,11 @@ fn baseline_survives_moved_lines() {
         dir.path(),
         &["--write-baseline", baseline.to_str().unwrap()],
     );
-    assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
     assert!(
-        text(&written.stderr).contains("wrote 9 findings"),
+        stderr(&written).contains("wrote 9 findings"),
         "{}",
-        text(&written.stderr)
+        stderr(&written)
     );
 
     // Move every line of every source file down.
@@ -160,17 +152,13 @@ fn baseline_survives_moved_lines() {
         std::fs::write(&path, format!("// moved\n\n\n{old}")).unwrap();
     }
     let quiet = instr_check(dir.path(), &["--baseline", baseline.to_str().unwrap()]);
-    assert_eq!(quiet.status.code(), Some(0), "{}", text(&quiet.stderr));
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
     assert!(
-        text(&quiet.stderr).contains("0 errors, 0 warnings"),
+        stderr(&quiet).contains("0 errors, 0 warnings"),
         "{}",
-        text(&quiet.stderr)
+        stderr(&quiet)
     );
-    assert!(
-        text(&quiet.stderr).contains("9 baselined"),
-        "{}",
-        text(&quiet.stderr)
-    );
+    assert!(stderr(&quiet).contains("9 baselined"), "{}", stderr(&quiet));
 
     // A new unmapped handler is reported.
     let main = dir.path().join("src/main.rs");
@@ -186,14 +174,14 @@ fn baseline_survives_moved_lines() {
     let noisy = instr_check(dir.path(), &["--baseline", baseline.to_str().unwrap()]);
     assert_eq!(noisy.status.code(), Some(1));
     assert!(
-        text(&noisy.stderr).contains("handler `logout` serves no feature"),
+        stderr(&noisy).contains("handler `logout` serves no feature"),
         "{}",
-        text(&noisy.stderr)
+        stderr(&noisy)
     );
     assert!(
-        text(&noisy.stderr).contains("1 error, 0 warnings"),
+        stderr(&noisy).contains("1 error, 0 warnings"),
         "{}",
-        text(&noisy.stderr)
+        stderr(&noisy)
     );
 }
 
@@ -207,10 +195,10 @@ fn init_writes_a_starter_schema() {
 
     let no_schema = instr_check(dir.path(), &[]);
     assert_eq!(no_schema.status.code(), Some(2));
-    assert!(text(&no_schema.stderr).contains("cargo instr-check init"));
+    assert!(stderr(&no_schema).contains("cargo instr-check init"));
 
     let init = instr_check(dir.path(), &["init"]);
-    assert_eq!(init.status.code(), Some(0), "{}", text(&init.stderr));
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
     let schema = std::fs::read_to_string(dir.path().join("instr.toml")).unwrap();
     assert!(schema.contains("[features.refunds]"), "{schema}");
     assert!(
@@ -222,7 +210,7 @@ fn init_writes_a_starter_schema() {
 
     let again = instr_check(dir.path(), &["init"]);
     assert_eq!(again.status.code(), Some(2));
-    assert!(text(&again.stderr).contains("already exists"));
+    assert!(stderr(&again).contains("already exists"));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("instr.toml")).unwrap(),
         schema
@@ -259,7 +247,7 @@ fn coverage_without_schema() {
     copy_dir(&fixture("rocket"), dir.path());
     std::fs::remove_file(dir.path().join("instr.toml")).unwrap();
     let output = instr_check(dir.path(), &["coverage", "--format", "json"]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let handlers = report["handlers"].as_array().unwrap();
     assert_eq!(handlers.len(), 3);
@@ -280,7 +268,7 @@ fn coverage_without_schema() {
     assert_eq!(report["totals"]["handlers"], 3);
     assert_eq!(report["totals"]["crates"][0]["crate"], "rocket-fixture");
     let markdown = instr_check(dir.path(), &["coverage", "--format", "markdown"]);
-    let markdown = text(&markdown.stdout);
+    let markdown = stdout(&markdown);
     assert!(
         markdown
             .contains("| `src/products.rs:10` | `show` | rocket | GET /products/<id> | **-** ⚠ |"),

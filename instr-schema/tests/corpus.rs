@@ -13,26 +13,17 @@
 // Test helpers panic on broken fixtures by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use instr_schema::diag::{RenderOptions, Sources, render_human};
-use instr_schema::model::Date;
-use instr_schema::{LoadOptions, Loaded, load_file};
+
+use instr_schema::{Loaded, load_file};
+use support::options;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/schemas")
-}
-
-/// A fixed "today", so `expires` findings do not change with the calendar.
-fn options() -> LoadOptions {
-    LoadOptions {
-        today: Some(Date {
-            year: 2026,
-            month: 6,
-            day: 1,
-        }),
-        ..LoadOptions::default()
-    }
 }
 
 fn load(path: &Path) -> (Loaded, Sources) {

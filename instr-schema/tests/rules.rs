@@ -6,9 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use instr_schema::diag::{Severity, Sources};
-use instr_schema::model::{Date, Indicator, LabelValues, MetricKind, PropertyType, Stability};
+use instr_schema::model::{Indicator, LabelValues, MetricKind, PropertyType, Stability};
 use instr_schema::{LoadOptions, Loaded, load_str};
+use support::options;
 
 /// An owner and a label that most cases build on.
 const BASE: &str = r##"version = 1
@@ -17,17 +20,6 @@ contact = "#payments"
 [labels.outcome]
 values = ["success", "declined", "error"]
 "##;
-
-fn options() -> LoadOptions {
-    LoadOptions {
-        today: Some(Date {
-            year: 2026,
-            month: 6,
-            day: 1,
-        }),
-        ..LoadOptions::default()
-    }
-}
 
 fn load(text: &str) -> (Loaded, Sources) {
     let mut sources = Sources::new();

@@ -63,6 +63,18 @@ pub(crate) fn shard(state: u32) -> usize {
     (state & SHARD_BITS) as usize
 }
 
+/// The shard this emission writes to. On the slow path (a thread's first emission, or a
+/// test recorder capturing) the shard is assigned and `capture` runs.
+#[inline(always)]
+pub(crate) fn emission_shard(capture: impl FnOnce()) -> usize {
+    let state = state();
+    if state & SLOW == 0 {
+        shard(state)
+    } else {
+        slow_path(state, capture)
+    }
+}
+
 /// The slow path: assigns the thread's shard on its first emission and calls `capture` when
 /// a recorder is capturing. Returns the shard.
 #[cold]

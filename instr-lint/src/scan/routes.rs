@@ -258,47 +258,25 @@ impl<'h> RouteEval<'h> {
             Expr::Call(call) => call.args.first().and_then(string_literal),
             _ => None,
         };
-        let is_resource = match root_name.as_deref() {
-            Some("resource") => true,
+        // `web::resource(..)` / `Resource::new(..)` and `web::scope(..)` / `Scope::new(..)`.
+        let built_by = |function: &str, ty: &str| match root_name.as_deref() {
+            Some(name) if name == function => true,
             Some("new") => call_path(root).is_some_and(|p| {
-                p.segments.len() >= 2 && p.segments[p.segments.len() - 2].ident == "Resource"
+                p.segments.len() >= 2 && p.segments[p.segments.len() - 2].ident == ty
             }),
             _ => false,
         };
-        if is_resource && matches!(root, Expr::Call(call) if call.args.len() == 1) {
+        if built_by("resource", "Resource")
+            && matches!(root, Expr::Call(call) if call.args.len() == 1)
+        {
             let path = root_arg.map(|path| format!("{prefix}{path}"));
             self.actix_resource(path.as_deref(), &calls);
             return;
         }
-        let chain_prefix = match (root_name.as_deref(), call_path(root)) {
-            (Some("scope"), _) => format!(
-                "{prefix}{}",
-                match root {
-                    Expr::Call(call) => call
-                        .args
-                        .first()
-                        .and_then(string_literal)
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                }
-            ),
-            (Some("new"), Some(path))
-                if path.segments.len() >= 2
-                    && path.segments[path.segments.len() - 2].ident == "Scope" =>
-            {
-                format!(
-                    "{prefix}{}",
-                    match root {
-                        Expr::Call(call) => call
-                            .args
-                            .first()
-                            .and_then(string_literal)
-                            .unwrap_or_default(),
-                        _ => String::new(),
-                    }
-                )
-            }
-            _ => prefix.to_owned(),
+        let chain_prefix = if built_by("scope", "Scope") {
+            format!("{prefix}{}", root_arg.unwrap_or_default())
+        } else {
+            prefix.to_owned()
         };
         for call in calls {
             self.router_call(call, &chain_prefix);

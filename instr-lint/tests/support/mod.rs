@@ -52,6 +52,12 @@ pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// stdout parsed as JSON.
+pub(crate) fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("stdout is not JSON ({error}):\n{}", stdout(output)))
+}
+
 /// A Prometheus tool (`promtool`, `prometheus`) from PATH, or `None` after saying how to
 /// install it. Under CI (the `CI` variable set) a missing tool fails the test instead: CI
 /// installs Debian's `prometheus` package (`.ci/run`), so its absence is a broken setup.

@@ -37,6 +37,24 @@ struct Differ<'a> {
 }
 
 impl Differ<'_> {
+    /// One additive change for each item only `head` declares.
+    fn push_added<T>(
+        &mut self,
+        base: &BTreeMap<String, T>,
+        head: &BTreeMap<String, T>,
+        what: &str,
+        subject: fn(String) -> Subject,
+    ) {
+        for name in head.keys().filter(|name| !base.contains_key(*name)) {
+            self.push(
+                subject(name.clone()),
+                "added",
+                Impact::Additive,
+                format!("{what} `{name}` added"),
+            );
+        }
+    }
+
     fn push(
         &mut self,
         subject: Subject,
@@ -459,19 +477,8 @@ impl Differ<'_> {
                 change.dependents = dependents.clone();
             }
         }
-        for name in self
-            .head
-            .labels
-            .keys()
-            .filter(|name| !self.base.labels.contains_key(*name))
-        {
-            self.push(
-                Subject::Label(name.clone()),
-                "added",
-                Impact::Additive,
-                format!("label `{name}` added"),
-            );
-        }
+        let (base, head) = (self.base, self.head);
+        self.push_added(&base.labels, &head.labels, "label", Subject::Label);
     }
 
     fn owners(&mut self) {
@@ -499,19 +506,8 @@ impl Differ<'_> {
                 Some(_) => {}
             }
         }
-        for id in self
-            .head
-            .owners
-            .keys()
-            .filter(|id| !self.base.owners.contains_key(*id))
-        {
-            self.push(
-                Subject::Owner(id.clone()),
-                "added",
-                Impact::Additive,
-                format!("owner `{id}` added"),
-            );
-        }
+        let (base, head) = (self.base, self.head);
+        self.push_added(&base.owners, &head.owners, "owner", Subject::Owner);
     }
 
     /// A base reference, read through renames.
@@ -547,19 +543,8 @@ impl Differ<'_> {
             };
             self.feature_changes(name, old, new);
         }
-        for name in self
-            .head
-            .features
-            .keys()
-            .filter(|name| !self.base.features.contains_key(*name))
-        {
-            self.push(
-                Subject::Feature(name.clone()),
-                "added",
-                Impact::Additive,
-                format!("feature `{name}` added"),
-            );
-        }
+        let (base, head) = (self.base, self.head);
+        self.push_added(&base.features, &head.features, "feature", Subject::Feature);
     }
 
     fn feature_changes(&mut self, name: &str, old: &Feature, new: &Feature) {

@@ -38,13 +38,10 @@ fn describe(entry: &MetricEntry) {
     });
 }
 
-/// Checks the thread state: captures for a test recorder when one is active.
+/// Captures for a test recorder when one is active (the shard is the static backend's).
 #[inline(always)]
 fn observe(capture: impl FnOnce()) {
-    let state = thread::state();
-    if state & thread::SLOW != 0 {
-        thread::slow_path(state, capture);
-    }
+    thread::emission_shard(capture);
 }
 
 /// Cached handles, one per series.

@@ -30,14 +30,9 @@ impl<const N: usize> CounterStore<N> {
         value: u64,
     ) {
         catalog.__ensure_registered();
-        let state = thread::state();
-        let shard = if state & thread::SLOW == 0 {
-            thread::shard(state)
-        } else {
-            thread::slow_path(state, || {
-                testing::capture_counter(entry.metric, entry.labels, series, value);
-            })
-        };
+        let shard = thread::emission_shard(|| {
+            testing::capture_counter(entry.metric, entry.labels, series, value);
+        });
         self.cells.add(shard, series, value);
     }
 }
@@ -84,12 +79,10 @@ impl<const N: usize> GaugeStore<N> {
         value: f64,
     ) {
         catalog.__ensure_registered();
-        let state = thread::state();
-        if state & thread::SLOW != 0 {
-            thread::slow_path(state, || {
-                testing::capture_gauge(entry.metric, entry.labels, series, value, true);
-            });
-        }
+        // Gauges are not sharded: only the capture matters here.
+        thread::emission_shard(|| {
+            testing::capture_gauge(entry.metric, entry.labels, series, value, true);
+        });
         if let Some(cell) = self.cells.get(series) {
             cell.store(value.to_bits(), Ordering::Relaxed);
         }
@@ -105,12 +98,10 @@ impl<const N: usize> GaugeStore<N> {
         value: f64,
     ) {
         catalog.__ensure_registered();
-        let state = thread::state();
-        if state & thread::SLOW != 0 {
-            thread::slow_path(state, || {
-                testing::capture_gauge(entry.metric, entry.labels, series, value, false);
-            });
-        }
+        // Gauges are not sharded: only the capture matters here.
+        thread::emission_shard(|| {
+            testing::capture_gauge(entry.metric, entry.labels, series, value, false);
+        });
         if let Some(cell) = self.cells.get(series) {
             add_f64(cell, value);
         }
@@ -164,14 +155,9 @@ impl<const SERIES: usize, const CELLS: usize> HistogramStore<SERIES, CELLS> {
         bounds: &'static [f64],
     ) {
         catalog.__ensure_registered();
-        let state = thread::state();
-        let shard = if state & thread::SLOW == 0 {
-            thread::shard(state)
-        } else {
-            thread::slow_path(state, || {
-                testing::capture_histogram(entry.metric, entry.labels, series, value);
-            })
-        };
+        let shard = thread::emission_shard(|| {
+            testing::capture_histogram(entry.metric, entry.labels, series, value);
+        });
         let base = series * (bounds.len() + 2);
         self.cells.add(shard, base + bucket_of(bounds, value), 1);
         self.cells.add_f64(shard, base + bounds.len() + 1, value);
