@@ -64,7 +64,7 @@ pub struct Config {
     /// Globs of paths, relative to the workspace root, that are never scanned.
     pub exclude: Vec<String>,
     /// Breaking schema changes that `diff` accepts, as `kind:name` keys
-    /// (`metric:checkout_attempts_total`); see `instr_schema::diff::Subject::key`.
+    /// (`metric:checkout_attempts_total`); see `crate::schema_diff::Subject::key`.
     pub acknowledged_breaking: Vec<String>,
 }
 
@@ -165,7 +165,7 @@ fn acknowledged_breaking(value: &Value) -> Result<Vec<String>, String> {
     let Some(items) = value.as_array() else {
         return Err(shape.to_owned());
     };
-    let kinds = instr_schema::diff::Subject::KINDS;
+    let kinds = crate::schema_diff::Subject::KINDS;
     let mut keys = Vec::new();
     for item in items {
         let Some(key) = item.as_str() else {

@@ -7,7 +7,7 @@ pub use crate::lint_rules::*;
 
 /// Every rule, schema rules first, then the rules about code.
 pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
-    instr_schema::rules::ALL
+    instr_schema::checks::ALL
         .iter()
         .copied()
         .chain(crate::lint_rules::ALL.iter().copied())

@@ -281,7 +281,7 @@ fn list_and_explain() {
     let list = run(&["--list"]);
     assert_eq!(list.status.code(), Some(0));
     let text = String::from_utf8(list.stdout).unwrap();
-    for rule in instr_schema::rules::ALL {
+    for rule in instr_schema::checks::ALL {
         assert_eq!(
             text.matches(&format!("{} ", rule.code)).count(),
             1,
@@ -299,7 +299,7 @@ fn list_and_explain() {
         text.starts_with("instr::schema::cardinality\ndefault level: deny"),
         "{text}"
     );
-    assert!(text.contains(instr_schema::rules::CARDINALITY.explanation));
+    assert!(text.contains(instr_schema::checks::CARDINALITY.explanation));
 }
 
 /// Every bad schema of the corpus, checked through the binary in a workspace of its own,

@@ -237,7 +237,7 @@ fn rules_need_an_objective() {
 /// are left out, and the rules file says why.
 #[test]
 fn promtool_passes_on_edge_objectives() {
-    use instr_schema::render::alerts::{rules_file, rules_test_file};
+    use instr_artifacts::alerts::{rules_file, rules_test_file};
 
     if prometheus_tool("promtool", "promtool_passes_on_edge_objectives").is_none() {
         return;

@@ -3,7 +3,9 @@
 //! [`load_file`] reads a schema (following `include`s), validates it and returns the typed
 //! [`Schema`] with every finding as a [`Diagnostic`] that points at the exact span in the
 //! file. The same model feeds code generation (`instr-macros`), the CI check (`instr-lint`)
-//! and the renderers.
+//! and what is generated from a schema (`instr-artifacts`: alerting rules, OpenSLO, the
+//! catalog). This crate holds only what all of them need, so a service's `instr::schema!`
+//! compiles nothing it does not use.
 //!
 //! ```
 //! let mut sources = instr_schema::diag::Sources::new();
@@ -20,17 +22,13 @@
 //! assert_eq!(loaded.diagnostics[0].rule.code, "instr::schema::unknown-owner");
 //! ```
 
+pub mod checks;
 pub mod diag;
-pub mod diff;
 pub mod duration;
 mod load;
 pub mod model;
 pub mod names;
-pub mod promql;
 mod raw;
-pub mod render;
-pub mod rules;
-pub mod slo;
 mod spanned;
 pub mod suggest;
 mod validate;

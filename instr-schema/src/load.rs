@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::checks;
 use crate::diag::{Diagnostic, FileId, Loc, Sources};
 use crate::model::{Date, Schema};
 use crate::raw::{RawFile, parse_file};
-use crate::rules;
 use crate::spanned::Spanned;
 use crate::validate::validate;
 
@@ -171,7 +171,7 @@ impl Loader<'_> {
                 .map_or(at, |c| at + c.len_utf8());
             self.diagnostics.push(
                 Diagnostic::new(
-                    &rules::SYNTAX,
+                    &checks::SYNTAX,
                     Loc::new(file, at..end),
                     "the file is not valid UTF-8",
                 )
@@ -196,7 +196,7 @@ impl Loader<'_> {
         if include.value.is_empty() || relative.is_absolute() {
             self.diagnostics.push(
                 Diagnostic::new(
-                    &rules::INCLUDE,
+                    &checks::INCLUDE,
                     include.loc,
                     "an include must be a relative path",
                 )
@@ -209,7 +209,7 @@ impl Loader<'_> {
         if !self.seen.insert(path.clone()) {
             self.diagnostics.push(
                 Diagnostic::new(
-                    &rules::INCLUDE,
+                    &checks::INCLUDE,
                     include.loc,
                     format!("`{}` is included more than once", include.value),
                 )
@@ -222,7 +222,7 @@ impl Loader<'_> {
             Ok(bytes) => self.add_file(&path, bytes),
             Err(error) => self.diagnostics.push(
                 Diagnostic::new(
-                    &rules::INCLUDE,
+                    &checks::INCLUDE,
                     include.loc,
                     format!("cannot read included file `{}`", include.value),
                 )

@@ -69,8 +69,7 @@ fn write_rules(dir: &Path) {
     )
     .expect("the schema loads");
     assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-    let rules =
-        instr_schema::render::alerts::rules_file(&loaded.schema, "examples/shop/instr.toml");
+    let rules = instr_artifacts::alerts::rules_file(&loaded.schema, "examples/shop/instr.toml");
     std::fs::write(dir.join("instr.rules.yml"), rules).unwrap();
 }
 

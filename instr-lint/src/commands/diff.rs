@@ -8,14 +8,14 @@
 
 use std::path::Path;
 
+use crate::schema_diff::{Change, Impact, diff};
 use instr_schema::diag::Sources;
-use instr_schema::diff::{Change, Impact, diff};
 use instr_schema::{LoadOptions, Schema, load_with};
 
 use super::diff_report::{self, DiffReport, ReviewedChange, SchemaChanges, Status};
 use super::{Common, Failure, display_path, load_valid_schemas, print};
 use crate::exit;
-use crate::git::Revision;
+use crate::schema_diff::git::Revision;
 
 /// Arguments of `diff`.
 #[derive(Clone, Debug, clap::Args)]

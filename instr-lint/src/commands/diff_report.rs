@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use instr_schema::diff::{Change, Dependents};
+use crate::schema_diff::{Change, Dependents};
 use serde::Serialize;
 
 /// The version of the JSON document's shape.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use instr_schema::render::catalog::{CatalogExtras, catalog};
+use instr_artifacts::catalog::{CatalogExtras, catalog};
 
 use super::{Common, Failure, display_path, load_valid_schemas, print, write_atomic};
 use crate::check::{SchemaUse, detect_handlers};

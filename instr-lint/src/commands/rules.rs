@@ -5,10 +5,8 @@
 
 use std::path::PathBuf;
 
-use instr_schema::render::alerts::{
-    RULES_FILE_NAME, RULES_TEST_FILE_NAME, rules_file, rules_test_file,
-};
-use instr_schema::render::openslo::openslo_file;
+use instr_artifacts::alerts::{RULES_FILE_NAME, RULES_TEST_FILE_NAME, rules_file, rules_test_file};
+use instr_artifacts::openslo::openslo_file;
 
 use super::{Common, Failure, display_path, load_valid_schemas, print, write_atomic};
 use crate::exit;

@@ -66,3 +66,37 @@ impl Level {
         }
     }
 }
+
+/// Declares a registry of rules: one `static` [`RuleInfo`] per entry, its code the given
+/// prefix followed by the entry's code, and a `static ALL` listing them in order. The schema
+/// checks (`instr_schema::checks`) and the checker's lints are both declared with it.
+///
+/// ```
+/// instr_schema::declare_rules! {
+///     pub rules prefixed "example::";
+///     /// Something is missing.
+///     MISSING = "missing", Error, "something is missing", "A longer explanation of what is missing.";
+/// }
+/// assert_eq!(MISSING.code, "example::missing");
+/// assert_eq!(ALL.len(), 1);
+/// ```
+#[macro_export]
+macro_rules! declare_rules {
+    (
+        $vis:vis rules prefixed $prefix:literal;
+        $( $(#[$doc:meta])* $name:ident = $code:literal, $severity:ident, $summary:literal, $explanation:literal; )*
+    ) => {
+        $(
+            $(#[$doc])*
+            $vis static $name: $crate::diag::RuleInfo = $crate::diag::RuleInfo {
+                code: concat!($prefix, $code),
+                summary: $summary,
+                explanation: $explanation,
+                default_severity: $crate::diag::Severity::$severity,
+            };
+        )*
+
+        /// Every rule declared here, in the order `--list` shows them.
+        $vis static ALL: &[&$crate::diag::RuleInfo] = &[$(&$name),*];
+    };
+}

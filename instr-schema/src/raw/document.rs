@@ -3,8 +3,8 @@
 use toml::de::{DeTable, DeValue};
 
 use super::reader::{Keys, Reader, Value};
+use crate::checks;
 use crate::diag::{Diagnostic, FileId, Loc};
-use crate::rules;
 use crate::spanned::Spanned;
 
 type Text = Spanned<String>;
@@ -183,7 +183,7 @@ fn syntax_errors(
         if !detail.contains("duplicate") {
             diagnostics.push(
                 Diagnostic::new(
-                    &rules::SYNTAX,
+                    &checks::SYNTAX,
                     Loc::new(file, span),
                     format!("invalid TOML: {detail}"),
                 )
@@ -204,7 +204,7 @@ fn syntax_errors(
             duplicate_tables.push(line_start);
             let first = earlier_line(text, line_start, |other| other.trim() == line.trim());
             let diagnostic = Diagnostic::new(
-                &rules::SYNTAX,
+                &checks::SYNTAX,
                 Loc::new(file, span),
                 format!("table `{}` is declared twice in this file", line.trim()),
             )
@@ -227,7 +227,7 @@ fn syntax_errors(
             })
             .filter(|first| *first >= from);
             let diagnostic = Diagnostic::new(
-                &rules::SYNTAX,
+                &checks::SYNTAX,
                 Loc::new(file, span),
                 format!("`{found}` is set twice in one table"),
             )

@@ -3,8 +3,8 @@
 
 use toml::de::{DeTable, DeValue};
 
+use crate::checks;
 use crate::diag::{Diagnostic, FileId, Loc};
-use crate::rules;
 use crate::spanned::Spanned;
 use crate::suggest::{did_you_mean, list_names};
 
@@ -43,7 +43,7 @@ impl Reader<'_> {
                 continue;
             }
             let mut diagnostic = Diagnostic::new(
-                &rules::UNKNOWN_FIELD,
+                &checks::UNKNOWN_FIELD,
                 self.loc(key),
                 format!("unknown field `{name}` in {context}"),
             );
@@ -75,7 +75,7 @@ impl Reader<'_> {
         let found = type_name(value.get_ref());
         self.push(
             Diagnostic::new(
-                &rules::WRONG_TYPE,
+                &checks::WRONG_TYPE,
                 self.loc(value),
                 format!("{what} must be {expected}, found {found}"),
             )
@@ -130,7 +130,7 @@ impl Reader<'_> {
                     Err(_) => {
                         self.push(
                             Diagnostic::new(
-                                &rules::INVALID_VALUE,
+                                &checks::INVALID_VALUE,
                                 self.loc(value),
                                 format!("{what} is out of range"),
                             )
@@ -169,7 +169,7 @@ impl Reader<'_> {
             _ => {
                 self.push(
                     Diagnostic::new(
-                        &rules::INVALID_VALUE,
+                        &checks::INVALID_VALUE,
                         self.loc(value),
                         format!("{what} must be a finite number"),
                     )

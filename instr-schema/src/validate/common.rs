@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use super::Ctx;
+use crate::checks;
 use crate::diag::{Diagnostic, Loc, RuleInfo};
 use crate::model::Date;
 use crate::names::is_snake_case;
 use crate::raw::Keys;
-use crate::rules;
 use crate::spanned::Spanned;
 use crate::suggest::{did_you_mean, list_names};
 
@@ -51,7 +51,7 @@ pub(super) fn check_description(
         Some(text) if !text.value.trim().is_empty() => text.value.trim().to_owned(),
         Some(text) => {
             ctx.push(
-                Diagnostic::new(&rules::EMPTY_DESCRIPTION, text.loc, format!("{what} `{}` has an empty description", name.value))
+                Diagnostic::new(&checks::EMPTY_DESCRIPTION, text.loc, format!("{what} `{}` has an empty description", name.value))
                     .with_label("blank")
                     .with_help("write one sentence saying what it measures; it becomes the HELP text and the doc comment"),
             );
@@ -60,7 +60,7 @@ pub(super) fn check_description(
         None if keys.has("description") => String::new(),
         None => {
             ctx.push(
-                Diagnostic::new(&rules::EMPTY_DESCRIPTION, name.loc, format!("{what} `{}` has no description", name.value))
+                Diagnostic::new(&checks::EMPTY_DESCRIPTION, name.loc, format!("{what} `{}` has no description", name.value))
                     .with_label("add `description = \"...\"` to this table")
                     .with_help("write one sentence saying what it measures; it becomes the HELP text and the doc comment"),
             );
@@ -88,7 +88,7 @@ pub(super) fn check_owner(
         };
         ctx.push(
             Diagnostic::new(
-                &rules::MISSING_OWNER,
+                &checks::MISSING_OWNER,
                 name.loc,
                 format!("{what} `{}` has no owner", name.value),
             )
@@ -105,7 +105,7 @@ pub(super) fn check_owner(
         name.value, owner.value
     );
     ctx.push(unknown_reference(
-        &rules::UNKNOWN_OWNER,
+        &checks::UNKNOWN_OWNER,
         &owner,
         message,
         "owners",
@@ -139,7 +139,7 @@ pub(super) fn check_snake_name(ctx: &mut Ctx<'_>, what: &str, name: &Spanned<Str
     }
     ctx.push(
         Diagnostic::new(
-            &rules::INVALID_NAME,
+            &checks::INVALID_NAME,
             name.loc,
             format!("{what} name `{}` is not snake_case", name.value),
         )

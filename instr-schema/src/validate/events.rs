@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use super::Ctx;
 use super::common::{check_description, check_owner, check_snake_name, unknown_reference};
+use crate::checks;
 use crate::diag::Diagnostic;
 use crate::model::{Event, Label, Property, PropertyType};
 use crate::names::is_usable_field_name;
 use crate::raw::RawEvent;
-use crate::rules;
 use crate::spanned::Spanned;
 use crate::suggest::did_you_mean;
 
@@ -53,7 +53,7 @@ fn check_property_name(ctx: &mut Ctx<'_>, event: &Spanned<String>, name: &Spanne
     }
     ctx.push(
         Diagnostic::new(
-            &rules::INVALID_NAME,
+            &checks::INVALID_NAME,
             name.loc,
             format!(
                 "event `{}` has a property named `{}`",
@@ -91,7 +91,7 @@ fn check_property_type(
         other => {
             let diagnostic = if let Some(suggestion) = did_you_mean(other, BUILT_IN_TYPES) {
                 Diagnostic::new(
-                    &rules::INVALID_VALUE,
+                    &checks::INVALID_VALUE,
                     ty.loc,
                     format!("property `{}` has unknown type `{other}`", property.value),
                 )
@@ -103,7 +103,7 @@ fn check_property_type(
                     property.value
                 );
                 unknown_reference(
-                    &rules::UNKNOWN_LABEL,
+                    &checks::UNKNOWN_LABEL,
                     &reference,
                     message,
                     "labels",

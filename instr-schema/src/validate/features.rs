@@ -3,10 +3,10 @@
 use super::Ctx;
 use super::common::{check_description, check_owner, check_snake_name, unknown_reference};
 use super::objectives;
+use crate::checks;
 use crate::diag::{Diagnostic, Loc};
 use crate::model::{Feature, Route, Schema, Stability};
 use crate::raw::RawFeature;
-use crate::rules;
 use crate::spanned::Spanned;
 
 /// Methods a route may name.
@@ -86,7 +86,7 @@ fn check_success_metrics(
     };
     if metrics.is_empty() {
         ctx.push(
-            Diagnostic::new(&rules::MISSING_SUCCESS_METRIC, loc, format!("feature `{}` has no success metric", feature.value))
+            Diagnostic::new(&checks::MISSING_SUCCESS_METRIC, loc, format!("feature `{}` has no success metric", feature.value))
                 .with_label("how will anyone know it works?")
                 .with_help(format!("add `success_metrics = [\"{example}\"]`, naming a declared metric or event that shows the feature works")),
         );
@@ -99,7 +99,7 @@ fn check_success_metrics(
         };
         if declared.stability == Stability::Deprecated {
             let mut diagnostic = Diagnostic::new(
-                &rules::DEPRECATED_SUCCESS_METRIC,
+                &checks::DEPRECATED_SUCCESS_METRIC,
                 metric.loc,
                 format!(
                     "feature `{}` measures success with deprecated metric `{}`",
@@ -146,7 +146,7 @@ fn check_measures_exist(
             feature.value, name.value
         );
         ctx.push(unknown_reference(
-            &rules::UNKNOWN_METRIC,
+            &checks::UNKNOWN_METRIC,
             name,
             message,
             "metrics and events",
@@ -161,7 +161,7 @@ fn check_route(ctx: &mut Ctx<'_>, route: Spanned<String>) -> Option<Spanned<Rout
         Ok(parsed) => Some(Spanned::new(parsed, route.loc)),
         Err(problem) => {
             ctx.push(
-                Diagnostic::new(&rules::INVALID_ROUTE, route.loc, format!("`{}` is not a route", route.value))
+                Diagnostic::new(&checks::INVALID_ROUTE, route.loc, format!("`{}` is not a route", route.value))
                     .with_label(problem)
                     .with_help("write `\"METHOD /path\"`, for example `\"POST /api/checkout\"` or `\"GRPC /shop.Orders/Place\"`"),
             );
@@ -205,7 +205,7 @@ fn check_handler_path(ctx: &mut Ctx<'_>, handler: &Spanned<String>) -> bool {
         });
     if !ok {
         ctx.push(
-            Diagnostic::new(&rules::INVALID_ROUTE, handler.loc, format!("`{}` is not a handler path", handler.value))
+            Diagnostic::new(&checks::INVALID_ROUTE, handler.loc, format!("`{}` is not a handler path", handler.value))
                 .with_label("expected a Rust path such as `shop::api::checkout`")
                 .with_help("name the function with its crate and modules; methods as `crate::module::Type::method`"),
         );

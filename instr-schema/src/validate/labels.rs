@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use super::Ctx;
+use crate::checks;
 use crate::diag::Diagnostic;
 use crate::model::{Label, LabelValues};
 use crate::names::{is_snake_case, is_usable_field_name, reserved_label_name, upper_camel};
 use crate::raw::RawLabel;
-use crate::rules;
 use crate::spanned::Spanned;
 
 const EXAMPLES: &str = "declare either `values = [\"success\", \"error\"]` (a closed set) or `kind = \"string\"` with `max_values = 50` (an open label)";
@@ -19,7 +19,7 @@ pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawLabel) -> Option<Label> {
             if let Some(max) = &raw.max_values {
                 ctx.push(
                     Diagnostic::new(
-                        &rules::INVALID_LABEL,
+                        &checks::INVALID_LABEL,
                         max.loc,
                         format!(
                             "label `{}` has both `values` and `max_values`",
@@ -41,7 +41,7 @@ pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawLabel) -> Option<Label> {
         (Some(values), Some(kind)) => {
             ctx.push(
                 Diagnostic::new(
-                    &rules::INVALID_LABEL,
+                    &checks::INVALID_LABEL,
                     kind.loc,
                     format!("label `{}` is both closed and open", raw.name.value),
                 )
@@ -56,7 +56,7 @@ pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawLabel) -> Option<Label> {
         (None, None) => {
             ctx.push(
                 Diagnostic::new(
-                    &rules::INVALID_LABEL,
+                    &checks::INVALID_LABEL,
                     raw.name.loc,
                     format!(
                         "label `{}` does not say which values it takes",
@@ -90,7 +90,7 @@ fn check_label_name(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
     };
     ctx.push(
         Diagnostic::new(
-            &rules::LABEL_NAME,
+            &checks::LABEL_NAME,
             name.loc,
             format!("`{}` cannot be a label name", name.value),
         )
@@ -108,7 +108,7 @@ fn check_closed_values(
 ) -> Option<Vec<String>> {
     if values.value.is_empty() {
         ctx.push(
-            Diagnostic::new(&rules::INVALID_LABEL, values.loc, format!("label `{}` has no values", name.value))
+            Diagnostic::new(&checks::INVALID_LABEL, values.loc, format!("label `{}` has no values", name.value))
                 .with_label("empty")
                 .with_help("list the values the label takes, or make it open with `kind = \"string\"` and `max_values`"),
         );
@@ -120,7 +120,7 @@ fn check_closed_values(
         let Some(variant) = upper_camel(&value.value) else {
             ctx.push(
                 Diagnostic::new(
-                    &rules::INVALID_LABEL,
+                    &checks::INVALID_LABEL,
                     value.loc,
                     format!("label `{}` has a value with no letter or digit", name.value),
                 )
@@ -148,7 +148,7 @@ fn check_closed_values(
                 )
             };
             ctx.push(
-                Diagnostic::new(&rules::INVALID_LABEL, value.loc, message)
+                Diagnostic::new(&checks::INVALID_LABEL, value.loc, message)
                     .with_label(label)
                     .with_secondary(first.loc, "first here")
                     .with_help("each value must be distinct, also after conversion to an UpperCamelCase enum variant"),
@@ -171,7 +171,7 @@ fn check_open_label(
     if kind.value != "string" {
         ctx.push(
             Diagnostic::new(
-                &rules::INVALID_VALUE,
+                &checks::INVALID_VALUE,
                 kind.loc,
                 format!("label kind `{}` is not supported", kind.value),
             )
@@ -182,7 +182,7 @@ fn check_open_label(
     }
     let Some(max) = max_values else {
         ctx.push(
-            Diagnostic::new(&rules::INVALID_LABEL, name.loc, format!("open label `{}` has no `max_values`", name.value))
+            Diagnostic::new(&checks::INVALID_LABEL, name.loc, format!("open label `{}` has no `max_values`", name.value))
                 .with_label("an open label needs a cap")
                 .with_help("add `max_values = 50`: values past the first 50 distinct ones are reported as `other`, so a bug cannot create unbounded series"),
         );
@@ -193,7 +193,7 @@ fn check_open_label(
         _ => {
             ctx.push(
                 Diagnostic::new(
-                    &rules::INVALID_LABEL,
+                    &checks::INVALID_LABEL,
                     max.loc,
                     format!(
                         "`max_values` of label `{}` must be between 1 and {}",

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use super::Ctx;
 use super::common::{check_description, check_owner, parse_date, unknown_reference};
+use crate::checks;
 use crate::diag::Diagnostic;
 use crate::model::{DEFAULT_BUCKETS, Label, Metric, MetricKind, Stability};
 use crate::names::{HISTOGRAM_SERIES_SUFFIXES, base_unit_for, is_snake_case, unit_position};
 use crate::raw::RawMetric;
-use crate::rules;
 use crate::spanned::Spanned;
 use crate::suggest::did_you_mean;
 
@@ -68,7 +68,7 @@ fn check_kind(ctx: &mut Ctx<'_>, raw: &RawMetric) -> Option<MetricKind> {
         }
         ctx.push(
             Diagnostic::new(
-                &rules::MISSING_FIELD,
+                &checks::MISSING_FIELD,
                 raw.name.loc,
                 format!("metric `{}` has no `kind`", raw.name.value),
             )
@@ -89,7 +89,7 @@ fn check_kind(ctx: &mut Ctx<'_>, raw: &RawMetric) -> Option<MetricKind> {
     };
     ctx.push(
         Diagnostic::new(
-            &rules::INVALID_VALUE,
+            &checks::INVALID_VALUE,
             kind.loc,
             format!("`{}` is not a metric kind", kind.value),
         )
@@ -117,7 +117,7 @@ fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind
     if let Some(problem) = name_problem {
         ctx.push(
             Diagnostic::new(
-                &rules::METRIC_NAME,
+                &checks::METRIC_NAME,
                 name.loc,
                 format!("`{text}` is not a valid metric name"),
             )
@@ -129,7 +129,7 @@ fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind
     match (kind, text.ends_with("_total")) {
         (MetricKind::Counter, false) => ctx.push(
             Diagnostic::new(
-                &rules::COUNTER_SUFFIX,
+                &checks::COUNTER_SUFFIX,
                 name.loc,
                 format!("counter `{text}` does not end in `_total`"),
             )
@@ -138,7 +138,7 @@ fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind
         ),
         (MetricKind::Gauge | MetricKind::Histogram, true) => ctx.push(
             Diagnostic::new(
-                &rules::METRIC_NAME,
+                &checks::METRIC_NAME,
                 name.loc,
                 format!("{} `{text}` ends in `_total`", kind.as_str()),
             )
@@ -154,7 +154,7 @@ fn check_metric_name(ctx: &mut Ctx<'_>, name: &Spanned<String>, kind: MetricKind
     if let Some(base) = base_unit_for(unit_word).filter(|base| *base != unit_word) {
         ctx.push(
             Diagnostic::new(
-                &rules::NON_BASE_UNIT,
+                &checks::NON_BASE_UNIT,
                 name.loc,
                 format!("metric `{text}` is named in `{unit_word}`, not a base unit"),
             )
@@ -189,7 +189,7 @@ fn check_unit(
     if let Some(base) = base_unit_for(&unit.value) {
         ctx.push(
             Diagnostic::new(
-                &rules::NON_BASE_UNIT,
+                &checks::NON_BASE_UNIT,
                 unit.loc,
                 format!("`{}` is not a base unit", unit.value),
             )
@@ -203,7 +203,7 @@ fn check_unit(
     if !is_snake_case(&unit.value) {
         ctx.push(
             Diagnostic::new(
-                &rules::INVALID_VALUE,
+                &checks::INVALID_VALUE,
                 unit.loc,
                 format!("unit `{}` is not a snake_case word", unit.value),
             )
@@ -218,7 +218,7 @@ fn check_unit(
     if name_ok && !name.value.ends_with(&expected) {
         ctx.push(
             Diagnostic::new(
-                &rules::UNIT_SUFFIX,
+                &checks::UNIT_SUFFIX,
                 name.loc,
                 format!(
                     "metric `{}` has unit `{}` but its name does not end in `{expected}`",
@@ -244,7 +244,7 @@ fn check_label_references(ctx: &mut Ctx<'_>, metric: &Spanned<String>, labels: &
         {
             ctx.push(
                 Diagnostic::new(
-                    &rules::DUPLICATE_NAME,
+                    &checks::DUPLICATE_NAME,
                     label.loc,
                     format!(
                         "metric `{}` lists label `{}` twice",
@@ -260,7 +260,7 @@ fn check_label_references(ctx: &mut Ctx<'_>, metric: &Spanned<String>, labels: &
                 metric.value, label.value
             );
             let diagnostic = unknown_reference(
-                &rules::UNKNOWN_LABEL,
+                &checks::UNKNOWN_LABEL,
                 label,
                 message,
                 "labels",
@@ -294,7 +294,7 @@ fn check_cardinality(
     }
     if series > limit {
         ctx.push(
-            Diagnostic::new(&rules::CARDINALITY, list.loc, format!("metric `{}` can have {series} series, over the ceiling of {limit}", metric.value))
+            Diagnostic::new(&checks::CARDINALITY, list.loc, format!("metric `{}` can have {series} series, over the ceiling of {limit}", metric.value))
                 .with_label(factors.join(" × "))
                 .with_help("drop a label, merge values, lower an open label's `max_values`, or raise `max-series-per-metric` under `[workspace.metadata.instr]` if this is intended"),
         );
@@ -320,7 +320,7 @@ fn check_buckets(
         Some(other) => {
             ctx.push(
                 Diagnostic::new(
-                    &rules::BUCKETS,
+                    &checks::BUCKETS,
                     buckets.loc,
                     format!("{} `{}` has buckets", other.as_str(), name.value),
                 )
@@ -333,7 +333,7 @@ fn check_buckets(
     }
     if buckets.value.is_empty() {
         ctx.push(
-            Diagnostic::new(&rules::BUCKETS, buckets.loc, format!("histogram `{}` has an empty bucket list", name.value))
+            Diagnostic::new(&checks::BUCKETS, buckets.loc, format!("histogram `{}` has an empty bucket list", name.value))
                 .with_label("empty")
                 .with_help("list the upper bounds, for example `buckets = [0.05, 0.1, 0.25, 0.5, 1.0]`, or remove `buckets` for the default"),
         );
@@ -344,7 +344,7 @@ fn check_buckets(
         if bound.value <= 0.0 {
             ctx.push(
                 Diagnostic::new(
-                    &rules::BUCKETS,
+                    &checks::BUCKETS,
                     bound.loc,
                     format!(
                         "bucket {} of histogram `{}` is not positive",
@@ -358,7 +358,7 @@ fn check_buckets(
             && bound.value <= previous.value
         {
             ctx.push(
-                    Diagnostic::new(&rules::BUCKETS, bound.loc, format!("buckets of histogram `{}` are not strictly increasing", name.value))
+                    Diagnostic::new(&checks::BUCKETS, bound.loc, format!("buckets of histogram `{}` are not strictly increasing", name.value))
                         .with_label(format!("{} comes after {}", bound.value, previous.value))
                         .with_secondary(previous.loc, "previous bound")
                         .with_help("list bucket upper bounds in increasing order, each once; `+Inf` is added automatically"),
@@ -393,7 +393,7 @@ fn check_lifecycle(
             };
             ctx.push(
                 Diagnostic::new(
-                    &rules::INVALID_VALUE,
+                    &checks::INVALID_VALUE,
                     stability.loc,
                     format!("`{}` is not a stability", stability.value),
                 )
@@ -408,7 +408,7 @@ fn check_lifecycle(
     {
         ctx.push(
             Diagnostic::new(
-                &rules::DEPRECATION,
+                &checks::DEPRECATION,
                 text.loc,
                 format!("metric `{}` is deprecated without saying why", name.value),
             )
@@ -420,7 +420,7 @@ fn check_lifecycle(
         (Some(Stability::Deprecated), None) => {
             let loc = stability.as_ref().map_or(name.loc, |s| s.loc);
             ctx.push(
-                Diagnostic::new(&rules::DEPRECATION, loc, format!("metric `{}` is deprecated but does not name a replacement", name.value))
+                Diagnostic::new(&checks::DEPRECATION, loc, format!("metric `{}` is deprecated but does not name a replacement", name.value))
                     .with_label("deprecated in favour of what?")
                     .with_help("say what replaces it, for example `deprecated = \"use orders_placed_total\"`, or why it goes away without a replacement"),
             );
@@ -430,7 +430,7 @@ fn check_lifecycle(
             let loc = stability.as_ref().map_or(name.loc, |s| s.loc);
             ctx.push(
                 Diagnostic::new(
-                    &rules::DEPRECATION,
+                    &checks::DEPRECATION,
                     loc,
                     format!(
                         "metric `{}` is `{}` and deprecated at once",
@@ -458,7 +458,7 @@ fn check_expiry(
     let Some(date) = parse_date(&expires.value) else {
         ctx.push(
             Diagnostic::new(
-                &rules::INVALID_DATE,
+                &checks::INVALID_DATE,
                 expires.loc,
                 format!("`{}` is not a date", expires.value),
             )
@@ -470,7 +470,7 @@ fn check_expiry(
     if date < ctx.today {
         ctx.push(
             Diagnostic::new(
-                &rules::EXPIRED,
+                &checks::EXPIRED,
                 expires.loc,
                 format!("metric `{}` was due for review on {date}", name.value),
             )
@@ -509,7 +509,7 @@ fn check_replacement(
             name.value
         );
         ctx.push(unknown_reference(
-            &rules::UNKNOWN_METRIC,
+            &checks::UNKNOWN_METRIC,
             &reference,
             message,
             "metrics",

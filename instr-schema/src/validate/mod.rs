@@ -15,11 +15,11 @@ mod owners;
 
 use std::collections::BTreeMap;
 
+use crate::checks;
 use crate::diag::{Diagnostic, FileId, Loc};
 use crate::load::LoadOptions;
 use crate::model::{Date, Schema};
 use crate::raw::RawFile;
-use crate::rules;
 use crate::spanned::Spanned;
 
 /// What every check can read and where it reports.
@@ -117,12 +117,12 @@ fn check_versions(ctx: &mut Ctx<'_>, files: &[(FileId, RawFile)]) {
         match &raw.version {
             Some(version) if version.value == 1 => {}
             Some(version) => ctx.push(
-                Diagnostic::new(&rules::VERSION, version.loc, format!("schema version {} is not supported", version.value))
+                Diagnostic::new(&checks::VERSION, version.loc, format!("schema version {} is not supported", version.value))
                     .with_label("this tool understands version 1")
                     .with_help("set `version = 1`, or upgrade instr if the schema was written for a newer release"),
             ),
             None if index == 0 => ctx.push(
-                Diagnostic::new(&rules::VERSION, Loc::new(*file, 0..0), "the schema does not declare its version")
+                Diagnostic::new(&checks::VERSION, Loc::new(*file, 0..0), "the schema does not declare its version")
                     .with_label("add `version = 1` here")
                     .with_help("the first line of instr.toml should be `version = 1`"),
             ),
@@ -154,7 +154,7 @@ fn declare(ctx: &mut Ctx<'_>, namespace: Namespace, name: &Spanned<String>) -> b
     if let Some(first) = map.get(&name.value).copied() {
         ctx.push(
             Diagnostic::new(
-                &rules::DUPLICATE_NAME,
+                &checks::DUPLICATE_NAME,
                 name.loc,
                 format!("{what} `{}` is declared twice", name.value),
             )
@@ -178,7 +178,7 @@ fn declare(ctx: &mut Ctx<'_>, namespace: Namespace, name: &Spanned<String>) -> b
     if let Some((other, first)) = clash {
         ctx.push(
             Diagnostic::new(
-                &rules::DUPLICATE_NAME,
+                &checks::DUPLICATE_NAME,
                 name.loc,
                 format!("event `{}` has the same name as a {other}", name.value),
             )

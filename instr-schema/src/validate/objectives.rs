@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use super::Ctx;
 use super::common::{check_snake_name, unknown_reference};
+use crate::checks;
 use crate::diag::{Diagnostic, Loc};
 use crate::duration::Duration;
 use crate::model::{Indicator, Metric, MetricKind, Objective, Schema, Selector};
 use crate::raw::{Keys, RawMatcher, RawObjective, RawSelector};
-use crate::rules;
 use crate::spanned::Spanned;
 use crate::suggest::{did_you_mean, list_names};
 
@@ -27,7 +27,7 @@ pub(super) fn build_all(
             if let Some(first) = seen.get(&name.value) {
                 ctx.push(
                     Diagnostic::new(
-                        &rules::DUPLICATE_NAME,
+                        &checks::DUPLICATE_NAME,
                         name.loc,
                         format!(
                             "objective `{}` is declared twice in this feature",
@@ -86,7 +86,7 @@ fn missing(ctx: &mut Ctx<'_>, keys: &Keys, loc: Loc, field: &str, example: &str)
     }
     ctx.push(
         Diagnostic::new(
-            &rules::MISSING_FIELD,
+            &checks::MISSING_FIELD,
             loc,
             format!("objective has no `{field}`"),
         )
@@ -116,7 +116,7 @@ fn check_target(ctx: &mut Ctx<'_>, raw: &RawObjective) -> Option<f64> {
     };
     ctx.push(
         Diagnostic::new(
-            &rules::OBJECTIVE_TARGET,
+            &checks::OBJECTIVE_TARGET,
             target.loc,
             format!("objective target {} is not between 0 and 1", target.value),
         )
@@ -141,7 +141,7 @@ fn check_window(ctx: &mut Ctx<'_>, raw: &RawObjective) -> Option<Duration> {
     };
     ctx.push(
         Diagnostic::new(
-            &rules::OBJECTIVE,
+            &checks::OBJECTIVE,
             window.loc,
             format!("`{}` is not a usable objective window", window.value),
         )
@@ -170,7 +170,7 @@ fn check_indicator(
     match (is_ratio, is_latency) {
         (true, true) => {
             ctx.push(
-                Diagnostic::new(&rules::OBJECTIVE, loc, "objective mixes a ratio (`good`/`total`) with a latency objective (`metric`/`threshold`)")
+                Diagnostic::new(&checks::OBJECTIVE, loc, "objective mixes a ratio (`good`/`total`) with a latency objective (`metric`/`threshold`)")
                     .with_label("pick one form")
                     .with_help(FORMS),
             );
@@ -179,7 +179,7 @@ fn check_indicator(
         (false, false) => {
             ctx.push(
                 Diagnostic::new(
-                    &rules::OBJECTIVE,
+                    &checks::OBJECTIVE,
                     loc,
                     "objective does not say how good events are counted",
                 )
@@ -192,7 +192,7 @@ fn check_indicator(
             if let Some(first) = labels.first() {
                 ctx.push(
                     Diagnostic::new(
-                        &rules::OBJECTIVE,
+                        &checks::OBJECTIVE,
                         first.label.loc,
                         "a ratio objective takes its labels inside `good` and `total`",
                     )
@@ -272,7 +272,7 @@ fn selector(
         }
         ctx.push(
             Diagnostic::new(
-                &rules::MISSING_FIELD,
+                &checks::MISSING_FIELD,
                 raw.loc,
                 format!("`{field}` names no metric"),
             )
@@ -287,7 +287,7 @@ fn selector(
                 metric_name.value
             );
             ctx.push(unknown_reference(
-                &rules::UNKNOWN_METRIC,
+                &checks::UNKNOWN_METRIC,
                 &metric_name,
                 message,
                 "metrics",
@@ -303,7 +303,7 @@ fn selector(
         };
         ctx.push(
             Diagnostic::new(
-                &rules::OBJECTIVE,
+                &checks::OBJECTIVE,
                 metric_name.loc,
                 format!(
                     "`{}` is a {}, but {why}",
@@ -355,7 +355,7 @@ fn check_matcher(
         };
         ctx.push(
             Diagnostic::new(
-                &rules::INVALID_SELECTOR,
+                &checks::INVALID_SELECTOR,
                 label_name.loc,
                 format!(
                     "metric `{}` has no label `{}`",
@@ -374,7 +374,7 @@ fn check_matcher(
     if matcher.values.is_empty() {
         ctx.push(
             Diagnostic::new(
-                &rules::INVALID_SELECTOR,
+                &checks::INVALID_SELECTOR,
                 label_name.loc,
                 format!("matcher on `{}` lists no value", label_name.value),
             )
@@ -400,7 +400,7 @@ fn check_matcher(
         };
         ctx.push(
             Diagnostic::new(
-                &rules::INVALID_SELECTOR,
+                &checks::INVALID_SELECTOR,
                 value.loc,
                 format!(
                     "label `{}` has no value `{}`",
@@ -437,7 +437,7 @@ fn check_threshold(ctx: &mut Ctx<'_>, histogram: &Metric, threshold: &Spanned<f6
         .join(", ");
     ctx.push(
         Diagnostic::new(
-            &rules::OBJECTIVE,
+            &checks::OBJECTIVE,
             threshold.loc,
             format!(
                 "threshold {} is not a bucket bound of `{}`",

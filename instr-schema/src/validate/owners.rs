@@ -1,11 +1,11 @@
 //! Owners: who answers for a number, and how to reach them.
 
 use super::Ctx;
+use crate::checks;
 use crate::diag::Diagnostic;
 use crate::model::Owner;
 use crate::names::is_owner_id;
 use crate::raw::RawOwner;
-use crate::rules;
 use crate::spanned::Spanned;
 
 pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawOwner) -> Option<Owner> {
@@ -16,7 +16,7 @@ pub(super) fn build(ctx: &mut Ctx<'_>, raw: RawOwner) -> Option<Owner> {
         }
         ctx.push(
             Diagnostic::new(
-                &rules::MISSING_FIELD,
+                &checks::MISSING_FIELD,
                 raw.name.loc,
                 format!("owner `{}` has no `contact`", raw.name.value),
             )
@@ -40,7 +40,7 @@ fn check_owner_id(ctx: &mut Ctx<'_>, name: &Spanned<String>) {
     if !is_owner_id(&name.value) {
         ctx.push(
             Diagnostic::new(
-                &rules::INVALID_NAME,
+                &checks::INVALID_NAME,
                 name.loc,
                 format!("owner id `{}` is not snake_case", name.value),
             )
@@ -55,7 +55,7 @@ fn check_contact(ctx: &mut Ctx<'_>, contact: &Spanned<String>) {
         return;
     }
     ctx.push(
-        Diagnostic::new(&rules::INVALID_CONTACT, contact.loc, format!("`{}` is not a contact anyone can use", contact.value))
+        Diagnostic::new(&checks::INVALID_CONTACT, contact.loc, format!("`{}` is not a contact anyone can use", contact.value))
             .with_label("not a channel, email address or URL")
             .with_help("use a chat channel (`#payments-oncall`), an email address (`payments@example.com`) or a URL (`https://...`)"),
     );

@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use instr_artifacts::openslo::openslo_file;
 use instr_schema::diag::Sources;
-use instr_schema::render::openslo::openslo_file;
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn shop() -> instr_schema::Schema {

@@ -4,11 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::renames::{pair_up, same_event_shape, same_metric_shape};
 use super::{Change, Dependents, Impact, Subject};
-use crate::model::{
+use instr_artifacts::promql::format_number;
+use instr_artifacts::slo;
+use instr_schema::model::{
     Feature, Indicator, LabelValues, Metric, Objective, PropertyType, Schema, Selector, Stability,
 };
-use crate::promql::format_number;
-use crate::slo;
 
 /// Every change from `base` to `head`, in no particular order: metrics and events first, so
 /// that renames are known when features and objectives are compared.

@@ -1,28 +1,13 @@
-//! Every check the schema loader makes, with its stable code and explanation.
+//! The schema checks: every check the schema loader makes, with its stable code
+//! (`instr::schema::...`) and explanation. (The checker's rules about code, its lints, are
+//! declared in `instr-lint`; both are rules, listed together by `--list`.)
 //!
 //! A code never changes meaning once released. `cargo instr-check --list` prints the summaries
 //! and `--explain CODE` the explanations; `docs/rules.md` is generated from this table.
 
-use crate::diag::{RuleInfo, Severity};
+crate::declare_rules! {
+    pub rules prefixed "instr::schema::";
 
-macro_rules! rules {
-    ($( $(#[$doc:meta])* $name:ident = $code:literal, $severity:ident, $summary:literal, $explanation:literal; )*) => {
-        $(
-            $(#[$doc])*
-            pub static $name: RuleInfo = RuleInfo {
-                code: concat!("instr::schema::", $code),
-                summary: $summary,
-                explanation: $explanation,
-                default_severity: Severity::$severity,
-            };
-        )*
-
-        /// Every schema rule, in the order `--list` shows them.
-        pub static ALL: &[&RuleInfo] = &[$(&$name),*];
-    };
-}
-
-rules! {
     /// The file is not valid TOML or not UTF-8.
     SYNTAX = "syntax", Error,
         "the file is not valid TOML (or not UTF-8)",

@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 /// A YAML node.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Yaml {
+pub(crate) enum Yaml {
     /// A string.
     Str(String),
     /// A number, already formatted (see [`crate::promql::format_number`]).
@@ -26,22 +26,22 @@ pub enum Yaml {
 
 impl Yaml {
     /// A string node.
-    pub fn str(text: impl Into<String>) -> Self {
+    pub(crate) fn str(text: impl Into<String>) -> Self {
         Self::Str(text.into())
     }
 
-    /// A number node.
-    pub fn number(value: f64) -> Self {
+    /// A number node, spelt as Prometheus prints numbers.
+    pub(crate) fn number(value: f64) -> Self {
         Self::Number(crate::promql::format_number(value))
     }
 
     /// A mapping from `(key, value)` pairs.
-    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Yaml)>) -> Self {
+    pub(crate) fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Yaml)>) -> Self {
         Self::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
     /// A mapping of strings to strings.
-    pub fn string_map<K: Into<String>, V: Into<String>>(
+    pub(crate) fn string_map<K: Into<String>, V: Into<String>>(
         entries: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
         Self::Map(
@@ -59,7 +59,7 @@ impl Yaml {
 }
 
 /// The document as YAML text, ending with a newline.
-pub fn to_string(document: &Yaml) -> String {
+pub(crate) fn to_string(document: &Yaml) -> String {
     let mut out = String::new();
     match document {
         node if node.is_collection() => write_block(&mut out, node, 0),

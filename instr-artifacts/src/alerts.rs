@@ -5,11 +5,11 @@
 
 use std::fmt::Write;
 
-use crate::duration::Duration;
-use crate::model::{Indicator, LabelValues, Schema, Selector};
 use crate::promql::{self, format_number};
-use crate::render::yaml::{self, Yaml};
 use crate::slo::{self, BUDGET_REMAINING_RECORD, ObjectivePlan, PlannedAlert};
+use crate::yaml::{self, Yaml};
+use instr_schema::duration::Duration;
+use instr_schema::model::{Indicator, LabelValues, Schema, Selector};
 
 /// The rules file's name that [`rules_test_file`] refers to.
 pub const RULES_FILE_NAME: &str = "instr.rules.yml";

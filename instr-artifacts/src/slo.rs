@@ -2,8 +2,9 @@
 //! recorded, which burn-rate alerts exist, their burn factors and thresholds, and what the
 //! recording rules and alerts are called.
 //!
-//! The renderers (`render::alerts`, `render::openslo`) and `diff` (which names the alerts a
-//! change affects) all read this one plan, so a name is computed in one place only.
+//! The renderers ([`crate::alerts`], [`crate::openslo`], [`crate::catalog`]) and the checker's
+//! schema diff (which names the alerts a change affects) all read this one plan, so a name is
+//! computed in one place only.
 //!
 //! # Burn rates
 //!
@@ -23,10 +24,10 @@
 //! long window is longer than the objective's window, or whose threshold `b × B` is 1 or more
 //! (it could never fire), is left out and the plan says why.
 
-use crate::duration::Duration;
-use crate::model::{Feature, Indicator, Objective, Owner, Schema};
-use crate::names::upper_camel;
 use crate::promql;
+use instr_schema::duration::Duration;
+use instr_schema::model::{Feature, Indicator, Objective, Owner, Schema};
+use instr_schema::names::upper_camel;
 
 /// The windows every objective's SLI is recorded over (the objective's own window is added).
 pub const SLI_WINDOWS: [u64; 7] = [

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::model::{Indicator, LabelValues, Metric, Schema, Stability};
 use crate::promql::{self, format_number};
 use crate::slo;
+use instr_schema::model::{Indicator, LabelValues, Metric, Schema, Stability};
 
 /// What the catalog shows besides the schema.
 #[derive(Clone, Debug, Default)]

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Event, Metric};
+use instr_schema::model::{Event, Metric};
 
 /// Renames: each removed item whose shape matches exactly one added item, and that item no
 /// other removed one. Old name to new name.

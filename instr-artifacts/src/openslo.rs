@@ -5,11 +5,10 @@
 //! series selectors (good events, all events); the engine takes their rates over its windows.
 //! A latency objective counts the histogram bucket at its threshold as good and `_count` as all.
 
-use crate::duration::Duration;
-use crate::model::Schema;
-use crate::promql::format_number;
-use crate::render::yaml::{self, Yaml};
 use crate::slo::{self, ObjectivePlan};
+use crate::yaml::{self, Yaml};
+use instr_schema::duration::Duration;
+use instr_schema::model::Schema;
 
 /// Every document, as one YAML stream (`---` between documents).
 pub fn openslo_file(schema: &Schema, source: &str) -> String {
@@ -170,7 +169,7 @@ fn slo(plan: &ObjectivePlan<'_>) -> Yaml {
                     "objectives",
                     Yaml::Seq(vec![Yaml::map([
                         ("displayName", Yaml::str(&plan.objective.name.value)),
-                        ("target", Yaml::Number(format_number(plan.objective.target))),
+                        ("target", Yaml::number(plan.objective.target)),
                     ])]),
                 ),
             ]),

@@ -16,11 +16,12 @@
 //! deprecated with a replacement, or experimental; the checker does not fail on those.
 
 mod compare;
+pub mod git;
 mod renames;
 
 use std::fmt;
 
-use crate::model::Schema;
+use instr_schema::Schema;
 
 /// Whether a change can break what relies on the schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -192,8 +193,8 @@ pub fn diff(base: &Schema, head: &Schema) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Sources;
-    use crate::load_str;
+    use instr_schema::diag::Sources;
+    use instr_schema::load_str;
 
     const BASE: &str = r##"
 version = 1
