@@ -245,7 +245,7 @@ fn workspace() -> &'static Generated {
 
 /// The full check: `cargo metadata`, schema, discovery, parallel scan, detection, rules.
 fn full_check(manifest: &Path) -> usize {
-    let report = instr_lint::check::run(&instr_lint::check::CheckOptions {
+    let report = instr_lint::commands::check::run(&instr_lint::commands::check::CheckOptions {
         manifest_path: Some(manifest.to_path_buf()),
     })
     .unwrap();
@@ -334,8 +334,8 @@ fn side_by_side() {
         let scan_peak = peak_during(|| {
             let workspace = instr_lint::workspace::discover(Some(&sized.manifest)).unwrap();
             let members: Vec<usize> = (0..workspace.members.len()).collect();
-            let scan = instr_lint::discover::scan(&workspace, &members);
-            let handlers = instr_lint::handlers::detect(&workspace, &scan);
+            let scan = instr_lint::scan::discover::scan(&workspace, &members);
+            let handlers = instr_lint::analysis::handlers::detect(&workspace, &scan);
             assert!(!handlers.is_empty());
         });
         println!(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Writes `contents` to `path` atomically. An existing file keeps its permissions; a new one
 /// gets the usual permissions (the umask applies), not the owner-only mode of temporary files.
-pub fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -14,8 +14,10 @@
 
 use std::path::PathBuf;
 
-use instr_lint::check::{self, CheckOptions, Report};
-use instr_lint::output;
+use instr_lint::commands::check::{self, CheckOptions};
+use instr_lint::commands::coverage;
+use instr_lint::lints::Report;
+use instr_lint::report as output;
 use instr_schema::diag::RenderOptions;
 
 const CASES: &[&str] = &[
@@ -77,7 +79,7 @@ fn snapshots_of_every_case() {
         let human = output::human::render(&report, &RenderOptions::plain());
         insta::assert_snapshot!(format!("{case}_human"), human);
         insta::assert_snapshot!(format!("{case}_json"), output::json::render(&report));
-        let coverage = check::coverage(&CheckOptions {
+        let coverage = coverage::report(&CheckOptions {
             manifest_path: Some(manifest(case)),
         })
         .unwrap();

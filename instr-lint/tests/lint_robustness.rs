@@ -10,7 +10,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use instr_lint::check::{self, CheckOptions, Report};
+use instr_lint::commands::check::{self, CheckOptions};
+use instr_lint::lints::Report;
 
 fn write(root: &Path, relative: &str, contents: &[u8]) {
     let path = root.join(relative);

@@ -24,8 +24,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use instr_lint::discover::{self, Unit};
-use instr_lint::handlers;
+use instr_lint::analysis::handlers;
+use instr_lint::scan::discover::{self, Unit};
 use instr_lint::workspace::{self, TargetKind};
 
 /// Which code of a crate is scanned.
@@ -360,7 +360,7 @@ fn found(krate: &Labelled, manifest: &Path) -> BTreeSet<String> {
         .iter()
         .map(|handler| {
             let text = std::fs::read_to_string(&handler.path).unwrap();
-            let line = text[..handler.site.1.start].matches('\n').count() + 1;
+            let line = text[..handler.site.span.start].matches('\n').count() + 1;
             let file = handler
                 .path
                 .strip_prefix(root)

@@ -26,6 +26,15 @@ pub struct Schema {
     pub features: BTreeMap<String, Feature>,
 }
 
+/// The kinds of item a schema declares, as `kind:name` keys name an item
+/// (`metric:checkout_attempts_total`, `objective:checkout/availability`).
+pub const ITEM_KINDS: [&str; 6] = ["metric", "event", "label", "feature", "objective", "owner"];
+
+/// HTTP methods, as routes spell them (`ANY` and `GRPC` are not methods, and are not here).
+pub const HTTP_METHODS: [&str; 9] = [
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
 /// A team that owns numbers.
 #[derive(Clone, Debug)]
 pub struct Owner {

@@ -1,25 +1,27 @@
 //! `cargo instr-check diff --base <git-ref>`: the schema changes of a pull request, for review.
 //!
 //! Each schema the workspace uses is read at the base revision through git (with its
-//! includes) and compared with the working tree by `instr_schema::diff`. A breaking change
+//! includes) and compared with the working tree by [`crate::schema_diff`]. A breaking change
 //! fails the command (exit code 1) unless the base announced it (the metric was deprecated
 //! with a replacement, or experimental) or `acknowledged-breaking` in the configuration names
 //! it. Output for people, as JSON (docs/diff.md), or as Markdown for a pull-request comment.
 
 use std::path::Path;
 
-use crate::schema_diff::{Change, Impact, diff};
 use instr_schema::diag::Sources;
 use instr_schema::{LoadOptions, Schema, load_with};
 
-use super::diff_report::{self, DiffReport, ReviewedChange, SchemaChanges, Status};
-use super::{Common, Failure, display_path, load_valid_schemas, print};
+use super::{Failure, Global, display_path, load_valid_schemas, print};
 use crate::exit;
+use crate::report;
+use crate::schema_diff::diff;
 use crate::schema_diff::git::Revision;
+use crate::schema_diff::review::{DiffReport, SchemaChanges, review};
+use crate::workspace::schemas;
 
 /// Arguments of `diff`.
 #[derive(Clone, Debug, clap::Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The git revision to compare with: a branch, tag or commit (`origin/main`, `HEAD~1`).
     #[arg(long, value_name = "REF")]
     pub base: String,
@@ -31,7 +33,7 @@ pub struct DiffArgs {
 
 /// `diff --format` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
+pub(crate) enum DiffFormat {
     /// A list for the terminal, on stdout.
     Human,
     /// One JSON document on stdout (see docs/diff.md).
@@ -40,15 +42,12 @@ pub enum DiffFormat {
     Markdown,
 }
 
-/// Runs `diff`.
-pub fn run(common: &Common, args: &DiffArgs) -> Result<i32, Failure> {
-    let (workspace, used_schemas) = load_valid_schemas(common)?;
+/// Runs `diff` and returns its exit code.
+pub(crate) fn execute(global: &Global, args: &DiffArgs) -> Result<i32, Failure> {
+    let (workspace, used_schemas) = load_valid_schemas(global)?;
     let revision = Revision::resolve(&workspace.root, &args.base).map_err(Failure::usage)?;
     let acknowledged = &workspace.config.acknowledged_breaking;
-    let options = LoadOptions {
-        max_series_per_metric: workspace.config.max_series_per_metric,
-        today: None,
-    };
+    let options = schemas::load_options(&workspace);
     let mut schemas = Vec::new();
     for used in &used_schemas {
         let path = display_path(&workspace.root, &used.path);
@@ -91,9 +90,9 @@ pub fn run(common: &Common, args: &DiffArgs) -> Result<i32, Failure> {
         unused_acknowledgements,
     };
     let text = match args.format {
-        DiffFormat::Human => diff_report::human(&diff_report),
-        DiffFormat::Json => diff_report::json(&diff_report),
-        DiffFormat::Markdown => diff_report::markdown(&diff_report),
+        DiffFormat::Human => report::diff::human(&diff_report),
+        DiffFormat::Json => report::diff::json(&diff_report),
+        DiffFormat::Markdown => report::diff::markdown(&diff_report),
     };
     print(&text)?;
     Ok(if diff_report.blocking() > 0 {
@@ -129,18 +128,4 @@ fn load_base(
         )));
     }
     Ok(loaded.schema)
-}
-
-/// Decides whether a change blocks the merge.
-fn review(change: Change, acknowledged: &[String]) -> ReviewedChange {
-    let status = if change.impact == Impact::Additive {
-        Status::Additive
-    } else if change.announced.is_some() {
-        Status::Announced
-    } else if acknowledged.contains(&change.subject.key()) {
-        Status::Acknowledged
-    } else {
-        Status::Blocking
-    };
-    ReviewedChange { change, status }
 }

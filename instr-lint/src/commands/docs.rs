@@ -6,23 +6,24 @@ use std::path::PathBuf;
 
 use instr_artifacts::catalog::{CatalogExtras, catalog};
 
-use super::{Common, Failure, display_path, load_valid_schemas, print, write_atomic};
-use crate::check::{SchemaUse, detect_handlers};
+use super::{Failure, Global, display_path, load_valid_schemas, print, write_atomic};
+use crate::analysis::coverage_report::{self, HandlerRow};
+use crate::analysis::handlers;
 use crate::exit;
-use crate::output::coverage::{self, HandlerRow};
 use crate::workspace::Workspace;
+use crate::workspace::schemas::SchemaUse;
 
 /// Arguments of `docs`.
 #[derive(Clone, Debug, clap::Args)]
-pub struct DocsArgs {
+pub(crate) struct DocsArgs {
     /// Write the catalog to this file (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
-/// Runs `docs`.
-pub fn run(common: &Common, args: &DocsArgs) -> Result<i32, Failure> {
-    let (workspace, schemas) = load_valid_schemas(common)?;
+/// Runs `docs` and returns its exit code.
+pub(crate) fn execute(global: &Global, args: &DocsArgs) -> Result<i32, Failure> {
+    let (workspace, schemas) = load_valid_schemas(global)?;
     let handlers = handlers_by_schema(&workspace, &schemas);
     let mut pages = Vec::new();
     for (used, handlers_in_code) in schemas.iter().zip(handlers) {
@@ -56,8 +57,8 @@ fn handlers_by_schema(
             schemas.iter().any(|used| used.packages.contains(name))
         })
         .collect();
-    let handlers = detect_handlers(workspace, &members);
-    let report = coverage::build(&workspace.root, &handlers, schemas);
+    let handlers = handlers::detect_in(workspace, &members);
+    let report = coverage_report::build(&workspace.root, &handlers, schemas);
     schemas
         .iter()
         .map(|used| {

@@ -1,60 +1,82 @@
-//! The subcommands besides the check itself, one module each: `diff` (schema changes for
-//! review), `docs` (the Markdown catalog) and `rules` (Prometheus rules and OpenSLO from
-//! objectives). Each has its own arguments (including its own `--format`) and returns the
-//! process exit code.
+//! The subcommands, one module each, each with its arguments (clap `Args`, including its own
+//! `--format`) and one entry point of the same shape:
+//! `execute(&Global, &Args) -> Result<exit code, Failure>`. A command reads the workspace,
+//! asks the layers below for what it needs, renders it with `crate::report` or
+//! `instr_artifacts`, and writes it out.
+//!
+//! - [`check`]: the CI gate (the default);
+//! - [`init`]: a starter schema from the handlers found;
+//! - [`coverage`]: handlers against features, with totals;
+//! - [`diff`]: the schema's changes since a git revision, for review;
+//! - [`docs`]: the Markdown catalog;
+//! - [`alerts`]: Prometheus rules with their tests, or OpenSLO, from objectives.
 
-pub mod diff;
-pub mod diff_report;
-pub mod docs;
-pub mod rules;
+pub(crate) mod alerts;
+pub mod check;
+pub mod coverage;
+pub(crate) mod diff;
+pub(crate) mod docs;
+pub(crate) mod init;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, SchemaUse};
+use instr_schema::diag::Sources;
+
 use crate::exit;
+use crate::lints::levels;
+use crate::workspace::schemas::{self, SchemaUse};
 use crate::workspace::{self, Workspace};
 
-/// Options every subcommand shares, taken from the global flags.
+/// What every subcommand gets from the global options.
 #[derive(Clone, Debug, Default)]
-pub struct Common {
+pub(crate) struct Global {
     /// `--manifest-path`.
-    pub manifest_path: Option<PathBuf>,
+    pub(crate) manifest_path: Option<PathBuf>,
+    /// Whether human output is coloured (`--color`, `NO_COLOR`, `CARGO_TERM_COLOR`, a
+    /// terminal).
+    pub(crate) color: bool,
 }
 
 /// A reason the command cannot run, and the exit code to return.
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// [`exit::USAGE`] or [`exit::FINDINGS`].
-    pub code: i32,
+    pub(crate) code: i32,
     /// One line for stderr.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl Failure {
     /// The command could not run (exit code 2).
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: exit::USAGE,
             message: message.into(),
         }
     }
+
+    /// Prints the failure and returns its exit code.
+    pub(crate) fn report(&self) -> i32 {
+        let _ = writeln!(std::io::stderr(), "error: {}", self.message);
+        self.code
+    }
 }
 
-/// Prints a failure and returns its exit code.
-pub fn report_failure(failure: &Failure) -> i32 {
-    let _ = writeln!(std::io::stderr(), "error: {}", failure.message);
-    failure.code
+/// Reads the workspace the global options name; a failure is a usage error.
+pub(crate) fn open_workspace(global: &Global) -> Result<Workspace, Failure> {
+    workspace::discover(global.manifest_path.as_deref())
+        .map_err(|error| Failure::usage(error.to_string()))
 }
 
 /// The workspace and its schemas, validated. Schemas with error-level findings are refused
 /// (exit code 1): what they would generate could silently miss the items in error. Only the
 /// schemas are read; findings about code do not concern these commands.
-pub fn load_valid_schemas(common: &Common) -> Result<(Workspace, Vec<SchemaUse>), Failure> {
-    let workspace = workspace::discover(common.manifest_path.as_deref())
+pub(crate) fn load_valid_schemas(global: &Global) -> Result<(Workspace, Vec<SchemaUse>), Failure> {
+    let workspace = open_workspace(global)?;
+    let loaded = schemas::load(&workspace, &mut Sources::new())
         .map_err(|error| Failure::usage(error.to_string()))?;
-    let (schemas, findings) =
-        check::load_schemas(&workspace).map_err(|error| Failure::usage(error.to_string()))?;
+    let findings = levels::apply(&workspace.config, loaded.findings);
     let errors = findings.iter().filter(|finding| finding.is_error()).count();
     if errors > 0 {
         return Err(Failure {
@@ -66,12 +88,12 @@ pub fn load_valid_schemas(common: &Common) -> Result<(Workspace, Vec<SchemaUse>)
             ),
         });
     }
-    Ok((workspace, schemas))
+    Ok((workspace, loaded.uses))
 }
 
 /// A schema path as shown to people and written into generated files: relative to the
 /// workspace root, with `/` separators.
-pub fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     relative
         .components()
@@ -82,13 +104,13 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 
 /// Writes `contents` to `path` atomically (see [`crate::atomic`]): readers never see half a
 /// file and a failed write loses nothing.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Failure> {
+pub(crate) fn write_atomic(path: &Path, contents: &str) -> Result<(), Failure> {
     crate::atomic::write(path, contents.as_bytes())
         .map_err(|error| Failure::usage(format!("could not write `{}`: {error}", path.display())))
 }
 
-/// Writes text to stdout; a closed pipe is not an error.
-pub fn print(text: &str) -> Result<(), Failure> {
+/// Writes text to stdout; a closed pipe (`| head`) is not an error.
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -99,4 +121,10 @@ pub fn print(text: &str) -> Result<(), Failure> {
         }
         _ => Ok(()),
     }
+}
+
+/// Writes text to stderr, where the human report and progress notes go; a failure to write
+/// there cannot be reported anywhere.
+pub(crate) fn note(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }

@@ -4,7 +4,7 @@
 use proc_macro2::{TokenStream, TokenTree};
 
 use super::facts::AttrFact;
-use super::visit::{span_of, written};
+use super::syntax::{literal_text, span_of, written};
 
 /// The facts of one attribute; `base` is the byte offset of the piece being visited.
 pub fn read_attr(attr: &syn::Attribute, base: usize) -> AttrFact {
@@ -62,17 +62,5 @@ fn read_argument(tokens: &[TokenTree], base: usize, fact: &mut AttrFact) {
             fact.pairs.push((key.to_string(), value, span));
         }
         _ => {}
-    }
-}
-
-/// The content of a string literal, or the text of any other literal.
-pub fn literal_text(literal: &proc_macro2::Literal) -> Option<String> {
-    let text = literal.to_string();
-    if text.starts_with('"') || text.starts_with('r') {
-        syn::parse_str::<syn::LitStr>(&text)
-            .ok()
-            .map(|lit| lit.value())
-    } else {
-        Some(text)
     }
 }

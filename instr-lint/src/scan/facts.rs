@@ -186,6 +186,26 @@ impl Framework {
     }
 }
 
+/// The function a registration is written in: its name, and for a method the type its `impl`
+/// block is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnScope {
+    /// The `impl` block's type, for a method.
+    pub self_ty: Option<String>,
+    /// The function's name.
+    pub name: String,
+}
+
+impl FnScope {
+    /// `Type::name` for a method, `name` for a free function.
+    pub fn display_name(&self) -> String {
+        match &self.self_ty {
+            Some(ty) => format!("{ty}::{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// What a route registration hands requests to.
 #[derive(Debug, Clone)]
 pub enum HandlerRef {
@@ -223,9 +243,9 @@ pub struct RouteFact {
     pub handler: HandlerRef,
     /// The registration expression.
     pub span: Span,
-    /// The function whose body registers it, `(self type, name)`; further prefixes are
-    /// found where that function is nested.
-    pub scope: Option<(Option<String>, String)>,
+    /// The function whose body registers it; further prefixes are found where that function
+    /// is nested.
+    pub scope: Option<FnScope>,
     /// For a method router built outside any `.route(...)` (`let h = get(f);`): the path of
     /// the function called (`get`, `routing::get`), which must resolve into axum or poem.
     pub evidence: Option<WrittenPath>,
@@ -240,7 +260,7 @@ pub struct NestFact {
     /// The function that builds the mounted router, as written.
     pub callee: WrittenPath,
     /// The function whose body mounts it.
-    pub scope: Option<(Option<String>, String)>,
+    pub scope: Option<FnScope>,
 }
 
 /// Metric and event names referred to in a file.

@@ -1,10 +1,16 @@
-//! Scanning source files into facts: reading, parsing (bounded in memory), and the syntax
-//! walk. Scheduling across files lives in [`crate::discover`].
+//! Reading the workspace's Rust code into facts: which files each target reaches
+//! ([`discover`], in parallel), reading and parsing each one bounded in memory ([`source`]),
+//! and the syntax walk that keeps only what the checker decides from ([`visit`], with
+//! [`routes`] and [`attrs`] for router expressions and attribute arguments, and [`syntax`]
+//! for the small readings they share). [`facts`] is what survives a file: plain, owned data,
+//! so it can be kept for the whole workspace, and later cached.
 
 pub mod attrs;
+pub mod discover;
 pub mod facts;
 pub mod routes;
 pub mod source;
+pub(crate) mod syntax;
 pub mod visit;
 
 use source::{ParseProblem, PieceOutcome};

@@ -13,19 +13,17 @@ use proc_macro2::TokenTree;
 use syn::Expr;
 use syn::punctuated::Punctuated;
 
-use super::facts::{Framework, HandlerRef, NestFact, RouteFact, RoutePath};
-use super::visit::{path_span, span_of, written};
 use instr_schema::diag::Span;
 
-/// HTTP method names as axum, poem and actix-web spell their helpers.
-const METHODS: [&str; 9] = [
-    "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect",
-];
+use super::facts::{FnScope, Framework, HandlerRef, NestFact, RouteFact, RoutePath};
+use super::syntax::{
+    expr_span, is_method_name, literal_text, method_in_any_case, path_span, span_of, written,
+};
 
 /// Collects the routes and mounts of one expression tree.
 pub struct RouteEval<'h> {
     base: usize,
-    scope: Option<(Option<String>, String)>,
+    scope: Option<FnScope>,
     handled: &'h mut HashSet<usize>,
     routes: Vec<RouteFact>,
     nests: Vec<NestFact>,
@@ -82,35 +80,6 @@ fn unchain(expr: &Expr) -> (&Expr, Vec<&syn::ExprMethodCall>) {
     (current, calls)
 }
 
-/// A best-effort span for an expression (syn's `Spanned` needs the `printing` feature).
-pub(crate) fn expr_span(expr: &Expr) -> Option<proc_macro2::Span> {
-    match expr {
-        Expr::Path(path) => Some(path_span(&path.path)),
-        Expr::Closure(closure) => Some(
-            closure
-                .inputs_begin
-                .span
-                .join(closure.inputs_end.span)
-                .unwrap_or(closure.inputs_begin.span),
-        ),
-        Expr::Call(call) => expr_span(&call.func)
-            .map(|start| start.join(call.paren_token.span.close()).unwrap_or(start)),
-        Expr::MethodCall(call) => Some(
-            expr_span(&call.receiver)
-                .and_then(|start| start.join(call.paren_token.span.close()))
-                .unwrap_or_else(|| call.method.span()),
-        ),
-        Expr::Macro(mac) => Some(path_span(&mac.mac.path)),
-        Expr::Lit(lit) => Some(lit.lit.span()),
-        Expr::Reference(reference) => expr_span(&reference.expr),
-        Expr::Paren(paren) => expr_span(&paren.expr),
-        Expr::Group(group) => expr_span(&group.expr),
-        Expr::Async(block) => Some(block.async_token.span),
-        Expr::Block(block) => Some(block.block.brace_token.span.join()),
-        _ => None,
-    }
-}
-
 fn method_call_span(call: &syn::ExprMethodCall) -> proc_macro2::Span {
     call.method
         .span()
@@ -120,11 +89,7 @@ fn method_call_span(call: &syn::ExprMethodCall) -> proc_macro2::Span {
 
 impl<'h> RouteEval<'h> {
     /// An evaluator for code at byte `base`, inside the function `scope`.
-    pub fn new(
-        base: usize,
-        scope: Option<(Option<String>, String)>,
-        handled: &'h mut HashSet<usize>,
-    ) -> Self {
+    pub fn new(base: usize, scope: Option<FnScope>, handled: &'h mut HashSet<usize>) -> Self {
         Self {
             base,
             scope,
@@ -396,30 +361,7 @@ impl<'h> RouteEval<'h> {
                     return Vec::new();
                 };
                 let args: Vec<&Expr> = call.args.iter().collect();
-                match (name.as_str(), args.as_slice()) {
-                    (method, [handler]) if METHODS.contains(&method) || method == "any" => {
-                        vec![(
-                            vec![method.to_ascii_uppercase()],
-                            self.handler_ref(handler, site),
-                        )]
-                    }
-                    ("on", [filter, handler]) => {
-                        vec![(filter_methods(filter), self.handler_ref(handler, site))]
-                    }
-                    (service, [inner]) if service.ends_with("_service") => {
-                        let method = service.trim_end_matches("_service");
-                        let method = if METHODS.contains(&method) {
-                            method
-                        } else {
-                            "any"
-                        };
-                        vec![(
-                            vec![method.to_ascii_uppercase()],
-                            HandlerRef::Inline(self.expr_span_or(inner, site), false),
-                        )]
-                    }
-                    _ => Vec::new(),
-                }
+                self.method_entry(&name, &args, site).into_iter().collect()
             }
             Expr::MethodCall(call) => {
                 let name = call.method.to_string();
@@ -438,33 +380,44 @@ impl<'h> RouteEval<'h> {
                 if !receiver_is_router {
                     return Vec::new();
                 }
-                match (name.as_str(), args.as_slice()) {
-                    (method, [handler]) if METHODS.contains(&method) || method == "any" => entries
-                        .push((
-                            vec![method.to_ascii_uppercase()],
-                            self.handler_ref(handler, site),
-                        )),
-                    ("on", [filter, handler]) => {
-                        entries.push((filter_methods(filter), self.handler_ref(handler, site)));
-                    }
-                    (service, [inner]) if service.ends_with("_service") => {
-                        let method = service.trim_end_matches("_service");
-                        let method = if METHODS.contains(&method) {
-                            method
-                        } else {
-                            "any"
-                        };
-                        entries.push((
-                            vec![method.to_ascii_uppercase()],
-                            HandlerRef::Inline(self.expr_span_or(inner, site), false),
-                        ));
-                    }
-                    _ => {}
-                }
+                entries.extend(self.method_entry(&name, &args, site));
                 entries
             }
             Expr::Paren(paren) => self.method_router(&paren.expr, site),
             _ => Vec::new(),
+        }
+    }
+
+    /// One method of a method router, called as a function (`get(h)`) or chained
+    /// (`.post(h2)`): `get`..`connect` and `any` with a handler, `on(filter, h)`, or
+    /// `*_service(s)`.
+    fn method_entry(
+        &self,
+        name: &str,
+        args: &[&Expr],
+        site: Span,
+    ) -> Option<(Vec<String>, HandlerRef)> {
+        match (name, args) {
+            (method, [handler]) if is_method_name(method) || method == "any" => Some((
+                vec![method.to_ascii_uppercase()],
+                self.handler_ref(handler, site),
+            )),
+            ("on", [filter, handler]) => {
+                Some((filter_methods(filter), self.handler_ref(handler, site)))
+            }
+            (service, [inner]) if service.ends_with("_service") => {
+                let method = service.trim_end_matches("_service");
+                let method = if is_method_name(method) {
+                    method
+                } else {
+                    "any"
+                };
+                Some((
+                    vec![method.to_ascii_uppercase()],
+                    HandlerRef::Inline(self.expr_span_or(inner, site), false),
+                ))
+            }
+            _ => None,
         }
     }
 
@@ -488,7 +441,7 @@ impl<'h> RouteEval<'h> {
             .iter()
             .rev()
             .find(|call| call.method == "to" && call.args.len() == 1)?;
-        let mut methods = if METHODS.contains(&name.as_str()) && root_call.args.is_empty() {
+        let mut methods = if is_method_name(&name) && root_call.args.is_empty() {
             vec![name.to_ascii_uppercase()]
         } else if name == "route" && root_call.args.is_empty() {
             Vec::new()
@@ -571,7 +524,7 @@ impl<'h> RouteEval<'h> {
                     }
                 }
                 // `web::resource(p).get(h)`, `.post(h)`, ...
-                (method, [handler]) if METHODS.contains(&method) => {
+                (method, [handler]) if is_method_name(method) => {
                     let handler = self.handler_ref(handler, site);
                     self.push_route(
                         Framework::ActixWeb,
@@ -767,7 +720,7 @@ fn warp_filter(expr: &Expr, segments: &mut Vec<String>, method: &mut Option<Stri
                     }
                     "param" => segments.push("{param}".to_owned()),
                     "tail" => segments.push("{*tail}".to_owned()),
-                    method_name if METHODS.contains(&method_name) && call.args.is_empty() => {
+                    method_name if is_method_name(method_name) && call.args.is_empty() => {
                         *method = Some(method_name.to_ascii_uppercase());
                     }
                     _ => {}
@@ -792,7 +745,7 @@ fn warp_filter(expr: &Expr, segments: &mut Vec<String>, method: &mut Option<Stri
                     }
                     TokenTree::Punct(punct) if punct.as_char() == ';' => break,
                     TokenTree::Literal(literal) => {
-                        current = super::attrs::literal_text(&literal).unwrap_or_default();
+                        current = literal_text(&literal).unwrap_or_default();
                     }
                     _ => {
                         if current.is_empty() || current == "{param}" {
@@ -822,9 +775,10 @@ fn filter_methods(expr: &Expr) -> Vec<String> {
 
 fn collect_methods(expr: &Expr, found: &mut Vec<String>) {
     let mut add = |name: &str| {
-        let upper = name.to_ascii_uppercase();
-        if METHODS.contains(&upper.to_ascii_lowercase().as_str()) && !found.contains(&upper) {
-            found.push(upper);
+        if let Some(method) = method_in_any_case(name)
+            && !found.iter().any(|known| known == method)
+        {
+            found.push(method.to_owned());
         }
     };
     match expr {

@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
+use instr_schema::diag::Span;
+
 use super::attrs::read_attr;
 use super::facts::{
-    AttrFact, FileFacts, FnFact, ModDecl, ModPath, ModuleFacts, RawMetricCall, UseFact, WrittenPath,
+    AttrFact, FileFacts, FnFact, FnScope, ModDecl, ModPath, ModuleFacts, RawMetricCall, UseFact,
+    WrittenPath,
 };
 use super::routes::RouteEval;
-use instr_schema::diag::Span;
+use super::syntax::{path_span, span_of, written};
 
 /// Where a file sits in its crate, as the scheduler knows it.
 #[derive(Debug, Clone)]
@@ -58,7 +61,7 @@ pub struct FileVisitor {
     dirs: Vec<(PathBuf, bool)>,
     file_dir: PathBuf,
     /// Enclosing functions, innermost last.
-    fn_scope: Vec<(Option<String>, String)>,
+    fn_scope: Vec<FnScope>,
     impl_ctx: Vec<ImplCtx>,
     /// Expressions a route evaluation already consumed (by address).
     handled: HashSet<usize>,
@@ -76,36 +79,6 @@ struct ImplCtx {
     self_ty: Option<std::sync::Arc<str>>,
     trait_path: Option<std::sync::Arc<[String]>>,
     attrs: Option<std::sync::Arc<[AttrFact]>>,
-}
-
-/// The byte range of a span inside the current piece, made absolute.
-pub(crate) fn span_of(span: proc_macro2::Span, base: usize) -> Span {
-    let range = span.byte_range();
-    Span::new(base + range.start, base + range.end)
-}
-
-/// The span of a path, from its first to its last segment.
-pub(crate) fn path_span(path: &syn::Path) -> proc_macro2::Span {
-    let first = path.segments.first().map(|s| s.ident.span());
-    let last = path.segments.last().map(|s| s.ident.span());
-    match (first, last) {
-        (Some(first), Some(last)) => first.join(last).unwrap_or(first),
-        _ => proc_macro2::Span::call_site(),
-    }
-}
-
-/// A syn path as written.
-pub(crate) fn written(path: &syn::Path) -> WrittenPath {
-    let mut out = Vec::with_capacity(path.segments.len() + 1);
-    if path.leading_colon.is_some() {
-        out.push(String::new());
-    }
-    out.extend(
-        path.segments
-            .iter()
-            .map(|segment| segment.ident.to_string()),
-    );
-    out
 }
 
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
@@ -511,7 +484,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
         // A function nested in another function's body belongs to no impl.
         let saved_impl = std::mem::take(&mut self.impl_ctx);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
-        self.fn_scope.push((None, item.sig.ident.to_string()));
+        self.fn_scope.push(FnScope {
+            self_ty: None,
+            name: item.sig.ident.to_string(),
+        });
         visit::visit_block(self, &item.block);
         self.fn_scope.pop();
         self.impl_ctx = saved_impl;
@@ -546,7 +522,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
             .impl_ctx
             .last()
             .and_then(|ctx| ctx.self_ty.as_deref().map(str::to_owned));
-        self.fn_scope.push((self_ty, item.sig.ident.to_string()));
+        self.fn_scope.push(FnScope {
+            self_ty,
+            name: item.sig.ident.to_string(),
+        });
         let saved_impl = std::mem::take(&mut self.impl_ctx);
         visit::visit_block(self, &item.block);
         self.impl_ctx = saved_impl;
@@ -556,7 +535,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         // Default method bodies may register routes; the trait's methods are not handlers.
         if let Some(block) = &item.default {
-            self.fn_scope.push((None, item.sig.ident.to_string()));
+            self.fn_scope.push(FnScope {
+                self_ty: None,
+                name: item.sig.ident.to_string(),
+            });
             visit::visit_block(self, block);
             self.fn_scope.pop();
         }

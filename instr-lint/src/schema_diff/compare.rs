@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::renames::{pair_up, same_event_shape, same_metric_shape};
-use super::{Change, Dependents, Impact, Subject};
+use super::{Change, ChangeCode, Dependents, Impact, Subject};
 use instr_artifacts::promql::format_number;
 use instr_artifacts::slo;
 use instr_schema::model::{
@@ -48,20 +48,15 @@ impl Differ<'_> {
         for name in head.keys().filter(|name| !base.contains_key(*name)) {
             self.push(
                 subject(name.clone()),
-                "added",
-                Impact::Additive,
+                ChangeCode::Added,
                 format!("{what} `{name}` added"),
             );
         }
     }
 
-    fn push(
-        &mut self,
-        subject: Subject,
-        code: &'static str,
-        impact: Impact,
-        message: String,
-    ) -> &mut Change {
+    /// Records a change; its impact follows from the code and what it is about.
+    fn push(&mut self, subject: Subject, code: ChangeCode, message: String) -> &mut Change {
+        let impact = code.impact(subject.kind());
         self.changes.push(Change {
             subject,
             code,
@@ -106,8 +101,7 @@ impl Differ<'_> {
                 Some(new) => {
                     let change = self.push(
                         Subject::Metric(name.clone()),
-                        "renamed",
-                        Impact::Breaking,
+                        ChangeCode::Renamed,
                         format!("metric `{name}` renamed to `{new}`"),
                     );
                     change.renamed_to = Some((*new).to_owned());
@@ -120,12 +114,7 @@ impl Differ<'_> {
                         }
                         None => format!("metric `{name}` removed"),
                     };
-                    self.push(
-                        Subject::Metric(name.clone()),
-                        "removed",
-                        Impact::Breaking,
-                        message,
-                    )
+                    self.push(Subject::Metric(name.clone()), ChangeCode::Removed, message)
                 }
             };
             change.dependents = dependents;
@@ -141,8 +130,7 @@ impl Differ<'_> {
             let name = new.name.value.clone();
             self.push(
                 Subject::Metric(name.clone()),
-                "added",
-                Impact::Additive,
+                ChangeCode::Added,
                 format!("metric `{name}` added ({})", new.kind.as_str()),
             );
         }
@@ -167,8 +155,7 @@ impl Differ<'_> {
         if old.kind != new.kind {
             self.push(
                 subject(),
-                "kind-changed",
-                Impact::Breaking,
+                ChangeCode::KindChanged,
                 format!(
                     "metric `{shown}` changed kind from {} to {}",
                     old.kind.as_str(),
@@ -179,8 +166,7 @@ impl Differ<'_> {
         if old.unit != new.unit {
             self.push(
                 subject(),
-                "unit-changed",
-                Impact::Breaking,
+                ChangeCode::UnitChanged,
                 format!(
                     "metric `{shown}` changed unit from {} to {}",
                     unit_text(old.unit.as_deref()),
@@ -193,24 +179,21 @@ impl Differ<'_> {
         for label in old_labels.difference(&new_labels) {
             self.push(
                 subject(),
-                "label-removed",
-                Impact::Breaking,
+                ChangeCode::LabelRemoved,
                 format!("metric `{shown}` lost label `{label}`"),
             );
         }
         for label in new_labels.difference(&old_labels) {
             self.push(
                 subject(),
-                "label-added",
-                Impact::Additive,
+                ChangeCode::LabelAdded,
                 format!("metric `{shown}` gained label `{label}`"),
             );
         }
         if old.kind == new.kind && old.buckets != new.buckets {
             self.push(
                 subject(),
-                "buckets-changed",
-                Impact::Breaking,
+                ChangeCode::BucketsChanged,
                 format!(
                     "metric `{shown}` changed buckets from [{}] to [{}]",
                     buckets_text(&old.buckets),
@@ -231,13 +214,12 @@ impl Differ<'_> {
             {
                 message.push_str(&format!(" ({})", reason.trim()));
             }
-            self.push(subject(), "stability-changed", Impact::Additive, message);
+            self.push(subject(), ChangeCode::StabilityChanged, message);
         }
         if old.owner.value != new.owner.value {
             self.push(
                 subject(),
-                "owner-changed",
-                Impact::Additive,
+                ChangeCode::OwnerChanged,
                 format!(
                     "metric `{shown}` moved from owner `{}` to `{}`",
                     old.owner.value, new.owner.value
@@ -247,8 +229,7 @@ impl Differ<'_> {
         if old.description.trim() != new.description.trim() && name == shown {
             self.push(
                 subject(),
-                "description-changed",
-                Impact::Additive,
+                ChangeCode::DescriptionChanged,
                 format!("metric `{shown}` has a new description"),
             );
         }
@@ -271,8 +252,7 @@ impl Differ<'_> {
                 Some(new) => {
                     let change = self.push(
                         Subject::Event(name.clone()),
-                        "renamed",
-                        Impact::Breaking,
+                        ChangeCode::Renamed,
                         format!("event `{name}` renamed to `{new}`"),
                     );
                     change.renamed_to = Some((*new).to_owned());
@@ -280,8 +260,7 @@ impl Differ<'_> {
                 }
                 None => self.push(
                     Subject::Event(name.clone()),
-                    "removed",
-                    Impact::Breaking,
+                    ChangeCode::Removed,
                     format!("event `{name}` removed"),
                 ),
             };
@@ -296,8 +275,7 @@ impl Differ<'_> {
             }
             self.push(
                 Subject::Event(new.name.value.clone()),
-                "added",
-                Impact::Additive,
+                ChangeCode::Added,
                 format!("event `{}` added", new.name.value),
             );
         }
@@ -321,8 +299,7 @@ impl Differ<'_> {
                     None => {
                         self.push(
                             subject(),
-                            "property-removed",
-                            Impact::Breaking,
+                            ChangeCode::PropertyRemoved,
                             format!("event `{name}` lost property `{prop}`"),
                         );
                     }
@@ -330,8 +307,7 @@ impl Differ<'_> {
                         if before.ty != after.ty {
                             self.push(
                                 subject(),
-                                "property-type-changed",
-                                Impact::Breaking,
+                                ChangeCode::PropertyTypeChanged,
                                 format!(
                                     "event `{name}` property `{prop}` changed type from {} to {}",
                                     before.ty.as_str(),
@@ -342,16 +318,14 @@ impl Differ<'_> {
                         if !before.optional && after.optional {
                             self.push(
                                 subject(),
-                                "property-optional",
-                                Impact::Breaking,
+                                ChangeCode::PropertyOptional,
                                 format!("event `{name}` property `{prop}` became optional"),
                             );
                         }
                         if before.optional && !after.optional {
                             self.push(
                                 subject(),
-                                "property-required",
-                                Impact::Additive,
+                                ChangeCode::PropertyRequired,
                                 format!("event `{name}` property `{prop}` became required"),
                             );
                         }
@@ -364,16 +338,14 @@ impl Differ<'_> {
             {
                 self.push(
                     subject(),
-                    "property-added",
-                    Impact::Additive,
+                    ChangeCode::PropertyAdded,
                     format!("event `{name}` gained property `{prop}`"),
                 );
             }
             if old.owner.value != new.owner.value {
                 self.push(
                     subject(),
-                    "owner-changed",
-                    Impact::Additive,
+                    ChangeCode::OwnerChanged,
                     format!(
                         "event `{name}` moved from owner `{}` to `{}`",
                         old.owner.value, new.owner.value
@@ -383,8 +355,7 @@ impl Differ<'_> {
             if old.description.trim() != new.description.trim() {
                 self.push(
                     subject(),
-                    "description-changed",
-                    Impact::Additive,
+                    ChangeCode::DescriptionChanged,
                     format!("event `{name}` has a new description"),
                 );
             }
@@ -427,8 +398,7 @@ impl Differ<'_> {
                 None => {
                     self.push(
                         subject(),
-                        "removed",
-                        Impact::Additive,
+                        ChangeCode::Removed,
                         format!("label `{name}` removed from the schema"),
                     );
                 }
@@ -437,27 +407,25 @@ impl Differ<'_> {
                         for value in before.iter().filter(|v| !after.contains(v)) {
                             self.push(
                                 subject(),
-                                "value-removed",
-                                Impact::Breaking,
+                                ChangeCode::ValueRemoved,
                                 format!("label `{name}` lost value `{value}`"),
                             );
                         }
                         for value in after.iter().filter(|v| !before.contains(v)) {
                             self.push(
                                 subject(),
-                                "value-added",
-                                Impact::Additive,
+                                ChangeCode::ValueAdded,
                                 format!("label `{name}` gained value `{value}`"),
                             );
                         }
                     }
                     (LabelValues::Closed(_), LabelValues::Open { max_values }) => {
-                        self.push(subject(), "label-opened", Impact::Additive, format!(
+                        self.push(subject(), ChangeCode::LabelOpened, format!(
                             "label `{name}` is now open (any string, at most {max_values} values)"
                         ));
                     }
                     (LabelValues::Open { .. }, LabelValues::Closed(values)) => {
-                        self.push(subject(), "label-closed", Impact::Breaking, format!(
+                        self.push(subject(), ChangeCode::LabelClosed, format!(
                             "label `{name}` is now closed to {} values; other values are no longer reported", values.len()
                         ));
                     }
@@ -466,7 +434,7 @@ impl Differ<'_> {
                         LabelValues::Open { max_values: after },
                     ) => {
                         if before != after {
-                            self.push(subject(), "value-added", Impact::Additive, format!(
+                            self.push(subject(), ChangeCode::ValueAdded, format!(
                                 "label `{name}` keeps {after} distinct values instead of {before}"
                             ));
                         }
@@ -487,16 +455,14 @@ impl Differ<'_> {
                 None => {
                     self.push(
                         Subject::Owner(id.clone()),
-                        "removed",
-                        Impact::Additive,
+                        ChangeCode::Removed,
                         format!("owner `{id}` removed"),
                     );
                 }
                 Some(new) if new.contact != old.contact => {
                     self.push(
                         Subject::Owner(id.clone()),
-                        "contact-changed",
-                        Impact::Additive,
+                        ChangeCode::ContactChanged,
                         format!(
                             "owner `{id}` is now reached at `{}` (was `{}`)",
                             new.contact, old.contact
@@ -530,8 +496,7 @@ impl Differ<'_> {
                     .collect();
                 let change = self.push(
                     Subject::Feature(name.clone()),
-                    "removed",
-                    Impact::Breaking,
+                    ChangeCode::Removed,
                     format!("feature `{name}` removed"),
                 );
                 change.dependents = Dependents {
@@ -552,8 +517,7 @@ impl Differ<'_> {
         if old.owner.value != new.owner.value {
             self.push(
                 subject(),
-                "owner-changed",
-                Impact::Additive,
+                ChangeCode::OwnerChanged,
                 format!(
                     "feature `{name}` moved from owner `{}` to `{}`",
                     old.owner.value, new.owner.value
@@ -611,7 +575,7 @@ impl Differ<'_> {
                     },
                 );
             }
-            self.push(subject(), "measures-changed", Impact::Additive, message);
+            self.push(subject(), ChangeCode::MeasuresChanged, message);
         }
         let routes = |f: &Feature| -> Vec<String> {
             f.routes
@@ -623,16 +587,14 @@ impl Differ<'_> {
         if routes(old) != routes(new) {
             self.push(
                 subject(),
-                "routes-changed",
-                Impact::Additive,
+                ChangeCode::RoutesChanged,
                 format!("feature `{name}` maps different routes or handlers"),
             );
         }
         if old.description.trim() != new.description.trim() {
             self.push(
                 subject(),
-                "description-changed",
-                Impact::Additive,
+                ChangeCode::DescriptionChanged,
                 format!("feature `{name}` has a new description"),
             );
         }
@@ -656,8 +618,7 @@ impl Differ<'_> {
                 None => {
                     self.push(
                         subject,
-                        "removed",
-                        Impact::Breaking,
+                        ChangeCode::Removed,
                         format!(
                             "objective `{name}/{}` removed, and with it its alerts",
                             objective.name.value
@@ -681,8 +642,7 @@ impl Differ<'_> {
             };
             let change = self.push(
                 subject,
-                "added",
-                Impact::Additive,
+                ChangeCode::Added,
                 format!(
                     "objective `{name}/{}` added: {}% over {}",
                     objective.name.value,
@@ -702,8 +662,7 @@ impl Differ<'_> {
         if old.target != new.target {
             self.push(
                 subject.clone(),
-                "target-changed",
-                Impact::Additive,
+                ChangeCode::TargetChanged,
                 format!(
                     "objective `{label}` target changed from {}% to {}%",
                     format_number(old.target * 100.0),
@@ -714,8 +673,7 @@ impl Differ<'_> {
         if old.window.seconds != new.window.seconds {
             self.push(
                 subject.clone(),
-                "window-changed",
-                Impact::Additive,
+                ChangeCode::WindowChanged,
                 format!(
                     "objective `{label}` window changed from {} to {}",
                     old.window, new.window
@@ -725,8 +683,7 @@ impl Differ<'_> {
         if !self.same_indicator(&old.indicator, &new.indicator) {
             self.push(
                 subject,
-                "indicator-changed",
-                Impact::Additive,
+                ChangeCode::IndicatorChanged,
                 format!("objective `{label}` measures differently (its indicator changed)"),
             );
         }

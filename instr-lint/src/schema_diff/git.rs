@@ -7,7 +7,7 @@ use std::process::Command;
 
 /// A git repository and one resolved revision in it.
 #[derive(Debug)]
-pub struct Revision {
+pub(crate) struct Revision {
     /// The repository's top-level directory.
     pub top_level: PathBuf,
     /// The revision as the user wrote it.
@@ -19,7 +19,7 @@ pub struct Revision {
 impl Revision {
     /// Resolves `name` to a commit in the repository holding `dir`. Errors are one line for
     /// the user.
-    pub fn resolve(dir: &Path, name: &str) -> Result<Self, String> {
+    pub(crate) fn resolve(dir: &Path, name: &str) -> Result<Self, String> {
         if name.is_empty() || name.starts_with('-') {
             return Err(format!("`{name}` is not a git revision"));
         }
@@ -44,7 +44,7 @@ impl Revision {
 
     /// The path of `path` (absolute or relative to the current directory) inside the
     /// repository, with `/` separators, as `git cat-file` names it.
-    pub fn repo_path(&self, path: &Path) -> Option<String> {
+    pub(crate) fn repo_path(&self, path: &Path) -> Option<String> {
         let absolute = path.canonicalize().ok()?;
         let top = self.top_level.canonicalize().ok()?;
         let relative = absolute.strip_prefix(top).ok()?;
@@ -58,7 +58,7 @@ impl Revision {
     }
 
     /// Whether a file exists at this revision.
-    pub fn has_file(&self, repo_path: &str) -> bool {
+    pub(crate) fn has_file(&self, repo_path: &str) -> bool {
         git(
             &self.top_level,
             &["cat-file", "-e", &format!("{}:{repo_path}", self.commit)],
@@ -67,7 +67,7 @@ impl Revision {
     }
 
     /// A file's bytes at this revision; `NotFound` when it does not exist there.
-    pub fn read(&self, repo_path: &Path) -> io::Result<Vec<u8>> {
+    pub(crate) fn read(&self, repo_path: &Path) -> io::Result<Vec<u8>> {
         let path = repo_path
             .components()
             .map(|part| part.as_os_str().to_string_lossy())

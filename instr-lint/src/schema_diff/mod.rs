@@ -16,8 +16,10 @@
 //! deprecated with a replacement, or experimental; the checker does not fail on those.
 
 mod compare;
-pub mod git;
+pub mod docs;
+pub(crate) mod git;
 mod renames;
+pub(crate) mod review;
 
 use std::fmt;
 
@@ -25,7 +27,7 @@ use instr_schema::Schema;
 
 /// Whether a change can break what relies on the schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Impact {
+pub(crate) enum Impact {
     /// Dashboards, alerts, queries or consumers that relied on the old item may break.
     Breaking,
     /// Nothing that worked before stops working.
@@ -34,7 +36,7 @@ pub enum Impact {
 
 impl Impact {
     /// `"breaking"` or `"additive"`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Breaking => "breaking",
             Self::Additive => "additive",
@@ -44,7 +46,7 @@ impl Impact {
 
 /// The item a change is about.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Subject {
+pub(crate) enum Subject {
     /// A metric, by name.
     Metric(String),
     /// An event, by name.
@@ -66,7 +68,7 @@ pub enum Subject {
 
 impl Subject {
     /// The kind of item: `metric`, `event`, `label`, `feature`, `objective` or `owner`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Self::Metric(_) => "metric",
             Self::Event(_) => "event",
@@ -78,7 +80,7 @@ impl Subject {
     }
 
     /// The item's name; `feature/objective` for an objective.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Self::Metric(name)
             | Self::Event(name)
@@ -91,13 +93,9 @@ impl Subject {
 
     /// `kind:name`, as configuration acknowledges a breaking change
     /// (`metric:checkout_attempts_total`, `objective:checkout/availability`).
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         format!("{}:{}", self.kind(), self.name())
     }
-
-    /// The item kinds a key may start with.
-    pub const KINDS: [&'static str; 6] =
-        ["metric", "event", "label", "feature", "objective", "owner"];
 }
 
 impl fmt::Display for Subject {
@@ -108,7 +106,7 @@ impl fmt::Display for Subject {
 
 /// What relies on the changed item, as of the base schema.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Dependents {
+pub(crate) struct Dependents {
     /// Metrics that carry a changed label.
     pub metrics: Vec<String>,
     /// Events with a property of a changed label's type.
@@ -123,7 +121,7 @@ pub struct Dependents {
 
 impl Dependents {
     /// True when nothing depends on the item.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.metrics.is_empty()
             && self.events.is_empty()
             && self.features.is_empty()
@@ -155,19 +153,238 @@ impl Dependents {
     }
 }
 
+/// What kind of change happened to an item. Each has a stable code (`kind-changed`), as the
+/// JSON output names it, and an impact that depends on the kind of item (removing a metric
+/// breaks dashboards; removing an unused label definition breaks nothing). `docs/diff.md`
+/// is generated from this list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ChangeCode {
+    /// The item is new.
+    Added,
+    /// The item is gone.
+    Removed,
+    /// The item is gone and another with the same shape appeared.
+    Renamed,
+    /// A metric changed kind (counter, gauge, histogram).
+    KindChanged,
+    /// A metric changed unit.
+    UnitChanged,
+    /// A metric gained a label.
+    LabelAdded,
+    /// A metric lost a label.
+    LabelRemoved,
+    /// A histogram's buckets changed.
+    BucketsChanged,
+    /// A closed label gained a value, or an open label keeps a different number of values.
+    ValueAdded,
+    /// A closed label lost a value.
+    ValueRemoved,
+    /// A closed label became open.
+    LabelOpened,
+    /// An open label became closed.
+    LabelClosed,
+    /// An event gained a property.
+    PropertyAdded,
+    /// An event lost a property.
+    PropertyRemoved,
+    /// An event property changed type.
+    PropertyTypeChanged,
+    /// An event property became optional.
+    PropertyOptional,
+    /// An event property became required.
+    PropertyRequired,
+    /// A metric's stability changed.
+    StabilityChanged,
+    /// The item moved to another owner.
+    OwnerChanged,
+    /// The item's description changed.
+    DescriptionChanged,
+    /// An owner's contact changed.
+    ContactChanged,
+    /// A feature's success or guardrail metrics changed.
+    MeasuresChanged,
+    /// A feature maps different routes or handlers.
+    RoutesChanged,
+    /// An objective's target changed.
+    TargetChanged,
+    /// An objective's window changed.
+    WindowChanged,
+    /// An objective's indicator changed.
+    IndicatorChanged,
+}
+
+use Impact::{Additive, Breaking};
+
+impl ChangeCode {
+    /// Every code, in the order docs/diff.md lists them.
+    pub(crate) const ALL: [ChangeCode; 26] = [
+        Self::Added,
+        Self::Removed,
+        Self::Renamed,
+        Self::KindChanged,
+        Self::UnitChanged,
+        Self::LabelAdded,
+        Self::LabelRemoved,
+        Self::BucketsChanged,
+        Self::ValueAdded,
+        Self::ValueRemoved,
+        Self::LabelOpened,
+        Self::LabelClosed,
+        Self::PropertyAdded,
+        Self::PropertyRemoved,
+        Self::PropertyTypeChanged,
+        Self::PropertyOptional,
+        Self::PropertyRequired,
+        Self::StabilityChanged,
+        Self::OwnerChanged,
+        Self::DescriptionChanged,
+        Self::ContactChanged,
+        Self::MeasuresChanged,
+        Self::RoutesChanged,
+        Self::TargetChanged,
+        Self::WindowChanged,
+        Self::IndicatorChanged,
+    ];
+
+    /// The stable code: `added`, `kind-changed`, ...
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Renamed => "renamed",
+            Self::KindChanged => "kind-changed",
+            Self::UnitChanged => "unit-changed",
+            Self::LabelAdded => "label-added",
+            Self::LabelRemoved => "label-removed",
+            Self::BucketsChanged => "buckets-changed",
+            Self::ValueAdded => "value-added",
+            Self::ValueRemoved => "value-removed",
+            Self::LabelOpened => "label-opened",
+            Self::LabelClosed => "label-closed",
+            Self::PropertyAdded => "property-added",
+            Self::PropertyRemoved => "property-removed",
+            Self::PropertyTypeChanged => "property-type-changed",
+            Self::PropertyOptional => "property-optional",
+            Self::PropertyRequired => "property-required",
+            Self::StabilityChanged => "stability-changed",
+            Self::OwnerChanged => "owner-changed",
+            Self::DescriptionChanged => "description-changed",
+            Self::ContactChanged => "contact-changed",
+            Self::MeasuresChanged => "measures-changed",
+            Self::RoutesChanged => "routes-changed",
+            Self::TargetChanged => "target-changed",
+            Self::WindowChanged => "window-changed",
+            Self::IndicatorChanged => "indicator-changed",
+        }
+    }
+
+    /// What the change means, for people reading docs/diff.md.
+    pub(crate) fn meaning(self) -> &'static str {
+        match self {
+            Self::Added => "the item is new",
+            Self::Removed => {
+                "the item is gone (a label definition or an owner can go without breaking anything: whatever still used it would not validate)"
+            }
+            Self::Renamed => {
+                "the item is gone and one with the same shape appeared under a new name (a metric: same kind, unit, labels, buckets and description; an event: same properties and description)"
+            }
+            Self::KindChanged => "the metric's kind changed (counter, gauge, histogram)",
+            Self::UnitChanged => "the metric's unit changed",
+            Self::LabelAdded => "the metric gained a label",
+            Self::LabelRemoved => "the metric lost a label",
+            Self::BucketsChanged => "the histogram's buckets changed",
+            Self::ValueAdded => {
+                "the closed label gained a value, or the open label keeps a different number of distinct values"
+            }
+            Self::ValueRemoved => "the closed label lost a value",
+            Self::LabelOpened => "the closed label became open (any string, up to `max_values`)",
+            Self::LabelClosed => {
+                "the open label became closed: other values are no longer reported"
+            }
+            Self::PropertyAdded => "the event gained a property",
+            Self::PropertyRemoved => "the event lost a property",
+            Self::PropertyTypeChanged => "an event property changed type",
+            Self::PropertyOptional => "an event property became optional",
+            Self::PropertyRequired => "an event property became required",
+            Self::StabilityChanged => "the metric's stability changed (a deprecation, say)",
+            Self::OwnerChanged => "the item moved to another owner",
+            Self::DescriptionChanged => "the item's description changed",
+            Self::ContactChanged => "the owner's contact changed",
+            Self::MeasuresChanged => "the feature's success or guardrail metrics changed",
+            Self::RoutesChanged => "the feature maps different routes or handlers",
+            Self::TargetChanged => "the objective's target changed",
+            Self::WindowChanged => "the objective's window changed",
+            Self::IndicatorChanged => "the objective measures differently (its indicator changed)",
+        }
+    }
+
+    /// The kinds of item (as [`Subject::kind`] names them) this change happens to, each with
+    /// its impact.
+    pub(crate) fn applies_to(self) -> &'static [(&'static str, Impact)] {
+        match self {
+            Self::Added => &[
+                ("metric", Additive),
+                ("event", Additive),
+                ("label", Additive),
+                ("feature", Additive),
+                ("objective", Additive),
+                ("owner", Additive),
+            ],
+            Self::Removed => &[
+                ("metric", Breaking),
+                ("event", Breaking),
+                ("label", Additive),
+                ("feature", Breaking),
+                ("objective", Breaking),
+                ("owner", Additive),
+            ],
+            Self::Renamed => &[("metric", Breaking), ("event", Breaking)],
+            Self::KindChanged | Self::UnitChanged | Self::LabelRemoved | Self::BucketsChanged => {
+                &[("metric", Breaking)]
+            }
+            Self::LabelAdded | Self::StabilityChanged => &[("metric", Additive)],
+            Self::ValueRemoved | Self::LabelClosed => &[("label", Breaking)],
+            Self::ValueAdded | Self::LabelOpened => &[("label", Additive)],
+            Self::PropertyRemoved | Self::PropertyTypeChanged | Self::PropertyOptional => {
+                &[("event", Breaking)]
+            }
+            Self::PropertyAdded | Self::PropertyRequired => &[("event", Additive)],
+            Self::OwnerChanged | Self::DescriptionChanged => &[
+                ("metric", Additive),
+                ("event", Additive),
+                ("feature", Additive),
+            ],
+            Self::ContactChanged => &[("owner", Additive)],
+            Self::MeasuresChanged | Self::RoutesChanged => &[("feature", Additive)],
+            Self::TargetChanged | Self::WindowChanged | Self::IndicatorChanged => {
+                &[("objective", Additive)]
+            }
+        }
+    }
+
+    /// The impact of this change on an item of `kind`. A pairing the table above does not
+    /// list is taken as breaking, the safe side (tests keep the table complete).
+    pub(crate) fn impact(self, kind: &str) -> Impact {
+        self.applies_to()
+            .iter()
+            .find(|(applies, _)| *applies == kind)
+            .map_or(Breaking, |(_, impact)| *impact)
+    }
+}
+
+impl fmt::Display for ChangeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One change.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Change {
+pub(crate) struct Change {
     /// What the change is about.
     pub subject: Subject,
-    /// A stable code for the kind of change: `added`, `removed`, `renamed`, `kind-changed`,
-    /// `unit-changed`, `label-added`, `label-removed`, `buckets-changed`, `value-added`,
-    /// `value-removed`, `label-opened`, `label-closed`, `property-added`, `property-removed`,
-    /// `property-type-changed`, `property-optional`, `property-required`,
-    /// `stability-changed`, `owner-changed`, `description-changed`, `contact-changed`,
-    /// `measures-changed`, `routes-changed`, `target-changed`, `window-changed`,
-    /// `indicator-changed`.
-    pub code: &'static str,
+    /// What kind of change it is.
+    pub code: ChangeCode,
     /// Breaking or additive.
     pub impact: Impact,
     /// What changed, in one sentence.
@@ -182,10 +399,16 @@ pub struct Change {
 }
 
 /// Every change from `base` to `head`: breaking ones first, then by subject and code.
-pub fn diff(base: &Schema, head: &Schema) -> Vec<Change> {
+pub(crate) fn diff(base: &Schema, head: &Schema) -> Vec<Change> {
     let mut changes = compare::compare(base, head);
+    // Codes sort by their text, as they did when they were strings.
     changes.sort_by(|a, b| {
-        (a.impact, &a.subject, a.code, &a.message).cmp(&(b.impact, &b.subject, b.code, &b.message))
+        (a.impact, &a.subject, a.code.as_str(), &a.message).cmp(&(
+            b.impact,
+            &b.subject,
+            b.code.as_str(),
+            &b.message,
+        ))
     });
     changes
 }
@@ -241,7 +464,7 @@ window = "28d"
     fn codes(changes: &[Change]) -> Vec<(String, &'static str, &'static str)> {
         changes
             .iter()
-            .map(|c| (c.subject.key(), c.code, c.impact.as_str()))
+            .map(|c| (c.subject.key(), c.code.as_str(), c.impact.as_str()))
             .collect()
     }
 
@@ -408,7 +631,7 @@ window = "28d"
         assert!(
             changes
                 .iter()
-                .all(|c| c.impact == Impact::Additive && c.code == "added")
+                .all(|c| c.impact == Impact::Additive && c.code == ChangeCode::Added)
         );
         let mut messages: Vec<&str> = changes.iter().map(|c| c.message.as_str()).collect();
         messages.sort_unstable();

@@ -12,4 +12,4 @@ mod source;
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use render::{RenderOptions, render_human, render_human_one};
 pub use rule::{Level, RuleInfo};
-pub use source::{FileId, LineColumn, Loc, SourceFile, Sources, Span};
+pub use source::{FileId, LineColumn, LineIndex, Loc, SourceFile, Sources, Span};

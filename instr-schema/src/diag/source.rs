@@ -67,13 +67,58 @@ pub struct LineColumn {
     pub column: usize,
 }
 
+/// Where each line of a text starts, to turn byte offsets into line numbers.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    /// Byte offset of every line's first byte; the first line starts at 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The lines of `text` (a `&str` or raw bytes): a new line starts after every `\n`.
+    pub fn new(text: impl AsRef<[u8]>) -> Self {
+        let bytes = text.as_ref();
+        let starts = std::iter::once(0)
+            .chain(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, byte)| **byte == b'\n')
+                    .map(|(index, _)| index + 1),
+            )
+            .collect();
+        Self { starts }
+    }
+
+    /// The 0-based line holding byte `offset` (the last line for offsets past the end).
+    pub fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(index) => index,
+            Err(index) => index.saturating_sub(1),
+        }
+    }
+
+    /// The byte offset where 0-based `line` starts.
+    ///
+    /// # Panics
+    /// When the text has no such line.
+    pub fn start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    /// Every line's start, in order.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+}
+
 /// One file's name, location on disk and text.
 #[derive(Debug)]
 pub struct SourceFile {
     name: String,
     path: PathBuf,
     text: String,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl SourceFile {
@@ -101,11 +146,8 @@ impl SourceFile {
     /// The line and column of a byte offset (clamped to the text).
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let offset = offset.min(self.text.len());
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(index) => index,
-            Err(index) => index.saturating_sub(1),
-        };
-        let line_start = self.line_starts[line_index];
+        let line_index = self.lines.line(offset);
+        let line_start = self.lines.start(line_index);
         let column = match self.text.get(line_start..offset) {
             Some(prefix) => prefix.chars().count(),
             // The offset falls inside a multi-byte character: count the bytes instead.
@@ -140,15 +182,13 @@ impl Sources {
         path: impl Into<PathBuf>,
         text: String,
     ) -> FileId {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(index, _)| index + 1))
-            .collect();
+        let lines = LineIndex::new(&text);
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(Arc::new(SourceFile {
             name: name.into(),
             path: path.into(),
             text,
-            line_starts,
+            lines,
         }));
         id
     }

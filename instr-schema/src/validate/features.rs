@@ -5,14 +5,14 @@ use super::common::{check_description, check_owner, check_snake_name, unknown_re
 use super::objectives;
 use crate::checks;
 use crate::diag::{Diagnostic, Loc};
-use crate::model::{Feature, Route, Schema, Stability};
+use crate::model::{Feature, HTTP_METHODS, Route, Schema, Stability};
 use crate::raw::RawFeature;
 use crate::spanned::Spanned;
 
-/// Methods a route may name.
-const METHODS: [&str; 11] = [
-    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT", "ANY", "GRPC",
-];
+/// Whether a route may name this method: an HTTP method, `ANY` (every method) or `GRPC`.
+fn is_route_method(method: &str) -> bool {
+    HTTP_METHODS.contains(&method) || method == "ANY" || method == "GRPC"
+}
 
 pub(super) fn build(ctx: &mut Ctx<'_>, schema: &Schema, raw: RawFeature) -> Option<Feature> {
     check_snake_name(ctx, "feature", &raw.name);
@@ -175,9 +175,9 @@ fn parse_route(text: &str) -> Result<Route, String> {
         return Err("expected a method and a path".to_owned());
     };
     let path = path.trim();
-    if !METHODS.contains(&method) {
+    if !is_route_method(method) {
         let upper = method.to_ascii_uppercase();
-        return Err(if METHODS.contains(&upper.as_str()) {
+        return Err(if is_route_method(&upper) {
             format!("write the method in upper case: `{upper}`")
         } else {
             format!("`{method}` is not an HTTP method")

@@ -1,0 +1,163 @@
+//! Which feature each handler serves, and how that was decided: the shared logic behind the
+//! `handler-unmapped` and `stale-mapping` lints, the check's coverage count and `coverage`.
+
+use instr_schema::Schema;
+use instr_schema::model::Route;
+
+use super::handlers::{Handler, HandlerRoute};
+
+/// How a handler is tied to a feature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// `#[instr::handler(feature = "...")]` naming a declared feature.
+    Attribute,
+    /// A feature's `routes` entry matches one of its routes.
+    Route,
+    /// A feature's `handlers` entry names it.
+    HandlerPath,
+}
+
+impl Via {
+    /// `attribute`, `route` or `handler-path`, as the coverage report names it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Attribute => "attribute",
+            Self::Route => "route",
+            Self::HandlerPath => "handler-path",
+        }
+    }
+}
+
+/// The feature a handler serves, and how that was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    /// The feature's name.
+    pub feature: String,
+    /// How the handler is tied to it.
+    pub via: Via,
+}
+
+/// A handler's coverage.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// The feature it serves, if any.
+    pub feature: Option<Served>,
+    /// Exempt with a reason.
+    pub exempt: bool,
+}
+
+impl Coverage {
+    /// Served by a declared feature, or exempt with a reason.
+    pub fn covered(&self) -> bool {
+        self.feature.is_some() || self.exempt
+    }
+}
+
+/// The coverage of `handler` under `schema` (none yet: only attributes and exemptions).
+pub fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
+    let exempt = handler
+        .exempt
+        .as_ref()
+        .is_some_and(|mark| mark.reason.is_some());
+    let mut feature = None;
+    if let Some(named) = handler
+        .feature
+        .as_ref()
+        .and_then(|mark| mark.feature.as_ref())
+        && schema.is_some_and(|schema| schema.features.contains_key(&named.name))
+    {
+        feature = Some(Served {
+            feature: named.name.clone(),
+            via: Via::Attribute,
+        });
+    }
+    if feature.is_none()
+        && let Some(schema) = schema
+    {
+        feature = schema.features.values().find_map(|declared| {
+            if declared
+                .handlers
+                .iter()
+                .any(|path| handler_path_matches(&path.value, handler))
+            {
+                Some(Served {
+                    feature: declared.name.value.clone(),
+                    via: Via::HandlerPath,
+                })
+            } else if declared.routes.iter().any(|route| {
+                handler
+                    .routes
+                    .iter()
+                    .any(|served| route_matches(&route.value, served))
+            }) {
+                Some(Served {
+                    feature: declared.name.value.clone(),
+                    via: Via::Route,
+                })
+            } else {
+                None
+            }
+        });
+    }
+    Coverage { feature, exempt }
+}
+
+/// True when a schema `handlers` entry names this handler: its full path with the crate
+/// name, or with `crate` in its place.
+pub fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
+    let entry = entry.trim();
+    if entry == handler.item_path {
+        return true;
+    }
+    entry.strip_prefix("crate::").is_some_and(|rest| {
+        handler
+            .item_path
+            .strip_prefix(&handler.crate_name)
+            .and_then(|p| p.strip_prefix("::"))
+            == Some(rest)
+    })
+}
+
+/// True when a schema route matches a served route: same method (or `ANY` on either side),
+/// same path with parameters compared by position, whatever their spelling.
+pub fn route_matches(declared: &Route, served: &HandlerRoute) -> bool {
+    let Some(path) = &served.path else {
+        return false;
+    };
+    let method_ok =
+        declared.method == served.method || declared.method == "ANY" || served.method == "ANY";
+    method_ok && normalize_path(&declared.path) == normalize_path(path)
+}
+
+/// A path with every parameter spelt `{}`: `{id}`, `:id`, `<id>`, `{*rest}`, `*rest`,
+/// `<rest..>`, `{id:\d+}` all become `{}`; trailing slashes are dropped.
+pub fn normalize_path(path: &str) -> String {
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .map(|segment| {
+            let parameter = (segment.starts_with('{') && segment.ends_with('}'))
+                || (segment.starts_with('<') && segment.ends_with('>'))
+                || segment.starts_with(':')
+                || segment.starts_with('*');
+            if parameter { "{}" } else { segment }
+        })
+        .collect();
+    format!("/{}", segments.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parameters match across framework spellings.
+    #[test]
+    fn normalizes_parameters() {
+        assert_eq!(normalize_path("/users/{id}/"), "/users/{}");
+        assert_eq!(normalize_path("/users/:id"), "/users/{}");
+        assert_eq!(normalize_path("/users/<id>"), "/users/{}");
+        assert_eq!(normalize_path("/files/<path..>"), "/files/{}");
+        assert_eq!(normalize_path("/files/{*rest}"), "/files/{}");
+        assert_eq!(normalize_path("/"), "/");
+    }
+}

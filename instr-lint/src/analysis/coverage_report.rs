@@ -1,0 +1,233 @@
+//! What `cargo instr-check coverage` reports: every handler with its feature, owner and
+//! success metrics, every declared feature with how many handlers serve it, and totals per
+//! crate. Rendering is `crate::report::coverage`; `docs` reads the same rows.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use instr_schema::diag::LineIndex;
+use serde::Serialize;
+
+use super::coverage;
+use super::handlers::Handler;
+use crate::workspace::schemas::SchemaUse;
+
+/// The coverage document (`--format json`).
+#[derive(Debug, Serialize)]
+pub struct CoverageReport {
+    /// Every handler, by file and position.
+    pub handlers: Vec<HandlerRow>,
+    /// Every declared feature, with how many handlers serve it.
+    pub features: Vec<FeatureRow>,
+    /// Totals over the workspace and per crate.
+    pub totals: Totals,
+}
+
+/// One handler.
+#[derive(Debug, Serialize)]
+pub struct HandlerRow {
+    /// The package.
+    #[serde(rename = "crate")]
+    pub krate: String,
+    /// The file, relative to the workspace root.
+    pub file: String,
+    /// 1-based line of its name.
+    pub line: usize,
+    /// `name`, `Type::method`, or `<closure in f>`.
+    pub function: String,
+    /// The full item path, as schema `handlers` entries name it.
+    pub path: String,
+    /// The framework it was found through.
+    pub framework: &'static str,
+    /// The HTTP method of its first route (`GRPC` for tonic), if any.
+    pub method: Option<String>,
+    /// The path of its first route, if known.
+    pub route: Option<String>,
+    /// Every route, `METHOD /path`.
+    pub routes: Vec<String>,
+    /// The feature it serves.
+    pub feature: Option<String>,
+    /// How the feature was found: `attribute`, `route` or `handler-path`.
+    pub mapped_by: Option<&'static str>,
+    /// The feature's owner.
+    pub owner: Option<String>,
+    /// The feature's success metrics.
+    pub success_metrics: Vec<String>,
+    /// Served by a declared feature, or exempt with a reason.
+    pub covered: bool,
+    /// Exempt with a reason.
+    pub exempt: bool,
+}
+
+/// One feature.
+#[derive(Debug, Serialize)]
+pub struct FeatureRow {
+    /// Its name.
+    pub name: String,
+    /// Its owner.
+    pub owner: String,
+    /// Its success metrics.
+    pub success_metrics: Vec<String>,
+    /// How many handlers serve it.
+    pub handlers: usize,
+}
+
+/// Totals.
+#[derive(Debug, Serialize, Default)]
+pub struct Totals {
+    /// Handlers found.
+    pub handlers: usize,
+    /// Covered handlers (including exempt ones).
+    pub covered: usize,
+    /// Exempt handlers.
+    pub exempt: usize,
+    /// `covered / handlers` in percent, 100 when there are none.
+    pub percent: f64,
+    /// The same per crate.
+    pub crates: Vec<CrateTotals>,
+}
+
+/// Totals of one crate.
+#[derive(Debug, Serialize)]
+pub struct CrateTotals {
+    /// The package.
+    #[serde(rename = "crate")]
+    pub krate: String,
+    /// Handlers found.
+    pub handlers: usize,
+    /// Covered handlers.
+    pub covered: usize,
+    /// Exempt handlers.
+    pub exempt: usize,
+    /// Percent covered.
+    pub percent: f64,
+}
+
+/// Handlers counted for one crate.
+#[derive(Default)]
+struct Tally {
+    handlers: usize,
+    covered: usize,
+    exempt: usize,
+}
+
+fn percent(covered: usize, total: usize) -> f64 {
+    if total == 0 {
+        100.0
+    } else {
+        // One decimal is plenty for people and stable for tools.
+        ((covered as f64) * 1000.0 / (total as f64)).round() / 10.0
+    }
+}
+
+/// 1-based line of a byte offset in a file, each file read once.
+#[derive(Default)]
+struct Lines {
+    cache: HashMap<PathBuf, LineIndex>,
+}
+
+impl Lines {
+    fn line(&mut self, path: &Path, offset: usize) -> usize {
+        let index = self
+            .cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| LineIndex::new(std::fs::read(path).unwrap_or_default()));
+        index.line(offset) + 1
+    }
+}
+
+/// Builds the report. `schemas` may be empty: adoption starts without one.
+pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> CoverageReport {
+    let mut lines = Lines::default();
+    let mut rows = Vec::new();
+    let mut served: HashMap<String, usize> = HashMap::new();
+    for handler in handlers {
+        let used = schemas
+            .iter()
+            .find(|used| used.packages.contains(&handler.package));
+        let schema = used.map(|used| &used.schema);
+        let status = coverage::status(handler, schema);
+        let feature = status.feature.as_ref().map(|served| served.feature.clone());
+        let declared = feature
+            .as_ref()
+            .and_then(|name| schema.and_then(|schema| schema.features.get(name)));
+        if let Some(name) = &feature {
+            *served.entry(name.clone()).or_default() += 1;
+        }
+        let first = handler.routes.first();
+        rows.push(HandlerRow {
+            krate: handler.package.clone(),
+            file: handler
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&handler.path)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            line: lines.line(&handler.path, handler.site.span.start),
+            function: handler.function.clone(),
+            path: handler.item_path.clone(),
+            framework: handler.framework().as_str(),
+            method: first.map(|route| route.method.clone()),
+            route: first.and_then(|route| route.path.clone()),
+            routes: handler.routes.iter().map(|route| route.display()).collect(),
+            mapped_by: status.feature.as_ref().map(|served| served.via.as_str()),
+            feature,
+            owner: declared.map(|feature| feature.owner.value.clone()),
+            success_metrics: declared
+                .map(|feature| {
+                    feature
+                        .success_metrics
+                        .iter()
+                        .map(|m| m.value.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            covered: status.covered(),
+            exempt: status.exempt,
+        });
+    }
+    let mut features = Vec::new();
+    for used in schemas {
+        for feature in used.schema.features.values() {
+            features.push(FeatureRow {
+                name: feature.name.value.clone(),
+                owner: feature.owner.value.clone(),
+                success_metrics: feature
+                    .success_metrics
+                    .iter()
+                    .map(|m| m.value.clone())
+                    .collect(),
+                handlers: served.get(&feature.name.value).copied().unwrap_or(0),
+            });
+        }
+    }
+    let mut per_crate: BTreeMap<String, Tally> = BTreeMap::new();
+    for row in &rows {
+        let tally = per_crate.entry(row.krate.clone()).or_default();
+        tally.handlers += 1;
+        tally.covered += usize::from(row.covered);
+        tally.exempt += usize::from(row.exempt);
+    }
+    let covered = rows.iter().filter(|row| row.covered).count();
+    let totals = Totals {
+        handlers: rows.len(),
+        covered,
+        exempt: rows.iter().filter(|row| row.exempt).count(),
+        percent: percent(covered, rows.len()),
+        crates: per_crate
+            .into_iter()
+            .map(|(krate, tally)| CrateTotals {
+                krate,
+                handlers: tally.handlers,
+                covered: tally.covered,
+                exempt: tally.exempt,
+                percent: percent(tally.covered, tally.handlers),
+            })
+            .collect(),
+    };
+    CoverageReport {
+        handlers: rows,
+        features,
+        totals,
+    }
+}

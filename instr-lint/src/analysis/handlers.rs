@@ -1,0 +1,815 @@
+//! Handler detection: from the scanned facts, every function (or closure) that serves
+//! requests, with its routes (prefixes joined) and its instr marks.
+//!
+//! A function is a handler when a framework attribute says so (actix-web and rocket route
+//! attributes, poem `#[handler]`, poem-openapi `#[oai]` in an `#[OpenApi]` impl), when it
+//! implements a tonic service trait (a trait found in a `<name>_server` module), when a
+//! router registration names it, when configuration says so (`handler-attributes`,
+//! `handler-modules`), or when it carries `#[instr::handler]` / `#[instr::exempt]`.
+//! Attribute paths are resolved through imports first, so poem's `#[handler]` is never
+//! taken for instr's and `use instr::handler as h; #[h(...)]` is.
+
+use std::collections::{HashMap, HashSet};
+
+use instr_schema::diag::Span;
+
+use super::idents::snake;
+use super::resolve::{FnId, Index, Resolved};
+use crate::globs::Globs;
+use crate::scan::discover::Scan;
+use crate::scan::facts::{
+    AttrFact, FnFact, FnScope, Framework, HandlerRef, ModPath, RouteFact, RoutePath,
+};
+use crate::scan::syntax::{is_method_name, method_in_any_case};
+use crate::workspace::Workspace;
+use crate::workspace::config::Config;
+
+/// A place in a scanned file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Site {
+    /// Index into the scan's files.
+    pub file: usize,
+    /// The bytes within it.
+    pub span: Span,
+}
+
+impl Site {
+    /// The place `span` in file `file`.
+    pub fn new(file: usize, span: Span) -> Self {
+        Self { file, span }
+    }
+}
+
+/// One route a handler serves.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HandlerRoute {
+    /// `GET`, `POST`, ..., `ANY`, or `GRPC`.
+    pub method: String,
+    /// The full path with prefixes joined, when known statically.
+    pub path: Option<String>,
+    /// How the route was registered, for labels: "axum route", "actix-web attribute", ...
+    pub how: &'static str,
+    /// Where it was registered, when not at the handler itself.
+    pub site: Option<Site>,
+}
+
+impl HandlerRoute {
+    /// `GET /p`, or `GET <dynamic path>`.
+    pub fn display(&self) -> String {
+        match &self.path {
+            Some(path) => format!("{} {path}", self.method),
+            None => format!("{} <dynamic path>", self.method),
+        }
+    }
+}
+
+/// `#[instr::handler(feature = "...")]` on a handler.
+#[derive(Debug, Clone)]
+pub struct FeatureMark {
+    /// The feature named, with the literal's place; `None` when the attribute names none.
+    pub feature: Option<NamedFeature>,
+    /// The attribute.
+    pub attr: Site,
+}
+
+/// The feature an `#[instr::handler]` names, and where.
+#[derive(Debug, Clone)]
+pub struct NamedFeature {
+    /// The name as written.
+    pub name: String,
+    /// The string literal.
+    pub site: Site,
+}
+
+/// `#[instr::exempt(reason = "...")]` on a handler.
+#[derive(Debug, Clone)]
+pub struct ExemptMark {
+    /// The reason, when given and not blank.
+    pub reason: Option<String>,
+    /// The attribute.
+    pub attr: Site,
+}
+
+/// A handler.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    /// Index into [`Scan::units`].
+    pub unit: usize,
+    /// The package it belongs to.
+    pub package: String,
+    /// The crate name of its target.
+    pub crate_name: String,
+    /// Its module in the crate.
+    pub module: ModPath,
+    /// `name`, `Type::name`, or `<closure>` for handlers written in place.
+    pub function: String,
+    /// `crate_name::module::Type::name`: the stable identity used by schema `handlers`,
+    /// baselines and `init`.
+    pub item_path: String,
+    /// Where its name (or the closure) is.
+    pub site: Site,
+    /// The file `site` is in.
+    pub path: std::path::PathBuf,
+    /// The frameworks that found it, the first being the one shown.
+    pub frameworks: Vec<Framework>,
+    /// Its routes.
+    pub routes: Vec<HandlerRoute>,
+    /// `#[instr::handler]`, if present.
+    pub feature: Option<FeatureMark>,
+    /// `#[instr::exempt]`, if present.
+    pub exempt: Option<ExemptMark>,
+}
+
+impl Handler {
+    /// The framework shown for it.
+    pub fn framework(&self) -> Framework {
+        self.frameworks.first().copied().unwrap_or(Framework::Instr)
+    }
+}
+
+/// What an attribute on a function means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum AttrKind {
+    InstrHandler,
+    InstrExempt,
+    ActixRoute,
+    RocketRoute,
+    PoemHandler,
+    Oai,
+    Configured,
+    Other,
+}
+
+/// A route-attributed function mounted under a prefix (`.service(h)`, `routes![h]`).
+struct Mount {
+    /// The prefixes joined.
+    prefix: String,
+    /// The registration.
+    site: Site,
+    /// The framework that mounted it: only its own attributes take the prefix.
+    framework: Framework,
+}
+
+/// A function whose routers are nested under a prefix, in another function (or at the top).
+struct Nest {
+    /// The prefix at the mount.
+    prefix: String,
+    /// The function that mounts it, whose own prefixes come first.
+    outer: Option<FnId>,
+}
+
+struct Detector<'a, 's> {
+    workspace: &'a Workspace,
+    config: &'a Config,
+    /// `handler-modules`, compiled once.
+    handler_modules: Globs,
+    scan: &'s Scan,
+    index: Index<'s>,
+    handlers: Vec<Handler>,
+    by_fn: HashMap<FnId, usize>,
+    by_site: HashMap<Site, usize>,
+    mounts: HashMap<FnId, Vec<Mount>>,
+    nests: HashMap<FnId, Vec<Nest>>,
+}
+
+/// Finds every handler in a scan.
+pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
+    let mut detector = Detector {
+        workspace,
+        config: &workspace.config,
+        handler_modules: Globs::new(&workspace.config.handler_modules, ':'),
+        scan,
+        index: Index::new(workspace, scan),
+        handlers: Vec::new(),
+        by_fn: HashMap::new(),
+        by_site: HashMap::new(),
+        mounts: HashMap::new(),
+        nests: HashMap::new(),
+    };
+    detector.collect_nests();
+    detector.collect_route_registrations();
+    detector.collect_attributed();
+    let mut handlers = detector.handlers;
+    for handler in &mut handlers {
+        handler.routes.sort();
+        handler
+            .routes
+            .dedup_by(|a, b| a.method == b.method && a.path == b.path);
+    }
+    handlers.sort_by(|a, b| {
+        (&scan.files[a.site.file].path, a.site.span.start)
+            .cmp(&(&scan.files[b.site.file].path, b.site.span.start))
+    });
+    handlers
+}
+
+/// The handlers in the code of the given members (indices into `workspace.members`); the
+/// scanned files are dropped once the handlers are known.
+pub(crate) fn detect_in(workspace: &Workspace, members: &[usize]) -> Vec<Handler> {
+    let scan = crate::scan::discover::scan(workspace, members);
+    detect(workspace, &scan)
+}
+
+/// Joins route prefixes and paths: `"/api" + "/users/"` is `/api/users`; the root is `/`.
+pub fn join_path(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        for segment in part.split('/').filter(|s| !s.is_empty()) {
+            out.push('/');
+            out.push_str(segment);
+        }
+    }
+    if out.is_empty() { "/".to_owned() } else { out }
+}
+
+impl<'s> Detector<'_, 's> {
+    fn unit_module(&self, file: usize, module: usize) -> (usize, &'s ModPath) {
+        let scanned = &self.scan.files[file];
+        (scanned.unit, &scanned.facts.modules[module].path)
+    }
+
+    fn scope_fn(&self, unit: usize, module: &ModPath, scope: Option<&FnScope>) -> Option<FnId> {
+        let scope = scope?;
+        self.index
+            .find_fn(unit, module, scope.self_ty.as_deref(), &scope.name)
+    }
+
+    fn collect_nests(&mut self) {
+        for file in &self.scan.files {
+            for module in &file.facts.modules {
+                for nest in &module.nests {
+                    if let Resolved::Fn(target) =
+                        self.index.resolve(file.unit, &module.path, &nest.callee)
+                    {
+                        let outer = self.scope_fn(file.unit, &module.path, nest.scope.as_ref());
+                        if outer != Some(target) {
+                            self.nests.entry(target).or_default().push(Nest {
+                                prefix: nest.prefix.clone(),
+                                outer,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The prefixes under which the routers built in `function` are mounted.
+    fn prefixes(
+        &self,
+        function: Option<FnId>,
+        depth: usize,
+        seen: &mut HashSet<FnId>,
+    ) -> Vec<String> {
+        let Some(function) = function else {
+            return vec![String::new()];
+        };
+        let Some(mounts) = self.nests.get(&function) else {
+            return vec![String::new()];
+        };
+        if depth > 8 || !seen.insert(function) {
+            return vec![String::new()];
+        }
+        let mut out = Vec::new();
+        for nest in mounts {
+            for outer_prefix in self.prefixes(nest.outer, depth + 1, seen) {
+                let joined = format!("{outer_prefix}{}", nest.prefix);
+                if !out.contains(&joined) && out.len() < 16 {
+                    out.push(joined);
+                }
+            }
+        }
+        seen.remove(&function);
+        out
+    }
+
+    fn collect_route_registrations(&mut self) {
+        for (file_index, file) in self.scan.files.iter().enumerate() {
+            for (module_index, module) in file.facts.modules.iter().enumerate() {
+                for route in &module.routes {
+                    self.register(file_index, module_index, route);
+                }
+            }
+        }
+    }
+
+    fn register(&mut self, file: usize, module: usize, route: &RouteFact) {
+        let (unit, module_path) = self.unit_module(file, module);
+        let module_path = module_path.clone();
+        let scope = self.scope_fn(unit, &module_path, route.scope.as_ref());
+        let prefixes = self.prefixes(scope, 0, &mut HashSet::new());
+        let site = Site::new(file, route.span);
+        let mut framework = route.framework;
+        if let Some(evidence) = &route.evidence {
+            let expanded = self.index.expand(unit, &module_path, evidence);
+            framework = match expanded.first().map(String::as_str) {
+                Some("axum") => Framework::Axum,
+                Some("poem") => Framework::Poem,
+                _ => return,
+            };
+        }
+        let route = &RouteFact {
+            framework,
+            ..route.clone()
+        };
+        match (&route.path, &route.handler) {
+            (RoutePath::FromAttribute, HandlerRef::Path(path, _)) => {
+                if let Resolved::Fn(id) = self.index.resolve(unit, &module_path, path) {
+                    for outer in &prefixes {
+                        self.mounts.entry(id).or_default().push(Mount {
+                            prefix: format!("{outer}{}", route.prefix),
+                            site,
+                            framework: route.framework,
+                        });
+                    }
+                }
+            }
+            (RoutePath::FromAttribute, HandlerRef::Inline(..)) => {}
+            (path, handler) => {
+                let literal = match path {
+                    RoutePath::Literal(literal) => Some(literal.as_str()),
+                    _ => None,
+                };
+                let how = match route.framework {
+                    Framework::Axum => "axum route",
+                    Framework::ActixWeb => "actix-web route",
+                    Framework::Poem => "poem route",
+                    Framework::Warp => "warp filter",
+                    Framework::Rocket => "rocket route",
+                    _ => "route",
+                };
+                let routes: Vec<HandlerRoute> = route
+                    .methods
+                    .iter()
+                    .flat_map(|method| {
+                        prefixes.iter().map(move |outer| HandlerRoute {
+                            method: method.clone(),
+                            path: literal
+                                .map(|literal| join_path(&[outer, &route.prefix, literal])),
+                            how,
+                            site: Some(site),
+                        })
+                    })
+                    .collect();
+                let index = match handler {
+                    HandlerRef::Path(path, reference) => {
+                        match self.index.resolve(unit, &module_path, path) {
+                            Resolved::Fn(id) => Some(self.handler_for_fn(id, route.framework)),
+                            // poem endpoints are attributed functions; an unknown name there is not
+                            // a handler we can tell apart from any other endpoint value.
+                            _ if route.framework == Framework::Poem => None,
+                            _ => Some(self.handler_at(
+                                Site::new(file, *reference),
+                                unit,
+                                &module_path,
+                                path.join("::"),
+                                route.framework,
+                            )),
+                        }
+                    }
+                    HandlerRef::Inline(span, closure) => {
+                        let what = if *closure { "closure" } else { "expression" };
+                        let name = match &route.scope {
+                            Some(scope) => format!("<{what} in {}>", scope.display_name()),
+                            None => format!("<{what}>"),
+                        };
+                        Some(self.handler_at(
+                            Site::new(file, *span),
+                            unit,
+                            &module_path,
+                            name,
+                            route.framework,
+                        ))
+                    }
+                };
+                if let Some(index) = index {
+                    let handler = &mut self.handlers[index];
+                    if !handler.frameworks.contains(&route.framework) {
+                        handler.frameworks.push(route.framework);
+                    }
+                    handler.routes.extend(routes);
+                }
+            }
+        }
+    }
+
+    fn new_handler(
+        &mut self,
+        unit: usize,
+        module: &ModPath,
+        function: String,
+        site: Site,
+        framework: Framework,
+    ) -> usize {
+        let unit_info = &self.scan.units[unit];
+        let package = unit_info.package.clone();
+        let mut item_path = unit_info.crate_name.clone();
+        for segment in module {
+            item_path.push_str("::");
+            item_path.push_str(segment);
+        }
+        item_path.push_str("::");
+        item_path.push_str(&function);
+        self.handlers.push(Handler {
+            unit,
+            package,
+            crate_name: unit_info.crate_name.clone(),
+            module: module.clone(),
+            function,
+            item_path,
+            site,
+            path: self.scan.files[site.file].path.clone(),
+            frameworks: vec![framework],
+            routes: Vec::new(),
+            feature: None,
+            exempt: None,
+        });
+        self.handlers.len() - 1
+    }
+
+    fn handler_for_fn(&mut self, id: FnId, framework: Framework) -> usize {
+        if let Some(&index) = self.by_fn.get(&id) {
+            return index;
+        }
+        let function: &FnFact = self.index.function(id);
+        let (unit, module) = self.unit_module(id.file, id.module);
+        let module = module.clone();
+        let index = self.new_handler(
+            unit,
+            &module,
+            function.display_name(),
+            Site::new(id.file, function.name_span),
+            framework,
+        );
+        self.by_fn.insert(id, index);
+        index
+    }
+
+    fn handler_at(
+        &mut self,
+        site: Site,
+        unit: usize,
+        module: &ModPath,
+        name: String,
+        framework: Framework,
+    ) -> usize {
+        if let Some(&index) = self.by_site.get(&site) {
+            return index;
+        }
+        let index = self.new_handler(unit, module, name, site, framework);
+        self.by_site.insert(site, index);
+        index
+    }
+
+    fn classify(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        attr: &AttrFact,
+        in_openapi: bool,
+    ) -> AttrKind {
+        let expanded = self.expand_attr(unit, module, &attr.path);
+        let joined = expanded.join("::");
+        let last = expanded.last().map(String::as_str).unwrap_or("");
+        if self.config.handler_attributes.iter().any(|configured| {
+            *configured == joined || (!configured.contains("::") && configured == last)
+        }) {
+            return AttrKind::Configured;
+        }
+        let first = expanded.first().map(String::as_str).unwrap_or("");
+        match (first, expanded.len(), last) {
+            ("instr", 2, "handler") => AttrKind::InstrHandler,
+            ("instr", 2, "exempt") => AttrKind::InstrExempt,
+            // actix-web also has `#[query]`, for the HTTP QUERY method.
+            ("actix_web", _, name)
+                if is_method_name(name) || matches!(name, "route" | "routes" | "query") =>
+            {
+                AttrKind::ActixRoute
+            }
+            ("rocket", _, name) if is_method_name(name) || name == "route" => AttrKind::RocketRoute,
+            ("poem", 2, "handler") => AttrKind::PoemHandler,
+            (_, 1, "oai") if in_openapi => AttrKind::Oai,
+            _ => AttrKind::Other,
+        }
+    }
+
+    /// An attribute path made absolute. A bare name that no `use` explains is read through
+    /// glob imports, then through the package's dependencies (rocket's `#[macro_use]` style).
+    fn expand_attr(&self, unit: usize, module: &ModPath, path: &[String]) -> Vec<String> {
+        let expanded = self.index.expand(unit, module, path);
+        if expanded.len() != 1 {
+            return expanded;
+        }
+        let name = expanded[0].as_str();
+        for glob in self.index.globs(unit, module) {
+            if matches!(
+                glob.first().map(String::as_str),
+                Some("actix_web" | "rocket" | "poem" | "instr")
+            ) && glob.len() == 1
+            {
+                let mut full = glob.clone();
+                full.push(name.to_owned());
+                return full;
+            }
+        }
+        let Some(member) = self.workspace.members.get(self.scan.units[unit].member) else {
+            return expanded;
+        };
+        let framework_name = is_method_name(name) || matches!(name, "route" | "routes" | "query");
+        if framework_name {
+            if member.depends_on("rocket") && !member.depends_on("actix-web") {
+                return vec!["rocket".to_owned(), name.to_owned()];
+            }
+            if member.depends_on("actix-web") && !member.depends_on("rocket") {
+                return vec!["actix_web".to_owned(), name.to_owned()];
+            }
+        }
+        expanded
+    }
+
+    fn is_openapi_impl(&self, unit: usize, module: &ModPath, function: &FnFact) -> bool {
+        function
+            .impl_attrs
+            .iter()
+            .flat_map(|attrs| attrs.iter())
+            .any(|attr| {
+                let expanded = self.index.expand(unit, module, &attr.path);
+                expanded.last().is_some_and(|last| last == "OpenApi")
+            })
+    }
+
+    fn openapi_prefix(&self, function: &FnFact) -> String {
+        function
+            .impl_attrs
+            .iter()
+            .flat_map(|attrs| attrs.iter())
+            .find_map(|attr| attr.pair("prefix_path").map(|(value, _)| value.to_owned()))
+            .unwrap_or_default()
+    }
+
+    /// The tonic route of a method, when its impl's trait lives in a `<name>_server` module.
+    fn tonic_route(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        function: &FnFact,
+    ) -> Option<HandlerRoute> {
+        let trait_path = function.trait_path.as_ref()?;
+        let expanded = self.index.expand(unit, module, trait_path);
+        // tonic generates `pub mod <service>_server { pub trait <Service> }`: the module name
+        // must be the trait's name in snake case (so `dav_server::DavFileSystem` is not one).
+        let service = expanded.last()?.clone();
+        let server_at = expanded.len().checked_sub(2)?;
+        let expected = format!("{}_server", snake(&service));
+        if server_at == 0 || expanded[server_at] != expected {
+            return None;
+        }
+        // The protobuf package: `include_proto!("pkg")` in the module holding `<x>_server`.
+        let package = if expanded.first().is_some_and(|first| first == "crate") {
+            self.index
+                .proto_package(unit, &expanded[1..server_at].to_vec())
+                .map(str::to_owned)
+        } else {
+            None
+        };
+        let method = instr_schema::names::upper_camel(&function.name)
+            .unwrap_or_else(|| function.name.clone());
+        let path = match package {
+            Some(package) => format!("/{package}.{service}/{method}"),
+            None => format!("/{service}/{method}"),
+        };
+        Some(HandlerRoute {
+            method: "GRPC".to_owned(),
+            path: Some(path),
+            how: "tonic service",
+            site: None,
+        })
+    }
+
+    /// `impl rocket::route::Handler for T { fn handle }` and `impl poem::Endpoint for T { fn
+    /// call }`: request handlers written by hand.
+    fn handler_trait_impl(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        function: &FnFact,
+    ) -> Option<Framework> {
+        let trait_path = function.trait_path.as_ref()?;
+        let expanded = self.index.expand(unit, module, trait_path);
+        match (
+            expanded.first().map(String::as_str),
+            expanded.last().map(String::as_str),
+            function.name.as_str(),
+        ) {
+            (Some("rocket"), Some("Handler"), "handle") => Some(Framework::Rocket),
+            (Some("poem"), Some("Endpoint"), "call") => Some(Framework::Poem),
+            _ => None,
+        }
+    }
+
+    fn in_handler_module(&self, unit: usize, module: &ModPath, function: &FnFact) -> bool {
+        if self.config.handler_modules.is_empty() || !function.is_pub || function.self_ty.is_some()
+        {
+            return false;
+        }
+        let crate_name = &self.scan.units[unit].crate_name;
+        let with = |head: &str| {
+            let mut text = head.to_owned();
+            for segment in module {
+                text.push_str("::");
+                text.push_str(segment);
+            }
+            text
+        };
+        let named = with(crate_name);
+        let generic = with("crate");
+        self.handler_modules.is_match(&named) || self.handler_modules.is_match(&generic)
+    }
+
+    fn collect_attributed(&mut self) {
+        for file_index in 0..self.scan.files.len() {
+            let file = &self.scan.files[file_index];
+            for (module_index, module) in file.facts.modules.iter().enumerate() {
+                for (fn_index, function) in module.fns.iter().enumerate() {
+                    self.attributed(
+                        file.unit,
+                        FnId {
+                            file: file_index,
+                            module: module_index,
+                            function: fn_index,
+                        },
+                        &module.path,
+                        function,
+                    );
+                }
+            }
+        }
+    }
+
+    fn attributed(&mut self, unit: usize, id: FnId, module: &ModPath, function: &FnFact) {
+        let in_openapi = function.self_ty.is_some() && self.is_openapi_impl(unit, module, function);
+        let mut routes: Vec<HandlerRoute> = Vec::new();
+        let mut frameworks: Vec<Framework> = Vec::new();
+        let mut feature = None;
+        let mut exempt = None;
+        for attr in &function.attrs {
+            match self.classify(unit, module, attr, in_openapi) {
+                AttrKind::InstrHandler => {
+                    feature = Some(FeatureMark {
+                        feature: attr.pair("feature").map(|(value, span)| NamedFeature {
+                            name: value.to_owned(),
+                            site: Site::new(id.file, span),
+                        }),
+                        attr: Site::new(id.file, attr.span),
+                    });
+                }
+                AttrKind::InstrExempt => {
+                    exempt = Some(ExemptMark {
+                        reason: attr
+                            .pair("reason")
+                            .map(|(value, _)| value.trim().to_owned())
+                            .or_else(|| {
+                                attr.positional
+                                    .first()
+                                    .map(|(value, _)| value.trim().to_owned())
+                            })
+                            .filter(|reason| !reason.is_empty() && reason != "..."),
+                        attr: Site::new(id.file, attr.span),
+                    });
+                }
+                AttrKind::ActixRoute | AttrKind::RocketRoute => {
+                    let framework =
+                        if self.classify(unit, module, attr, false) == AttrKind::ActixRoute {
+                            Framework::ActixWeb
+                        } else {
+                            Framework::Rocket
+                        };
+                    frameworks.push(framework);
+                    routes.extend(self.attribute_routes(id, attr, framework));
+                }
+                AttrKind::PoemHandler => frameworks.push(Framework::Poem),
+                AttrKind::Oai => {
+                    frameworks.push(Framework::PoemOpenapi);
+                    let prefix = self.openapi_prefix(function);
+                    let path = attr
+                        .pair("path")
+                        .map(|(value, _)| join_path(&[&prefix, value]));
+                    let methods: Vec<String> = attr
+                        .pairs_named("method")
+                        .map(|m| m.to_ascii_uppercase())
+                        .collect();
+                    for method in if methods.is_empty() {
+                        vec!["ANY".to_owned()]
+                    } else {
+                        methods
+                    } {
+                        routes.push(HandlerRoute {
+                            method,
+                            path: path.clone(),
+                            how: "poem-openapi operation",
+                            site: None,
+                        });
+                    }
+                }
+                AttrKind::Configured => frameworks.push(Framework::Configured),
+                AttrKind::Other => {}
+            }
+        }
+        if let Some(route) = self.tonic_route(unit, module, function) {
+            frameworks.push(Framework::Tonic);
+            routes.push(route);
+        }
+        if let Some(framework) = self.handler_trait_impl(unit, module, function) {
+            frameworks.push(framework);
+        }
+        if self.in_handler_module(unit, module, function) {
+            frameworks.push(Framework::Configured);
+        }
+        if feature.is_some() || exempt.is_some() {
+            frameworks.push(Framework::Instr);
+        }
+        let already = self.by_fn.contains_key(&id);
+        if frameworks.is_empty() && !already {
+            return;
+        }
+        let first = frameworks.first().copied().unwrap_or(Framework::Instr);
+        let index = self.handler_for_fn(id, first);
+        let handler = &mut self.handlers[index];
+        for framework in frameworks {
+            if !handler.frameworks.contains(&framework) {
+                handler.frameworks.push(framework);
+            }
+        }
+        // A handler found by a registration and also attributed shows the attribute's
+        // framework first, it says more.
+        if handler.frameworks.len() > 1 && handler.frameworks[0] == Framework::Instr {
+            handler.frameworks.rotate_left(1);
+        }
+        handler.routes.extend(routes);
+        handler.feature = feature;
+        handler.exempt = exempt;
+    }
+
+    /// Routes of an actix-web or rocket route attribute, under every mount prefix.
+    fn attribute_routes(
+        &self,
+        id: FnId,
+        attr: &AttrFact,
+        framework: Framework,
+    ) -> Vec<HandlerRoute> {
+        let name = attr.path.last().map(String::as_str).unwrap_or("");
+        let path = attr
+            .positional
+            .first()
+            .map(|(value, _)| value.clone())
+            .or_else(|| attr.pair("uri").map(|(value, _)| value.to_owned()))
+            .or_else(|| attr.pair("path").map(|(value, _)| value.to_owned()));
+        // rocket query strings (`/search?<q>`) are not part of the route's path.
+        let path = path.map(|path| path.split('?').next().unwrap_or("").to_owned());
+        let mut methods: Vec<String> = if is_method_name(name) || name == "query" {
+            vec![name.to_ascii_uppercase()]
+        } else {
+            attr.pairs_named("method")
+                .map(|method| method.trim_start_matches("Method::").to_ascii_uppercase())
+                .chain(
+                    attr.words
+                        .iter()
+                        .filter(|word| method_in_any_case(word).is_some())
+                        .map(|word| word.to_ascii_uppercase()),
+                )
+                .collect()
+        };
+        if methods.is_empty() {
+            methods.push("ANY".to_owned());
+        }
+        let how = match framework {
+            Framework::Rocket => "rocket attribute",
+            _ => "actix-web attribute",
+        };
+        let mounts: Vec<(String, Option<Site>)> = match self.mounts.get(&id) {
+            Some(mounts) => mounts
+                .iter()
+                .filter(|mount| mount.framework == framework)
+                .map(|mount| (mount.prefix.clone(), Some(mount.site)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mounts = if mounts.is_empty() {
+            vec![(String::new(), None)]
+        } else {
+            mounts
+        };
+        let mut out = Vec::new();
+        for method in &methods {
+            for (prefix, site) in &mounts {
+                out.push(HandlerRoute {
+                    method: method.clone(),
+                    path: path.as_deref().map(|path| join_path(&[prefix, path])),
+                    how,
+                    site: *site,
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,386 @@
+//! Name resolution across the scanned files: which function a path written in some module
+//! refers to, following `use` (with aliases and re-exports), `self`/`super`/`crate`, child
+//! modules, glob imports and the workspace's own library crates. Anything else is external.
+
+use std::collections::HashMap;
+
+use crate::scan::discover::Scan;
+use crate::scan::facts::{FnFact, ModPath, ModuleFacts, WrittenPath};
+use crate::workspace::{TargetKind, Workspace};
+
+/// A function or method in the scanned code, by where its facts are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct FnId {
+    /// Index into the scan's files.
+    pub file: usize,
+    /// Index of its module among the file's modules.
+    pub module: usize,
+    /// Index among the module's functions.
+    pub function: usize,
+}
+
+/// What a path refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Resolved {
+    /// A function or method in the scanned code.
+    Fn(FnId),
+    /// Something outside the scanned code (another crate), as an absolute path.
+    External(Vec<String>),
+    /// Nothing that could be found.
+    Unresolved,
+}
+
+/// Where a module's facts are: `(file index, module index)` of each part (a module is one
+/// file or inline block, plus any `include!`d file).
+type ModuleParts = Vec<(usize, usize)>;
+
+/// The lookup tables, built once per scan.
+pub(crate) struct Index<'s> {
+    scan: &'s Scan,
+    /// `(unit, module path)` to where its facts are (`(file, module index)`). Keys borrow
+    /// from the scan: the index costs no copy of any name.
+    modules: HashMap<(usize, &'s [String]), ModuleParts>,
+    /// `(unit, type name, method)` to the first method declared in an `impl` of that type.
+    methods: HashMap<(usize, &'s str, &'s str), FnId>,
+    /// Library crate names of scanned members, to their unit.
+    libs: HashMap<String, usize>,
+    /// Per unit: dependency names as used in code, to the package name with `_`.
+    deps: Vec<HashMap<String, String>>,
+}
+
+const MAX_DEPTH: usize = 24;
+
+impl<'s> Index<'s> {
+    /// Builds the tables for `scan`.
+    pub(crate) fn new(workspace: &Workspace, scan: &'s Scan) -> Self {
+        let mut modules: HashMap<(usize, &'s [String]), ModuleParts> = HashMap::new();
+        let mut methods: HashMap<(usize, &'s str, &'s str), FnId> = HashMap::new();
+        for (file_index, file) in scan.files.iter().enumerate() {
+            for (module_index, module) in file.facts.modules.iter().enumerate() {
+                modules
+                    .entry((file.unit, module.path.as_slice()))
+                    .or_default()
+                    .push((file_index, module_index));
+                for (fn_index, function) in module.fns.iter().enumerate() {
+                    if let Some(ty) = &function.self_ty {
+                        methods
+                            .entry((file.unit, ty.as_ref(), function.name.as_str()))
+                            .or_insert(FnId {
+                                file: file_index,
+                                module: module_index,
+                                function: fn_index,
+                            });
+                    }
+                }
+            }
+        }
+        let libs = scan
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, unit)| unit.kind == TargetKind::Lib)
+            .map(|(index, unit)| (unit.crate_name.clone(), index))
+            .collect();
+        let deps = scan
+            .units
+            .iter()
+            .map(|unit| {
+                workspace
+                    .members
+                    .get(unit.member)
+                    .map(|member| {
+                        member
+                            .dependencies
+                            .iter()
+                            .map(|(used, package)| (used.clone(), package.replace('-', "_")))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        Self {
+            scan,
+            modules,
+            methods,
+            libs,
+            deps,
+        }
+    }
+
+    /// The function behind an id.
+    pub(crate) fn function(&self, id: FnId) -> &'s FnFact {
+        &self.scan.files[id.file].facts.modules[id.module].fns[id.function]
+    }
+
+    fn module_parts<'a>(
+        &'a self,
+        unit: usize,
+        module: &'a [String],
+    ) -> impl Iterator<Item = &'s ModuleFacts> + 'a {
+        self.modules
+            .get(&(unit, module))
+            .into_iter()
+            .flatten()
+            .map(|(file, index)| &self.scan.files[*file].facts.modules[*index])
+    }
+
+    fn is_module(&self, unit: usize, module: &ModPath) -> bool {
+        self.modules.contains_key(&(unit, module.as_slice()))
+    }
+
+    /// The function named `name` (with `self_ty`) declared in `module`.
+    pub(crate) fn find_fn(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        self_ty: Option<&str>,
+        name: &str,
+    ) -> Option<FnId> {
+        for (file, index) in self
+            .modules
+            .get(&(unit, module.as_slice()))
+            .into_iter()
+            .flatten()
+        {
+            let facts = &self.scan.files[*file].facts.modules[*index];
+            if let Some(position) = facts
+                .fns
+                .iter()
+                .position(|f| f.name == name && f.self_ty.as_deref() == self_ty)
+            {
+                return Some(FnId {
+                    file: *file,
+                    module: *index,
+                    function: position,
+                });
+            }
+        }
+        None
+    }
+
+    /// The package a dependency name used in `unit`'s code stands for (`_` spelling).
+    pub(crate) fn dependency_package(&self, unit: usize, name: &str) -> Option<&str> {
+        self.deps
+            .get(unit)
+            .and_then(|deps| deps.get(name))
+            .map(String::as_str)
+    }
+
+    /// Resolves `path`, written in `module` of `unit`, to a function.
+    pub(crate) fn resolve(&self, unit: usize, module: &ModPath, path: &[String]) -> Resolved {
+        self.resolve_at(unit, module, path, 0)
+    }
+
+    fn resolve_at(&self, unit: usize, module: &ModPath, path: &[String], depth: usize) -> Resolved {
+        if depth > MAX_DEPTH || path.is_empty() {
+            return Resolved::Unresolved;
+        }
+        match path[0].as_str() {
+            "" => self.extern_crate(&path[1..], depth),
+            "crate" => self.walk(unit, &Vec::new(), &path[1..], false, depth),
+            "self" => self.walk(unit, module, &path[1..], false, depth),
+            "super" => {
+                let mut current = module.clone();
+                let mut rest = path;
+                while rest.first().is_some_and(|s| s == "super") {
+                    current.pop();
+                    rest = &rest[1..];
+                }
+                self.walk(unit, &current, rest, false, depth)
+            }
+            _ => self.walk(unit, module, path, true, depth),
+        }
+    }
+
+    fn extern_crate(&self, path: &[String], depth: usize) -> Resolved {
+        match path.split_first() {
+            Some((name, rest)) => match self.libs.get(name) {
+                Some(&lib) if !rest.is_empty() => {
+                    self.walk(lib, &Vec::new(), rest, false, depth + 1)
+                }
+                _ => Resolved::External(path.to_vec()),
+            },
+            None => Resolved::Unresolved,
+        }
+    }
+
+    /// Looks `path[0]` up in `module` (and, when `in_scope`, among crate names and globs).
+    fn walk(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        path: &[String],
+        in_scope: bool,
+        depth: usize,
+    ) -> Resolved {
+        let Some((name, rest)) = path.split_first() else {
+            return Resolved::Unresolved;
+        };
+        if depth > MAX_DEPTH {
+            return Resolved::Unresolved;
+        }
+        let name = name.trim_start_matches("r#");
+        let mut child = module.clone();
+        child.push(name.to_owned());
+        if self.is_module(unit, &child) {
+            if rest.is_empty() {
+                return Resolved::Unresolved;
+            }
+            return self.walk(unit, &child, rest, false, depth + 1);
+        }
+        if rest.is_empty()
+            && let Some(id) = self.find_fn(unit, module, None, name)
+        {
+            return Resolved::Fn(id);
+        }
+        if rest.len() == 1 {
+            let declared = self
+                .module_parts(unit, module)
+                .any(|m| m.types.iter().any(|t| t == name));
+            if declared && let Some(id) = self.method(unit, name, &rest[0]) {
+                return Resolved::Fn(id);
+            }
+        }
+        let used: Option<WrittenPath> = self
+            .module_parts(unit, module)
+            .flat_map(|m| m.uses.iter())
+            .find(|u| u.name == name)
+            .map(|u| u.target.clone());
+        if let Some(target) = used {
+            let mut full = target;
+            full.extend(rest.iter().cloned());
+            let resolved = self.resolve_at(unit, module, &full, depth + 1);
+            if resolved != Resolved::Unresolved {
+                return resolved;
+            }
+            // Edition 2015: `use` paths start at the crate root.
+            return self.walk(unit, &Vec::new(), &full, false, depth + 1);
+        }
+        if in_scope && let Some(&lib) = self.libs.get(name) {
+            if rest.is_empty() {
+                return Resolved::Unresolved;
+            }
+            return self.walk(lib, &Vec::new(), rest, false, depth + 1);
+        }
+        let globs: Vec<WrittenPath> = self
+            .module_parts(unit, module)
+            .flat_map(|m| m.globs.iter().cloned())
+            .collect();
+        for glob in globs {
+            let mut full = glob;
+            full.extend(path.iter().cloned());
+            if let Resolved::Fn(id) = self.resolve_at(unit, module, &full, depth + 1) {
+                return Resolved::Fn(id);
+            }
+        }
+        if rest.len() == 1
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && let Some(id) = self.method(unit, name, &rest[0])
+        {
+            return Resolved::Fn(id);
+        }
+        if in_scope {
+            Resolved::External(path.to_vec())
+        } else {
+            Resolved::Unresolved
+        }
+    }
+
+    fn method(&self, unit: usize, ty: &str, name: &str) -> Option<FnId> {
+        self.methods.get(&(unit, ty, name)).copied()
+    }
+
+    /// The absolute form of a path written in `module`, following `use` for its first
+    /// segment: `handler` under `use poem::handler` is `["poem", "handler"]`; `h` under
+    /// `use instr::handler as h` is `["instr", "handler"]`. Renamed dependencies are given
+    /// their package name. Paths into the crate start with `crate`.
+    pub(crate) fn expand(&self, unit: usize, module: &ModPath, path: &[String]) -> Vec<String> {
+        let mut current: Vec<String> = path.to_vec();
+        let mut context = module.clone();
+        for _ in 0..MAX_DEPTH {
+            let Some(first) = current.first().cloned() else {
+                break;
+            };
+            match first.as_str() {
+                "" => {
+                    current.remove(0);
+                    break;
+                }
+                "crate" => break,
+                "self" => {
+                    let mut out = vec!["crate".to_owned()];
+                    out.extend(context.iter().cloned());
+                    out.extend(current[1..].iter().cloned());
+                    current = out;
+                    break;
+                }
+                "super" => {
+                    let mut ctx = context.clone();
+                    let mut rest = &current[..];
+                    while rest.first().is_some_and(|s| s == "super") {
+                        ctx.pop();
+                        rest = &rest[1..];
+                    }
+                    let mut out = vec!["crate".to_owned()];
+                    out.extend(ctx);
+                    out.extend(rest.iter().cloned());
+                    current = out;
+                    break;
+                }
+                name => {
+                    let mut child = context.clone();
+                    child.push(name.to_owned());
+                    if self.is_module(unit, &child) {
+                        let mut out = vec!["crate".to_owned()];
+                        out.extend(child);
+                        out.extend(current[1..].iter().cloned());
+                        current = out;
+                        break;
+                    }
+                    let used = self
+                        .module_parts(unit, &context)
+                        .flat_map(|m| m.uses.iter())
+                        .find(|u| u.name == name)
+                        .map(|u| u.target.clone());
+                    match used {
+                        Some(target)
+                            if target.first().map(String::as_str) != Some(name)
+                                || target.len() > 1 =>
+                        {
+                            let mut out = target;
+                            out.extend(current[1..].iter().cloned());
+                            current = out;
+                            // The use path is read in the same module.
+                            context = module.clone();
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        if let Some(first) = current.first_mut()
+            && let Some(package) = self.dependency_package(unit, first)
+        {
+            *first = package.to_owned();
+        }
+        current
+    }
+
+    /// Module paths declared for `unit`, with the protobuf package of `include_proto!`.
+    pub(crate) fn proto_package(&self, unit: usize, module: &ModPath) -> Option<&'s str> {
+        self.module_parts(unit, module)
+            .find_map(|m| m.proto_package.as_deref())
+    }
+
+    /// Glob imports of `module`, expanded.
+    pub(crate) fn globs(&self, unit: usize, module: &ModPath) -> Vec<Vec<String>> {
+        let globs: Vec<WrittenPath> = self
+            .module_parts(unit, module)
+            .flat_map(|m| m.globs.iter().cloned())
+            .collect();
+        globs
+            .iter()
+            .map(|glob| self.expand(unit, module, glob))
+            .collect()
+    }
+}

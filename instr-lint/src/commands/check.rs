@@ -1,0 +1,200 @@
+//! `cargo instr-check` (or `check`): find the workspace, load every schema it uses, scan the
+//! code of the members that use one, detect handlers, run every lint, apply configured levels
+//! and the baseline, and report.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use instr_schema::diag::{Diagnostic, RenderOptions, Sources};
+
+use super::{Failure, Global, note, print};
+use crate::analysis::coverage;
+use crate::analysis::handlers;
+use crate::exit;
+use crate::lints::diags::KeyedFinding;
+use crate::lints::files::FileMap;
+use crate::lints::{self, Report, baseline, fingerprint, levels, snippets};
+use crate::report;
+use crate::scan::discover;
+use crate::workspace::schemas::{self, SchemaError};
+use crate::workspace::{self, Workspace, WorkspaceError};
+
+/// Options of `check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Output format: human findings on stderr, or JSON, SARIF or GitHub annotations on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Hide the findings recorded in this baseline file; only new ones are reported.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in this file (written atomically), then exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// `check --format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings with the source in view, on stderr.
+    Human,
+    /// One JSON document on stdout (see docs/json-output.md).
+    Json,
+    /// SARIF 2.1.0 on stdout, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations on stdout.
+    Github,
+}
+
+/// What to check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// The manifest to start from; the current directory's workspace when `None`.
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// Why the check could not run (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The workspace or its configuration could not be read.
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    /// No schema to check, or a schema file could not be read.
+    #[error(transparent)]
+    Schemas(#[from] SchemaError),
+}
+
+/// Runs `check` and returns its exit code.
+pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure> {
+    let baseline = match &args.baseline {
+        Some(path) => Some(baseline::read(path).map_err(Failure::usage)?),
+        None => None,
+    };
+    let options = CheckOptions {
+        manifest_path: global.manifest_path.clone(),
+    };
+    let mut report = run(&options).map_err(|error| Failure::usage(error.to_string()))?;
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(path, &report).map_err(Failure::usage)?;
+        note(&format!(
+            "wrote {count} finding{} to baseline `{}`\n",
+            if count == 1 { "" } else { "s" },
+            path.display()
+        ));
+        return Ok(exit::CLEAN);
+    }
+    if let Some(baseline) = &baseline {
+        baseline::apply(&mut report, baseline);
+    }
+    match args.format {
+        Format::Human => {
+            let options = RenderOptions {
+                color: global.color,
+                unicode: true,
+                width: 100,
+            };
+            note(&report::human::render(&report, &options));
+        }
+        Format::Json => print(&format!("{}\n", report::json::render(&report)))?,
+        Format::Sarif => print(&format!("{}\n", report::sarif::render(&report)))?,
+        Format::Github => print(&report::github::render(&report))?,
+    }
+    Ok(if report.errors() > 0 {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// Runs the check.
+pub fn run(options: &CheckOptions) -> Result<Report, CheckError> {
+    let workspace = workspace::discover(options.manifest_path.as_deref())?;
+    check_workspace(&workspace)
+}
+
+/// Checks an already discovered workspace.
+pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
+    let mut sources = Sources::new();
+    let loaded = schemas::load(workspace, &mut sources)?;
+    let mut keyed: Vec<KeyedFinding> = loaded
+        .findings
+        .into_iter()
+        .map(|finding| KeyedFinding {
+            key: fingerprint::schema_key(&finding, &sources),
+            finding,
+        })
+        .collect();
+    let schemas = loaded.uses;
+    let members: Vec<usize> = workspace
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| {
+            schemas
+                .iter()
+                .any(|used| used.packages.contains(&member.name))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let scan = discover::scan(workspace, &members);
+    let handlers = handlers::detect(workspace, &scan);
+    let mut files = FileMap::new(&workspace.root);
+    let inputs = lints::Inputs {
+        scan: &scan,
+        handlers: &handlers,
+        schemas: &schemas,
+        partial: workspace.partial,
+    };
+    keyed.extend(lints::run(&inputs, &mut sources, &mut files));
+    drop(scan);
+    let covered = handlers
+        .iter()
+        .filter(|handler| {
+            let schema = schemas
+                .iter()
+                .find(|used| used.packages.contains(&handler.package))
+                .map(|used| &used.schema);
+            coverage::status(handler, schema).covered()
+        })
+        .count();
+    let keyed = levels::apply_keyed(&workspace.config, keyed);
+    let (mut findings, keys): (Vec<Diagnostic>, Vec<String>) = keyed
+        .into_iter()
+        .map(|keyed| (keyed.finding, keyed.key))
+        .unzip();
+    let sources = snippets::materialize(sources, &files.registered, &mut findings);
+    let mut ordered: Vec<(Diagnostic, String)> = findings.into_iter().zip(keys).collect();
+    ordered.sort_by(|(a, _), (b, _)| order_key(a, &sources).cmp(&order_key(b, &sources)));
+    let (findings, fingerprints) = ordered
+        .into_iter()
+        .map(|(finding, key)| {
+            let print = fingerprint::of(finding.rule.code, &key);
+            (finding, print)
+        })
+        .unzip();
+    Ok(Report {
+        root: workspace.root.clone(),
+        sources,
+        findings,
+        fingerprints,
+        schemas,
+        handlers,
+        covered,
+        baselined: 0,
+    })
+}
+
+/// Findings are shown by file and position; findings about no place come last.
+fn order_key(diagnostic: &Diagnostic, sources: &Sources) -> (bool, String, usize, &'static str) {
+    match diagnostic.loc() {
+        Some(loc) => (
+            false,
+            sources.get(loc.file).name().to_owned(),
+            loc.span.start,
+            diagnostic.rule.code,
+        ),
+        None => (true, diagnostic.message.clone(), 0, diagnostic.rule.code),
+    }
+}

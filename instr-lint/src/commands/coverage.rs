@@ -1,0 +1,61 @@
+//! `cargo instr-check coverage`: every member's handlers against the schemas (if any; it
+//! works before a schema exists), as a table, JSON or Markdown.
+
+use clap::{Args, ValueEnum};
+use instr_schema::diag::Sources;
+
+use super::check::{CheckError, CheckOptions};
+use super::{Failure, Global, print};
+use crate::analysis::coverage_report::{self, CoverageReport};
+use crate::analysis::handlers;
+use crate::report;
+use crate::workspace::schemas::{self, SchemaError};
+use crate::{exit, workspace};
+
+/// Options of `coverage`.
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Table)]
+    pub format: CoverageFormat,
+}
+
+/// `coverage --format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CoverageFormat {
+    /// A plain-text table.
+    Table,
+    /// A JSON document.
+    Json,
+    /// A Markdown table, for a pull-request comment.
+    Markdown,
+}
+
+/// Runs `coverage` and returns its exit code.
+pub(crate) fn execute(global: &Global, args: &CoverageArgs) -> Result<i32, Failure> {
+    let options = CheckOptions {
+        manifest_path: global.manifest_path.clone(),
+    };
+    let report = report(&options).map_err(|error| Failure::usage(error.to_string()))?;
+    let text = match args.format {
+        CoverageFormat::Table => report::coverage::render_table(&report),
+        CoverageFormat::Json => format!("{}\n", report::coverage::render_json(&report)),
+        CoverageFormat::Markdown => report::coverage::render_markdown(&report),
+    };
+    print(&text)?;
+    Ok(exit::CLEAN)
+}
+
+/// Every member's handlers against the schemas, if any. Findings in the schemas are ignored
+/// here; `check` reports them.
+pub fn report(options: &CheckOptions) -> Result<CoverageReport, CheckError> {
+    let workspace = workspace::discover(options.manifest_path.as_deref())?;
+    let schemas = match schemas::load(&workspace, &mut Sources::new()) {
+        Ok(loaded) => loaded.uses,
+        Err(SchemaError::NoSchema(_)) => Vec::new(),
+        Err(other) => return Err(other.into()),
+    };
+    let members: Vec<usize> = (0..workspace.members.len()).collect();
+    let handlers = handlers::detect_in(&workspace, &members);
+    Ok(coverage_report::build(&workspace.root, &handlers, &schemas))
+}

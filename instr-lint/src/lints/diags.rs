@@ -1,0 +1,334 @@
+//! What every lint finding says: message, labels, help, and the stable key its fingerprint is
+//! made from. The lints decide *when* a finding is due and hand over what it is about; the
+//! wording lives here, in one place, so it can be read and reviewed as text.
+
+use instr_schema::Schema;
+use instr_schema::Spanned;
+use instr_schema::diag::{Diagnostic, Loc};
+use instr_schema::model::Route;
+use instr_schema::names::upper_camel;
+
+use crate::analysis::handlers::Handler;
+use crate::registry::lints::{
+    EXEMPT_WITHOUT_REASON, FEATURE_UNSERVED, HANDLER_UNMAPPED, MISSING_MODULE, NEVER_EMITTED,
+    RAW_METRIC, STALE_MAPPING, UNKNOWN_FEATURE, UNPARSABLE_FILE, UNREACHED_FILE, UNREADABLE_FILE,
+};
+use crate::scan::facts::RawMetricCall;
+use crate::scan::source::ReadProblem;
+
+/// A finding with the stable text its fingerprint is made from (crate and item path, or
+/// schema item, and rule; never a line number).
+#[derive(Debug)]
+pub(crate) struct KeyedFinding {
+    /// The finding.
+    pub(crate) finding: Diagnostic,
+    /// What identifies it across edits.
+    pub(crate) key: String,
+}
+
+fn keyed(finding: Diagnostic, key: String) -> KeyedFinding {
+    KeyedFinding { finding, key }
+}
+
+/// The key of a finding about a handler.
+fn handler_key(handler: &Handler, rule: &str) -> String {
+    format!("{}:{}:{rule}", handler.crate_name, handler.item_path)
+}
+
+// ------------------------------------------------------------------------- scanned files
+
+/// `instr::unreadable-file`.
+pub(crate) fn unreadable_file(name: &str, problem: &ReadProblem) -> KeyedFinding {
+    keyed(
+        Diagnostic::without_location(
+            &UNREADABLE_FILE,
+            format!("`{name}` {problem}; its handlers are not checked"),
+        ),
+        format!("file:{name}"),
+    )
+}
+
+/// `instr::unparsable-file`, with syn's message.
+pub(crate) fn unparsable_file(name: &str, loc: Loc, message: &str) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(
+            &UNPARSABLE_FILE,
+            loc,
+            format!("`{name}` does not parse: {message}"),
+        )
+        .with_label(message)
+        .with_help("fix the syntax error; until then no handler in this file is checked"),
+        format!("file:{name}"),
+    )
+}
+
+/// `instr::missing-module`: `tried` are the file names rustc looks for, quoted.
+pub(crate) fn missing_module(name: &str, loc: Loc, tried: &[String]) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(&MISSING_MODULE, loc, "module file not found")
+            .with_label("no file for this module")
+            .with_help(format!(
+                "create one of {}, or remove the `mod` item",
+                tried.join(" or ")
+            )),
+        format!("file:{name}:{}", tried.join(",")),
+    )
+}
+
+/// `instr::unreached-file`.
+pub(crate) fn unreached_file(name: &str) -> KeyedFinding {
+    keyed(
+        Diagnostic::without_location(
+            &UNREACHED_FILE,
+            format!("`{name}` is not part of any crate: no `mod` item reaches it"),
+        )
+        .with_help("declare it with a `mod` item, delete it, or list it under `exclude` in [workspace.metadata.instr]"),
+        format!("file:{name}"),
+    )
+}
+
+// ------------------------------------------------------------------------------ handlers
+
+/// `instr::unknown-feature` for `#[instr::handler]` without a feature; `guess` is the feature
+/// it most likely serves.
+pub(crate) fn feature_not_named(
+    handler: &Handler,
+    loc: Loc,
+    guess: &str,
+    schema: &Schema,
+) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(
+            &UNKNOWN_FEATURE,
+            loc,
+            format!(
+                "`#[instr::handler]` on `{}` names no feature",
+                handler.function
+            ),
+        )
+        .with_label("which feature does this handler serve?")
+        .with_help(format!(
+            "name one: #[instr::handler(feature = \"{guess}\")]{}",
+            declared_features(schema)
+        )),
+        handler_key(handler, "unknown-feature"),
+    )
+}
+
+/// `instr::unknown-feature` for a feature the schema (file `schema_file`) does not declare;
+/// `suggestion` is the closest declared one.
+pub(crate) fn unknown_feature(
+    handler: &Handler,
+    name: &str,
+    loc: Loc,
+    suggestion: Option<&str>,
+    schema_file: &str,
+    schema: &Schema,
+) -> KeyedFinding {
+    let label = match suggestion {
+        Some(known) => format!("did you mean `{known}`?"),
+        None => "not declared in the schema".to_owned(),
+    };
+    keyed(
+        Diagnostic::new(
+            &UNKNOWN_FEATURE,
+            loc,
+            format!(
+                "handler `{}` names feature `{name}`, which is not declared",
+                handler.function
+            ),
+        )
+        .with_label(label)
+        .with_help(format!(
+            "declare it in {schema_file} as [features.{name}], or name a declared feature{}",
+            declared_features(schema)
+        )),
+        handler_key(handler, "unknown-feature"),
+    )
+}
+
+/// `instr::exempt-without-reason`.
+pub(crate) fn exempt_without_reason(handler: &Handler, loc: Loc) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(&EXEMPT_WITHOUT_REASON, loc, format!("handler `{}` is exempt without a reason", handler.function))
+            .with_label("why is this handler exempt?")
+            .with_help("say why, for the next reader:\n  #[instr::exempt(reason = \"liveness probe for the load balancer\")]"),
+        handler_key(handler, "exempt-without-reason"),
+    )
+}
+
+/// `instr::handler-unmapped`: how to map the handler to `guess`, its likely feature, in
+/// `schema_file`; `registrations` are the places its routes are registered, shown too.
+pub(crate) fn handler_unmapped(
+    handler: &Handler,
+    loc: Loc,
+    guess: &str,
+    schema_file: &str,
+    registrations: &[Loc],
+) -> KeyedFinding {
+    let label = match handler.routes.as_slice() {
+        [] => format!("{} handler", handler.framework().as_str()),
+        [route] => format!("{} is routed here ({})", route.display(), route.how),
+        routes => {
+            let shown: Vec<String> = routes.iter().take(3).map(|route| route.display()).collect();
+            let more = if routes.len() > 3 {
+                format!(" and {} more", routes.len() - 3)
+            } else {
+                String::new()
+            };
+            format!(
+                "{}{more} are routed here ({})",
+                shown.join(", "),
+                routes[0].how
+            )
+        }
+    };
+    let mut help = format!(
+        "declare which feature it serves and how success is measured:\n  #[instr::handler(feature = \"{guess}\")]\n"
+    );
+    let routes: Vec<String> = handler
+        .routes
+        .iter()
+        .filter(|route| route.path.is_some())
+        .map(|route| format!("\"{}\"", route.display()))
+        .collect();
+    if routes.is_empty() {
+        help.push_str(&format!(
+            "or map it in {schema_file} under [features.{guess}]:\n  handlers = [\"{}\"]\n",
+            handler.item_path
+        ));
+    } else {
+        help.push_str(&format!(
+            "or map the route in {schema_file} under [features.{guess}]:\n  routes = [{}]\n",
+            routes.join(", ")
+        ));
+    }
+    help.push_str("or opt out with a reason:\n  #[instr::exempt(reason = \"...\")]");
+    let mut diagnostic = Diagnostic::new(
+        &HANDLER_UNMAPPED,
+        loc,
+        format!("handler `{}` serves no feature", handler.function),
+    )
+    .with_label(label)
+    .with_help(help);
+    for registration in registrations {
+        diagnostic = diagnostic.with_secondary(*registration, "registered here");
+    }
+    keyed(diagnostic, handler_key(handler, "handler-unmapped"))
+}
+
+/// `\ndeclared features: a, b` when the schema declares any.
+fn declared_features(schema: &Schema) -> String {
+    if schema.features.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = schema.features.keys().map(String::as_str).collect();
+    format!("\ndeclared features: {}", names.join(", "))
+}
+
+// ------------------------------------------------------------------- mappings and features
+
+/// `instr::stale-mapping` for a feature's route that no handler serves.
+pub(crate) fn stale_route(feature: &str, route: &Spanned<Route>) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(
+            &STALE_MAPPING,
+            route.loc,
+            format!("feature `{feature}` maps route `{}`, which no handler serves", route.value),
+        )
+        .with_label("no handler found for this route")
+        .with_help("fix the route (method and path, parameters in any spelling) or remove it; `cargo instr-check coverage` lists every route found"),
+        format!("schema:{feature}:route:{}:stale-mapping", route.value),
+    )
+}
+
+/// `instr::stale-mapping` for a feature's handler path that names no handler; `suggestion` is
+/// the closest handler path found.
+pub(crate) fn stale_handler_path(
+    feature: &str,
+    path: &Spanned<String>,
+    suggestion: Option<&str>,
+) -> KeyedFinding {
+    let label = match suggestion {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => "no handler has this path".to_owned(),
+    };
+    keyed(
+        Diagnostic::new(
+            &STALE_MAPPING,
+            path.loc,
+            format!("feature `{feature}` maps handler `{}`, which is not a handler in the code", path.value),
+        )
+        .with_label(label)
+        .with_help("handler paths start with the crate name (`my_crate::api::checkout`, `my_crate::api::Orders::list`); `cargo instr-check coverage` lists them"),
+        format!("schema:{feature}:handler:{}:stale-mapping", path.value),
+    )
+}
+
+/// `instr::feature-unserved`, at the feature's name.
+pub(crate) fn feature_unserved(feature: &str, loc: Loc) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(&FEATURE_UNSERVED, loc, format!("no handler serves feature `{feature}`"))
+            .with_label("declared here, served nowhere")
+            .with_help(format!(
+                "mark its handlers with #[instr::handler(feature = \"{feature}\")], map them with `routes` or `handlers`, or remove the feature"
+            )),
+        format!("schema:{feature}:feature-unserved"),
+    )
+}
+
+// ------------------------------------------------------------------------------ emission
+
+/// `instr::never-emitted` for a metric, at its name; `generated` is its emitter's name.
+pub(crate) fn metric_never_emitted(name: &str, loc: Loc, generated: &str) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(&NEVER_EMITTED, loc, format!("metric `{name}` is declared but never emitted"))
+            .with_label("no code emits this metric")
+            .with_help(format!("emit it through the generated type `metrics::{generated}`, or remove it from the schema")),
+        format!("schema:metric:{name}:never-emitted"),
+    )
+}
+
+/// `instr::never-emitted` for an event, at its name; `generated` is its struct's name.
+pub(crate) fn event_never_emitted(name: &str, loc: Loc, generated: &str) -> KeyedFinding {
+    keyed(
+        Diagnostic::new(&NEVER_EMITTED, loc, format!("event `{name}` is declared but never emitted"))
+            .with_label("no code emits this event")
+            .with_help(format!("emit it through the generated struct `events::{generated}`, or remove it from the schema")),
+        format!("schema:event:{name}:never-emitted"),
+    )
+}
+
+/// `instr::raw-metric` for a call in file `file`; `declared` when the schema declares the
+/// metric it names.
+pub(crate) fn raw_metric(
+    call: &RawMetricCall,
+    loc: Loc,
+    file: &str,
+    declared: bool,
+) -> KeyedFinding {
+    let help = match call.name.as_deref() {
+        Some(name) if declared => format!(
+            "`{name}` is declared in the schema: use its generated emitter `metrics::{}`",
+            upper_camel(name).unwrap_or_default()
+        ),
+        Some(name) => format!(
+            "declare `{name}` under [metrics.{name}] in the schema and use the generated emitter"
+        ),
+        None => "declare the metric in the schema and use the generated emitter".to_owned(),
+    };
+    keyed(
+        Diagnostic::new(
+            &RAW_METRIC,
+            loc,
+            format!("raw `{}!` call bypasses the schema", call.kind),
+        )
+        .with_label("untyped metric name")
+        .with_help(help),
+        format!(
+            "file:{file}:{}:{}:raw-metric",
+            call.kind,
+            call.name.clone().unwrap_or_default()
+        ),
+    )
+}

@@ -1,0 +1,83 @@
+//! The lints about emission: a declared metric or event that no code emits, and raw
+//! metrics-facade macro calls that bypass the schema.
+
+use std::collections::{BTreeSet, HashSet};
+
+use instr_schema::diag::Sources;
+use instr_schema::names::upper_camel;
+
+use super::diags::{self, KeyedFinding};
+use super::files::FileMap;
+use crate::scan::discover::Scan;
+use crate::workspace::schemas::SchemaUse;
+
+/// `instr::never-emitted` for the metrics and events of `used` that the code of its packages
+/// never names.
+pub(super) fn never_emitted(scan: &Scan, used: &SchemaUse, out: &mut Vec<KeyedFinding>) {
+    let packages: HashSet<&str> = used.packages.iter().map(String::as_str).collect();
+    let mut metric_idents = BTreeSet::new();
+    let mut event_idents = BTreeSet::new();
+    let mut raw = BTreeSet::new();
+    for file in &scan.files {
+        if !packages.contains(scan.units[file.unit].package.as_str()) {
+            continue;
+        }
+        metric_idents.extend(file.facts.emits.metric_idents.iter().map(String::as_str));
+        event_idents.extend(file.facts.emits.event_idents.iter().map(String::as_str));
+        raw.extend(file.facts.emits.raw_names.iter().map(String::as_str));
+    }
+    let schema = &used.schema;
+    for (name, metric) in &schema.metrics {
+        let generated = upper_camel(name).unwrap_or_default();
+        if metric_idents.contains(generated.as_str())
+            || metric_idents.contains(name.as_str())
+            || raw.contains(name.as_str())
+        {
+            continue;
+        }
+        out.push(diags::metric_never_emitted(
+            name,
+            metric.name.loc,
+            &generated,
+        ));
+    }
+    for (name, event) in &schema.events {
+        let generated = upper_camel(name).unwrap_or_default();
+        if event_idents.contains(generated.as_str())
+            || event_idents.contains(name.as_str())
+            || raw.contains(name.as_str())
+        {
+            continue;
+        }
+        out.push(diags::event_never_emitted(name, event.name.loc, &generated));
+    }
+}
+
+/// `instr::raw-metric` for every raw metrics-facade macro call in the scan.
+pub(super) fn raw_metric_calls(
+    scan: &Scan,
+    schemas: &[SchemaUse],
+    sources: &mut Sources,
+    files: &mut FileMap<'_>,
+    out: &mut Vec<KeyedFinding>,
+) {
+    let declared: HashSet<&str> = schemas
+        .iter()
+        .flat_map(|used| used.schema.metrics.keys().map(String::as_str))
+        .collect();
+    for file in &scan.files {
+        for call in &file.facts.raw_metric_calls {
+            let loc = files.loc(sources, &file.path, call.span);
+            let is_declared = call
+                .name
+                .as_deref()
+                .is_some_and(|name| declared.contains(name));
+            out.push(diags::raw_metric(
+                call,
+                loc,
+                &files.name(&file.path),
+                is_declared,
+            ));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The report for people: each finding with its source in view, then a summary line.
+
+use instr_schema::diag::{RenderOptions, render_human_one};
+
+use crate::lints::Report;
+
+/// The whole report as text.
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        out.push_str(&render_human_one(finding, &report.sources, options));
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+/// `2 errors, 1 warning · instr.toml: 3 features, 7 metrics, 2 events · 41 handlers, 39
+/// covered (95%)`.
+pub fn summary(report: &Report) -> String {
+    let errors = report.errors();
+    let warnings = report.warnings();
+    let mut line = format!(
+        "{} {}, {} {}",
+        errors,
+        plural(errors, "error"),
+        warnings,
+        plural(warnings, "warning")
+    );
+    for used in &report.schemas {
+        let name = used.path.strip_prefix(&report.root).unwrap_or(&used.path);
+        let schema = &used.schema;
+        line.push_str(&format!(
+            " · {}: {} {}, {} {}, {} {}",
+            name.display(),
+            schema.features.len(),
+            plural(schema.features.len(), "feature"),
+            schema.metrics.len(),
+            plural(schema.metrics.len(), "metric"),
+            schema.events.len(),
+            plural(schema.events.len(), "event"),
+        ));
+    }
+    let handlers = report.handlers.len();
+    line.push_str(&format!(
+        " · {handlers} {}, {} covered",
+        plural(handlers, "handler"),
+        report.covered
+    ));
+    if let Some(percent) = (report.covered * 100).checked_div(handlers) {
+        line.push_str(&format!(" ({percent}%)"));
+    }
+    if report.baselined > 0 {
+        line.push_str(&format!(" · {} baselined", report.baselined));
+    }
+    line
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
+}

@@ -1,0 +1,350 @@
+//! Finding and scanning the source files of the workspace's crates, in parallel.
+//!
+//! Each library and binary target is followed from its root file through `mod` items
+//! (`#[path]` and inline modules included) exactly as rustc finds files; every file is read,
+//! parsed, reduced to facts and dropped by a rayon task that then schedules the files its
+//! `mod` items name. A walk of each member's directory afterwards reports `.rs` files no
+//! module reaches. Nothing is built or run.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use instr_schema::diag::Span;
+
+use super::facts::{FileFacts, ModPath};
+use super::source::{self, ParseProblem, ReadProblem};
+use super::visit::FileContext;
+use crate::globs::Globs;
+use crate::workspace::{TargetKind, Workspace};
+
+/// A library or binary target being scanned.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Index of its member in [`Workspace::members`].
+    pub member: usize,
+    /// Its package's name.
+    pub package: String,
+    /// The target's crate name.
+    pub crate_name: String,
+    /// Library or binary.
+    pub kind: TargetKind,
+    /// The root file.
+    pub root: PathBuf,
+}
+
+/// One scanned file and its facts.
+#[derive(Debug)]
+pub struct ScannedFile {
+    /// The file, as reached from its crate root.
+    pub path: PathBuf,
+    /// Index into [`Scan::units`].
+    pub unit: usize,
+    /// What it holds.
+    pub facts: FileFacts,
+}
+
+/// Something wrong with a file that the checker reports as a warning.
+#[derive(Debug)]
+pub enum FileProblem {
+    /// The file could not be read as UTF-8 text.
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        problem: ReadProblem,
+    },
+    /// The file does not parse as Rust.
+    Unparsable {
+        /// The file.
+        path: PathBuf,
+        /// syn's error.
+        problem: ParseProblem,
+    },
+    /// A `mod x;` whose file exists under none of the names rustc tries.
+    MissingModule {
+        /// The file with the `mod` item.
+        path: PathBuf,
+        /// The `mod x` span.
+        span: Span,
+        /// The paths tried.
+        candidates: Vec<PathBuf>,
+    },
+    /// A `.rs` file no module of any target reaches: it is not compiled, so not checked.
+    Unreached {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// Everything the scan found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The targets scanned.
+    pub units: Vec<Unit>,
+    /// Scanned files, sorted by unit and path.
+    pub files: Vec<ScannedFile>,
+    /// Files that could not be scanned, or that nothing reaches.
+    pub problems: Vec<FileProblem>,
+}
+
+/// Which members to scan.
+pub fn units_of(workspace: &Workspace, members: &[usize]) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for &index in members {
+        let Some(member) = workspace.members.get(index) else {
+            continue;
+        };
+        for target in &member.targets {
+            if target.kind != TargetKind::Other {
+                units.push(Unit {
+                    member: index,
+                    package: member.name.clone(),
+                    crate_name: target.crate_name.clone(),
+                    kind: target.kind,
+                    root: target.root.clone(),
+                });
+            }
+        }
+    }
+    units
+}
+
+struct Shared<'w> {
+    workspace: &'w Workspace,
+    /// `exclude` from configuration, compiled once.
+    excluded: Globs,
+    visited: Mutex<HashSet<(usize, PathBuf)>>,
+    reached: Mutex<HashSet<PathBuf>>,
+    files: Mutex<Vec<ScannedFile>>,
+    problems: Mutex<Vec<FileProblem>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic in another task cannot leave these collections half-updated in a way that
+    // matters (each push is atomic), so a poisoned lock is still usable.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Scans the lib and bin targets of `members` (indices into the workspace's members).
+pub fn scan(workspace: &Workspace, members: &[usize]) -> Scan {
+    scan_units(workspace, units_of(workspace, members), members)
+}
+
+/// Scans the given units; `.rs` files under `members` that none of them reaches are reported
+/// as unreached. (The real-code tests use this to scan example and test programs of
+/// published framework crates, which hold their authors' handlers.)
+pub fn scan_units(workspace: &Workspace, units: Vec<Unit>, members: &[usize]) -> Scan {
+    let shared = Shared {
+        workspace,
+        excluded: Globs::new(&workspace.config.exclude, '/'),
+        visited: Mutex::new(HashSet::new()),
+        reached: Mutex::new(HashSet::new()),
+        files: Mutex::new(Vec::new()),
+        problems: Mutex::new(Vec::new()),
+    };
+    rayon::scope(|scope| {
+        for (index, unit) in units.iter().enumerate() {
+            let shared = &shared;
+            let root = unit.root.clone();
+            scope.spawn(move |scope| scan_file(scope, shared, index, root, Vec::new(), true));
+        }
+    });
+    let reached = shared
+        .reached
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut problems = shared
+        .problems
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    problems.extend(unreached_files(
+        workspace,
+        &shared.excluded,
+        members,
+        &reached,
+    ));
+    let mut files = shared
+        .files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by(|a, b| (a.unit, &a.path).cmp(&(b.unit, &b.path)));
+    problems.sort_by_key(problem_key);
+    Scan {
+        units,
+        files,
+        problems,
+    }
+}
+
+fn problem_key(problem: &FileProblem) -> (PathBuf, usize) {
+    match problem {
+        FileProblem::Unreadable { path, .. } | FileProblem::Unreached { path } => (path.clone(), 0),
+        FileProblem::Unparsable { path, problem } => (path.clone(), problem.start),
+        FileProblem::MissingModule { path, span, .. } => (path.clone(), span.start),
+    }
+}
+
+fn is_excluded(workspace: &Workspace, excluded: &Globs, path: &Path) -> bool {
+    if excluded.is_empty() {
+        return false;
+    }
+    let relative = path.strip_prefix(&workspace.root).unwrap_or(path);
+    excluded.is_match(&relative.to_string_lossy().replace('\\', "/"))
+}
+
+fn scan_file<'s>(
+    scope: &rayon::Scope<'s>,
+    shared: &'s Shared<'s>,
+    unit: usize,
+    path: PathBuf,
+    module: ModPath,
+    owns_dir: bool,
+) {
+    let key = canonical(&path);
+    if !lock(&shared.visited).insert((unit, key.clone())) {
+        return;
+    }
+    lock(&shared.reached).insert(key);
+    if is_excluded(shared.workspace, &shared.excluded, &path) {
+        return;
+    }
+    let text = match source::read(&path) {
+        Ok(text) => text,
+        Err(problem) => {
+            lock(&shared.problems).push(FileProblem::Unreadable { path, problem });
+            return;
+        }
+    };
+    let context = FileContext::new(&path, module, owns_dir);
+    let scanned = super::scan_source(&text, &context);
+    drop(text);
+    let facts = match scanned {
+        Ok(facts) => facts,
+        Err(problem) => {
+            lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
+            return;
+        }
+    };
+    for child in &facts.children {
+        // A symlink loop is "there" (its read fails and is reported), not missing.
+        let found = child.candidates.iter().find(|candidate| {
+            candidate.is_file()
+                || candidate
+                    .symlink_metadata()
+                    .is_ok_and(|meta| meta.file_type().is_symlink())
+        });
+        match found {
+            Some(file) if child.test_only => mark_test_module(shared, file),
+            Some(file) => {
+                let owns =
+                    child.from_path_attr || file.file_name().is_some_and(|name| name == "mod.rs");
+                let file = file.clone();
+                let module = child.path.clone();
+                scope.spawn(move |scope| scan_file(scope, shared, unit, file, module, owns));
+            }
+            None if child.conditional || child.test_only => {}
+            None => lock(&shared.problems).push(FileProblem::MissingModule {
+                path: path.clone(),
+                span: child.span,
+                candidates: child.candidates.clone(),
+            }),
+        }
+    }
+    lock(&shared.files).push(ScannedFile { path, unit, facts });
+}
+
+/// A `#[cfg(test)] mod x;` file and everything under its directory count as reached.
+fn mark_test_module(shared: &Shared<'_>, file: &Path) {
+    let mut reached = lock(&shared.reached);
+    reached.insert(canonical(file));
+    let dir = if file.file_name().is_some_and(|name| name == "mod.rs") {
+        file.parent().map(Path::to_path_buf)
+    } else {
+        file.parent()
+            .zip(file.file_stem())
+            .map(|(parent, stem)| parent.join(stem))
+    };
+    if let Some(dir) = dir.filter(|dir| dir.is_dir()) {
+        for entry in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            reached.insert(canonical(entry.path()));
+        }
+    }
+}
+
+/// `.rs` files under the scanned members that no module reached, skipping `target/`, hidden
+/// directories, nested packages, excluded paths, and the directories of test, bench, example
+/// and build-script targets (which are not scanned for handlers).
+fn unreached_files(
+    workspace: &Workspace,
+    excluded: &Globs,
+    members: &[usize],
+    reached: &HashSet<PathBuf>,
+) -> Vec<FileProblem> {
+    let mut out = Vec::new();
+    let target_dir = canonical(&workspace.target_dir);
+    for &index in members {
+        let Some(member) = workspace.members.get(index) else {
+            continue;
+        };
+        let mut other_roots = HashSet::new();
+        let mut other_dirs = Vec::new();
+        for target in &member.targets {
+            if target.kind == TargetKind::Other {
+                other_roots.insert(canonical(&target.root));
+                if let Some(parent) = target.root.parent()
+                    && canonical(parent) != canonical(&member.dir)
+                    && !parent.ends_with("src")
+                {
+                    other_dirs.push(canonical(parent));
+                }
+            }
+        }
+        let member_dir = canonical(&member.dir);
+        let walker = walkdir::WalkDir::new(&member.dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|entry| {
+                let path = entry.path();
+                if entry.depth() == 0 {
+                    return true;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_dir() {
+                    let canonical_dir = canonical(path);
+                    return !(name.starts_with('.')
+                        || canonical_dir == target_dir
+                        || path.join("CACHEDIR.TAG").is_file()
+                        || (canonical_dir != member_dir && path.join("Cargo.toml").is_file())
+                        || other_dirs.iter().any(|dir| canonical_dir.starts_with(dir)));
+                }
+                true
+            });
+        for entry in walker.filter_map(Result::ok) {
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|ext| ext != "rs") {
+                continue;
+            }
+            let key = canonical(path);
+            if reached.contains(&key)
+                || other_roots.contains(&key)
+                || is_excluded(workspace, excluded, path)
+            {
+                continue;
+            }
+            out.push(FileProblem::Unreached {
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    out
+}

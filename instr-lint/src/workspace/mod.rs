@@ -1,0 +1,11 @@
+//! The workspace being checked: its members and targets from `cargo metadata`
+//! ([`metadata`]), instr's configuration from the manifests ([`config`]), and the schemas its
+//! members use, loaded once ([`schemas`]).
+//!
+//! Nothing here reads Rust code; that is `crate::scan`, one layer up.
+
+pub mod config;
+mod metadata;
+pub mod schemas;
+
+pub use metadata::{Member, Target, TargetKind, Workspace, WorkspaceError, discover};
