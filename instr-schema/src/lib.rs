@@ -28,13 +28,13 @@ pub mod duration;
 mod load;
 pub mod model;
 pub mod names;
+mod options;
 mod raw;
 mod spanned;
 pub mod suggest;
 mod validate;
 
-pub use load::{
-    DEFAULT_MAX_SERIES_PER_METRIC, LoadError, LoadOptions, Loaded, load_file, load_str, load_with,
-};
+pub use load::{LoadError, Loaded, load_file, load_str, load_with};
 pub use model::Schema;
+pub use options::{DEFAULT_MAX_SERIES_PER_METRIC, LoadOptions};
 pub use spanned::Spanned;

@@ -7,31 +7,11 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::checks;
 use crate::diag::{Diagnostic, FileId, Loc, Sources};
-use crate::model::{Date, Schema};
+use crate::model::Schema;
+use crate::options::LoadOptions;
 use crate::raw::{RawFile, parse_file};
 use crate::spanned::Spanned;
 use crate::validate::validate;
-
-/// Settings that change what validation accepts.
-#[derive(Clone, Debug)]
-pub struct LoadOptions {
-    /// The most series a metric may have (product of its labels' sizes).
-    pub max_series_per_metric: u64,
-    /// The date `expires` is compared with; `None` means today (UTC).
-    pub today: Option<Date>,
-}
-
-/// The ceiling on series per metric unless configuration says otherwise.
-pub const DEFAULT_MAX_SERIES_PER_METRIC: u64 = 10_000;
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        Self {
-            max_series_per_metric: DEFAULT_MAX_SERIES_PER_METRIC,
-            today: None,
-        }
-    }
-}
 
 /// A schema as loaded: the model (holding whatever was valid) and every finding.
 #[derive(Debug)]
@@ -50,29 +30,13 @@ impl Loaded {
 }
 
 /// The root schema file could not be read at all: nothing to report findings against.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("could not read schema file `{}`: {source}", path.display())]
 pub struct LoadError {
     /// The file that could not be read.
     pub path: PathBuf,
     /// Why.
     pub source: io::Error,
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "could not read schema file `{}`: {}",
-            self.path.display(),
-            self.source
-        )
-    }
-}
-
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
 }
 
 /// Loads the schema at `path` and the files it includes, from disk. File names in findings

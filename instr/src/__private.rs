@@ -3,8 +3,9 @@
 
 pub use tracing;
 
+pub use crate::entry::{MetricEntry, Sample, Store};
 pub use crate::labels::{LabelSlot, OpenValues};
-pub use crate::store::{CounterStore, GaugeStore, HistogramStore, MetricEntry, Sample, Store};
+pub use crate::store::{CounterStore, GaugeStore, HistogramStore};
 
 use crate::events::{EventRecord, Value};
 use crate::{Counter, Histogram, Timer, events, testing};

@@ -55,6 +55,7 @@
 //! metric names twice.
 
 mod emit;
+mod entry;
 mod labels;
 mod registry;
 mod store;

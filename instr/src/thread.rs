@@ -11,7 +11,12 @@
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-use crate::store::{EXCLUSIVE_SHARDS, SHARDS};
+/// How many shards counters and histograms spread over: [`EXCLUSIVE_SHARDS`] owned by one
+/// thread each (updated without locked instructions), then shared ones for further threads.
+pub(crate) const SHARDS: usize = 12;
+
+/// Shards owned by a single thread each.
+pub(crate) const EXCLUSIVE_SHARDS: usize = 8;
 
 /// Set when the emission must take the slow path: the thread has no shard yet, or a recorder
 /// is capturing.

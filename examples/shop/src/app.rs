@@ -1,40 +1,11 @@
-//! The router and the shared state.
-
-use std::sync::Arc;
+//! The router: every route of the shop, and serving it.
 
 use axum::Router;
 use axum::routing::{delete, get, post};
 
-use crate::domain::{Carts, Orders, PaymentGateway, Products};
+use crate::state::Shop;
 use crate::telemetry::CATALOG;
 use crate::{cart, catalog, checkout, ops};
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct Shop {
-    pub(crate) products: Arc<Products>,
-    pub(crate) carts: Arc<Carts>,
-    pub(crate) orders: Arc<Orders>,
-    pub(crate) payments: Arc<PaymentGateway>,
-}
-
-impl Shop {
-    /// A shop with the demo catalog and nothing in any cart.
-    pub fn new() -> Self {
-        Self {
-            products: Arc::new(Products::demo()),
-            carts: Arc::new(Carts::default()),
-            orders: Arc::new(Orders::default()),
-            payments: Arc::new(PaymentGateway),
-        }
-    }
-}
-
-impl Default for Shop {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 
 /// Every route of the shop. Registers the metric catalog, so the first scrape shows every
 /// series at zero.

@@ -7,9 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use crate::app::Shop;
 use crate::domain::{Cart, OpenCarts};
 use crate::error::ApiError;
+use crate::state::Shop;
 use crate::telemetry::labels::CartAction;
 use crate::telemetry::metrics::{CartUpdatesTotal, CartsOpen};
 

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
-use crate::app::Shop;
 use crate::domain::Product;
 use crate::error::ApiError;
+use crate::state::Shop;
 use crate::telemetry::{events, labels, metrics};
 
 /// `GET /products`: the whole catalog.

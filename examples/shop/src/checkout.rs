@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 
-use crate::app::Shop;
 use crate::domain::{Charge, Order};
 use crate::error::ApiError;
+use crate::state::Shop;
 use crate::telemetry::events;
 use crate::telemetry::labels::{Currency, Outcome, PaymentProvider};
 use crate::telemetry::metrics::{CartsOpen, CheckoutAttemptsTotal, CheckoutLatencySeconds};

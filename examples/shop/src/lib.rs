@@ -16,10 +16,12 @@ pub mod checkout;
 pub mod domain;
 pub mod error;
 pub mod ops;
+mod state;
 
 /// Typed emitters generated from `instr.toml`.
 pub mod telemetry {
     instr::schema!("instr.toml");
 }
 
-pub use app::{Shop, router, serve};
+pub use app::{router, serve};
+pub use state::Shop;

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::change::{Change, ChangeCode, Dependents, Impact, Subject};
 use super::renames::{pair_up, same_event_shape, same_metric_shape};
-use super::{Change, ChangeCode, Dependents, Impact, Subject};
 use instr_artifacts::promql::format_number;
 use instr_artifacts::slo;
 use instr_schema::model::{

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use instr_schema::model::ITEM_KINDS;
 
-use super::{ChangeCode, Impact};
+use super::change::{ChangeCode, Impact};
 
 /// The page up to the tables.
 const INTRO: &str = r#"# `cargo instr-check diff`

@@ -2,7 +2,7 @@
 //! announced (deprecated with a replacement, or experimental) and which configuration
 //! acknowledges.
 
-use super::{Change, Impact};
+use super::change::{Change, Impact};
 
 /// What a change means for the merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

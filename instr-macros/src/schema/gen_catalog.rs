@@ -5,8 +5,8 @@ use instr_schema::model::{Indicator, LabelValues, MetricKind, Stability};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::Generated;
 use super::docs;
+use super::generated::Generated;
 use super::model::Model;
 
 /// The `features` module, `CATALOG`, and the static tables behind them.

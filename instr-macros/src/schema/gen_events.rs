@@ -4,8 +4,8 @@ use instr_schema::model::PropertyType;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Generated;
 use super::docs;
+use super::generated::Generated;
 use super::model::{EventModel, Model};
 
 /// The `events` module.

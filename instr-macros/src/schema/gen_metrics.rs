@@ -5,8 +5,8 @@ use instr_schema::model::{MetricKind, Stability};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::Generated;
 use super::docs;
+use super::generated::Generated;
 use super::model::{MetricModel, Model};
 
 /// The `metrics` module and the stores.

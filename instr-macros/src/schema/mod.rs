@@ -9,6 +9,7 @@ mod gen_catalog;
 mod gen_events;
 mod gen_labels;
 mod gen_metrics;
+mod generated;
 mod model;
 
 use proc_macro2::TokenStream;
@@ -92,11 +93,4 @@ fn expand_path(literal: &LitStr, errors: &mut Errors) -> TokenStream {
             #(#private)*
         }
     }
-}
-
-/// What one generator contributes: public items at the call site, and hidden statics inside
-/// the private `__instr` module.
-pub(crate) struct Generated {
-    pub(crate) public: TokenStream,
-    pub(crate) private: TokenStream,
 }

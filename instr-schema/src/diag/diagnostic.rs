@@ -1,25 +1,7 @@
 //! One finding: what is wrong, where, and how to fix it.
 
-use super::{Loc, RuleInfo};
-
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Fails the check (exit code 1).
-    Error,
-    /// Reported, but the check still passes.
-    Warning,
-}
-
-impl Severity {
-    /// `"error"` or `"warning"`, as JSON output spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-        }
-    }
-}
+use super::rule::{RuleInfo, Severity};
+use super::source::Loc;
 
 /// A span with an optional text shown under it.
 #[derive(Clone, Debug, PartialEq)]
@@ -107,7 +89,7 @@ impl Diagnostic {
 
     /// True for error-level findings.
     pub fn is_error(&self) -> bool {
-        self.severity == super::Severity::Error
+        self.severity == Severity::Error
     }
 
     /// The primary location, if any.

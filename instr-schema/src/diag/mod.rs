@@ -9,7 +9,7 @@ mod render;
 mod rule;
 mod source;
 
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Diagnostic, Label};
 pub use render::{RenderOptions, render_human, render_human_one};
-pub use rule::{Level, RuleInfo};
+pub use rule::{Level, RuleInfo, Severity};
 pub use source::{FileId, LineColumn, LineIndex, Loc, SourceFile, Sources, Span};

@@ -12,7 +12,9 @@ use miette::{
     SourceCode, SourceSpan, SpanContents, ThemeCharacters, ThemeStyles,
 };
 
-use super::{Diagnostic, FileId, Label, Severity, SourceFile, Sources};
+use super::diagnostic::{Diagnostic, Label};
+use super::rule::Severity;
+use super::source::{FileId, SourceFile, Sources};
 
 /// How to draw the human report.
 #[derive(Clone, Copy, Debug)]

@@ -1,7 +1,24 @@
 //! What every rule declares about itself: a stable code, a summary, an explanation and a
 //! default severity.
 
-use super::Severity;
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Fails the check (exit code 1).
+    Error,
+    /// Reported, but the check still passes.
+    Warning,
+}
+
+impl Severity {
+    /// `"error"` or `"warning"`, as JSON output spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
 
 /// The fixed description of one rule.
 ///

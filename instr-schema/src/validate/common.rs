@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Ctx;
+use super::context::Ctx;
 use crate::checks;
 use crate::diag::{Diagnostic, Loc, RuleInfo};
 use crate::model::Date;

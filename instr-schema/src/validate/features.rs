@@ -1,7 +1,7 @@
 //! Features: owner, success and guardrail metrics, routes and handlers, objectives.
 
-use super::Ctx;
 use super::common::{check_description, check_owner, check_snake_name, unknown_reference};
+use super::context::Ctx;
 use super::objectives;
 use crate::checks;
 use crate::diag::{Diagnostic, Loc};

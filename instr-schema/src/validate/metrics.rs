@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Ctx;
 use super::common::{check_description, check_owner, parse_date, unknown_reference};
+use super::context::Ctx;
 use crate::checks;
 use crate::diag::Diagnostic;
 use crate::model::{DEFAULT_BUCKETS, Label, Metric, MetricKind, Stability};

@@ -6,6 +6,7 @@
 //! of the model, but its name stays declared so references to it do not cause follow-up findings.
 
 mod common;
+mod context;
 mod events;
 mod features;
 mod labels;
@@ -13,39 +14,14 @@ mod metrics;
 mod objectives;
 mod owners;
 
-use std::collections::BTreeMap;
+use context::{Ctx, Declared};
 
 use crate::checks;
 use crate::diag::{Diagnostic, FileId, Loc};
-use crate::load::LoadOptions;
-use crate::model::{Date, Schema};
+use crate::model::Schema;
+use crate::options::LoadOptions;
 use crate::raw::RawFile;
 use crate::spanned::Spanned;
-
-/// What every check can read and where it reports.
-pub(crate) struct Ctx<'a> {
-    pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
-    pub(crate) options: &'a LoadOptions,
-    pub(crate) today: Date,
-    /// Every declared name per namespace, valid or not, with where it was declared.
-    pub(crate) declared: Declared,
-}
-
-/// Names as declared, including items that failed validation.
-#[derive(Default)]
-pub(crate) struct Declared {
-    pub(crate) owners: BTreeMap<String, Loc>,
-    pub(crate) labels: BTreeMap<String, Loc>,
-    pub(crate) metrics: BTreeMap<String, Loc>,
-    pub(crate) events: BTreeMap<String, Loc>,
-    pub(crate) features: BTreeMap<String, Loc>,
-}
-
-impl Ctx<'_> {
-    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
-}
 
 /// Validates the parsed files (root first) into a schema.
 pub(crate) fn validate(

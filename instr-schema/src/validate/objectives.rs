@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Ctx;
 use super::common::{check_snake_name, unknown_reference};
+use super::context::Ctx;
 use crate::checks;
 use crate::diag::{Diagnostic, Loc};
 use crate::duration::Duration;

@@ -1,6 +1,6 @@
 //! Owners: who answers for a number, and how to reach them.
 
-use super::Ctx;
+use super::context::Ctx;
 use crate::checks;
 use crate::diag::Diagnostic;
 use crate::model::Owner;

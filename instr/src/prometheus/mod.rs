@@ -7,9 +7,9 @@
 use std::fmt::Write as _;
 
 use crate::catalog::{Catalog, MetricKind};
+use crate::entry::{MetricEntry, Sample};
 use crate::labels;
 use crate::registry;
-use crate::store::{MetricEntry, Sample};
 
 #[cfg(feature = "axum")]
 pub mod axum;

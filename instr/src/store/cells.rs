@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{EXCLUSIVE_SHARDS, SHARDS};
+use crate::thread::{EXCLUSIVE_SHARDS, SHARDS};
 
 /// Two cache lines: Intel's adjacent-line prefetcher pulls lines in pairs, so 64-byte
 /// alignment would still let neighbouring shards interfere.

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use metrics::{Key, KeyName, Level, Metadata, SharedString, Unit};
 
-use super::{MetricEntry, Sample, Store};
 use crate::catalog::{Catalog, MetricKind};
+use crate::entry::{MetricEntry, Sample, Store};
 use crate::labels;
 use crate::{testing, thread};
 

@@ -3,8 +3,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::cells::{ShardedCells, add_f64};
-use super::{MetricEntry, Sample, Store};
 use crate::catalog::Catalog;
+use crate::entry::{MetricEntry, Sample, Store};
 use crate::{testing, thread};
 
 /// A counter with `N` series.
