@@ -18,6 +18,8 @@
 mod change;
 mod compare;
 pub mod docs;
+#[cfg(test)]
+mod every_code;
 pub(crate) mod git;
 mod renames;
 pub(crate) mod review;
