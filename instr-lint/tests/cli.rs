@@ -1,7 +1,7 @@
 //! The real `cargo-instr-check` binary on fixture workspaces: exit codes, JSON, human output,
 //! configuration, and the whole bad-schema corpus.
 //!
-//! Fixtures live in `tests/fixtures/cli/<case>/` (each a standalone workspace). To add a case,
+//! Fixtures live in `instr-lint/tests/fixtures/cli/<case>/` (each a standalone workspace). To add a case,
 //! add a folder there and a test here that runs the binary on it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -12,13 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use support::{json, repo, run_in, stderr};
+use support::{fixtures, json, repo, run_in, stderr};
 
 fn fixture(case: &str) -> PathBuf {
-    repo()
-        .join("tests/fixtures/cli")
-        .join(case)
-        .join("Cargo.toml")
+    fixtures().join("cli").join(case).join("Cargo.toml")
 }
 
 /// Runs the binary the way cargo does (`cargo-instr-check instr-check ...`), without colour.
@@ -170,10 +167,10 @@ fn member_schemas() {
         "{human}"
     );
 
-    let worker = repo().join("tests/fixtures/cli/members/worker/Cargo.toml");
+    let worker = fixtures().join("cli/members/worker/Cargo.toml");
     let output = check(&worker, "json");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let api = repo().join("tests/fixtures/cli/members/api/Cargo.toml");
+    let api = fixtures().join("cli/members/api/Cargo.toml");
     assert_eq!(check(&api, "json").status.code(), Some(1));
 }
 
@@ -306,7 +303,7 @@ fn list_and_explain() {
 /// exits 1 with a JSON finding on the line of the mistake.
 #[test]
 fn corpus_through_the_binary() {
-    let corpus = repo().join("tests/fixtures/schemas/bad");
+    let corpus = repo().join("instr-schema/tests/fixtures/schemas/bad");
     let mut failures = Vec::new();
     let mut checked = 0;
     for entry in std::fs::read_dir(&corpus).unwrap() {

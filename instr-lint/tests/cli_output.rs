@@ -24,7 +24,7 @@ use std::process::Command;
 
 /// Where the fixture workspaces live.
 fn fixtures() -> PathBuf {
-    support::repo().join("tests/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// A workspace the binary is run on.
@@ -70,8 +70,9 @@ fn cases() -> Vec<Case> {
 }
 
 /// Replaces machine-dependent absolute paths: the checked workspace's root by `[ROOT]`, a
-/// temporary directory by `[TEMP]`, the repository by `[REPO]` (each also in its canonical
-/// spelling, longest first so a path inside another is replaced whole).
+/// temporary directory by `[TEMP]`, the directory of the fixture workspaces by `[FIXTURES]`,
+/// the repository by `[REPO]` (each also in its canonical spelling, longest first so a path
+/// inside another is replaced whole).
 fn normalise(text: &str, replacements: &[(PathBuf, &str)]) -> String {
     let mut pairs: Vec<(String, &str)> = Vec::new();
     for (path, marker) in replacements {
@@ -126,6 +127,7 @@ impl Transcript {
             replacements: vec![
                 (root.to_path_buf(), "[ROOT]"),
                 (temp.to_path_buf(), "[TEMP]"),
+                (fixtures(), "[FIXTURES]"),
                 (support::repo(), "[REPO]"),
             ],
         }

@@ -16,7 +16,7 @@ use support::{run_on, stderr, stdout};
 
 fn fixture(case: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/lint")
+        .join("tests/fixtures/lint")
         .join(case)
 }
 

@@ -2,12 +2,12 @@
 //! framework, a configured one, and a clean one. Each is a standalone package that is never
 //! built (the checker only reads it).
 //!
-//! The human report (no colour, 100 columns) and the JSON report of each case are snapshot
-//! with insta, as is the coverage document; targeted assertions state the behaviour each
-//! fixture exists for. To add a case: create `tests/fixtures/lint/<case>/` with a
-//! `Cargo.toml` ending in an empty `[workspace]`, an `instr.toml` and `src/`, add the name to
-//! `CASES`, run `cargo insta test -p instr-lint --test lint_fixtures --accept` and review the
-//! new snapshots like code.
+//! The human report (no colour, 100 columns), the JSON report and the coverage document of
+//! each case are snapshot with insta, one snapshot per fixture directory (found by `glob!`);
+//! targeted assertions state the behaviour each fixture exists for. To add a case: create
+//! `tests/fixtures/lint/<case>/` with a `Cargo.toml` ending in an empty `[workspace]`, an
+//! `instr.toml` and `src/`, run `cargo insta test -p instr-lint --test lint_fixtures --accept`
+//! and review the new snapshot like code.
 
 // Test helpers panic on failure by design, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -20,20 +20,9 @@ use instr_lint::lints::Report;
 use instr_lint::report as output;
 use instr_schema::diag::RenderOptions;
 
-const CASES: &[&str] = &[
-    "axum",
-    "actix",
-    "rocket",
-    "poem",
-    "tonic",
-    "warp",
-    "configured",
-    "clean",
-];
-
 fn manifest(case: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/lint")
+        .join("tests/fixtures/lint")
         .join(case)
         .join("Cargo.toml")
 }
@@ -71,23 +60,23 @@ fn routes_of(report: &Report) -> Vec<String> {
     out
 }
 
-/// What people and tools read, for every case.
+/// What people and tools read, for every case: one snapshot per fixture directory, holding
+/// the human report, the JSON report and the coverage document.
 #[test]
 fn snapshots_of_every_case() {
-    for case in CASES {
-        let report = check(case);
+    insta::glob!("fixtures/lint", "*/Cargo.toml", |manifest| {
+        let options = CheckOptions {
+            manifest_path: Some(manifest.to_path_buf()),
+        };
+        let report = check::run(&options).unwrap();
         let human = output::human::render(&report, &RenderOptions::plain());
-        insta::assert_snapshot!(format!("{case}_human"), human);
-        insta::assert_snapshot!(format!("{case}_json"), output::json::render(&report));
-        let coverage = coverage::report(&CheckOptions {
-            manifest_path: Some(manifest(case)),
-        })
-        .unwrap();
-        insta::assert_snapshot!(
-            format!("{case}_coverage"),
+        let coverage = coverage::report(&options).unwrap();
+        insta::assert_snapshot!(format!(
+            "--- human\n{human}--- json\n{}\n--- coverage\n{}\n",
+            output::json::render(&report),
             output::coverage::render_json(&coverage)
-        );
-    }
+        ));
+    });
 }
 
 /// axum: nested and merged routers get their prefixes, `use` aliases, re-exports and

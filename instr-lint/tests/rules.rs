@@ -204,7 +204,7 @@ fn catalog_describes_the_shop() {
 /// miss the items in error.
 #[test]
 fn refuses_schemas_with_errors() {
-    let manifest = support::repo().join("tests/fixtures/cli/findings/Cargo.toml");
+    let manifest = support::fixtures().join("cli/findings/Cargo.toml");
     for command in ["rules", "docs"] {
         let output = run_on(&manifest, &[command]);
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -220,7 +220,7 @@ fn refuses_schemas_with_errors() {
 /// A schema without objectives has no rules to generate: exit 2 with what to add.
 #[test]
 fn rules_need_an_objective() {
-    let manifest = support::repo().join("tests/fixtures/cli/clean/Cargo.toml");
+    let manifest = support::fixtures().join("cli/clean/Cargo.toml");
     let output = run_on(&manifest, &["rules"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
@@ -242,7 +242,7 @@ fn promtool_passes_on_edge_objectives() {
     if prometheus_tool("promtool", "promtool_passes_on_edge_objectives").is_none() {
         return;
     }
-    let path = support::repo().join("tests/fixtures/slo/edge-objectives.toml");
+    let path = support::fixtures().join("slo/edge-objectives.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut sources = instr_schema::diag::Sources::new();
     let loaded = instr_schema::load_str(

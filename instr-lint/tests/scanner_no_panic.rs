@@ -13,7 +13,7 @@ use instr_lint::scan::visit::FileContext;
 use proptest::prelude::*;
 
 fn corpus() -> Vec<String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lint");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint");
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(root)
         .into_iter()

@@ -1,4 +1,4 @@
-//! The schema corpus in `tests/fixtures/schemas/`.
+//! The schema corpus in `instr-schema/tests/fixtures/schemas/`.
 //!
 //! - `bad/*.toml`: one realistic mistake each. The second comment line says which finding it
 //!   must produce and where: `# expect: <code> at line N` (or `at <file>:N` for a finding in an
@@ -23,7 +23,7 @@ use instr_schema::{Loaded, load_file};
 use support::options;
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/schemas")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schemas")
 }
 
 fn load(path: &Path) -> (Loaded, Sources) {

@@ -87,13 +87,14 @@ const TOKENS: &[&str] = &[
 
 /// The good schemas, as seeds for mutation.
 fn seeds() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = root.join("..");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures/schemas/good"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
         .collect();
-    paths.push(root.join("examples/shop/instr.toml"));
+    paths.push(repo.join("examples/shop/instr.toml"));
     paths.sort();
     paths
         .iter()

@@ -17,6 +17,11 @@ pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// instr-lint's fixture workspaces (`cli/`, `lint/`) and the objectives of `slo/`.
+pub(crate) fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
 /// The example shop's manifest.
 pub(crate) fn shop_manifest() -> PathBuf {
     repo().join("examples/shop/Cargo.toml")
