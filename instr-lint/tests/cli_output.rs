@@ -174,19 +174,6 @@ impl Transcript {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Runs git in `dir` with a fixed identity and fixed dates, so commit ids are reproducible.
 fn git(dir: &Path, args: &[&str]) {
     let output = Command::new("git")
@@ -312,7 +299,7 @@ fn transcript_of(case: &Case) -> String {
     if case.name == "shop" {
         standalone_shop(&copy);
     } else {
-        copy_dir(&case.root, &copy);
+        support::copy_dir(&case.root, &copy);
     }
     let copy_manifest = if case.name == "shop" {
         copy.join("Cargo.toml")
@@ -599,26 +586,16 @@ fn shop_diffs(t: &mut Transcript, dir: &Path) {
     diff(t);
 
     // A base whose schema has errors cannot be compared.
-    std::fs::write(
-        &schema,
-        base.replace(
-            "owner = \"catalog-team\"\nlabels = [\"category\"]",
-            "owner = \"nobody\"\nlabels = [\"category\"]",
-        ),
-    )
-    .unwrap();
+    let broken = base.replace(
+        "owner = \"catalog-team\"\nlabels = [\"category\"]",
+        "owner = \"nobody\"\nlabels = [\"category\"]",
+    );
+    std::fs::write(&schema, &broken).unwrap();
     git(dir, &["commit", "--quiet", "-am", "a broken schema"]);
     std::fs::write(&schema, &base).unwrap();
     t.run(dir, &["diff", "--base", "HEAD"]);
     // A head with errors is refused.
-    std::fs::write(
-        &schema,
-        base.replace(
-            "owner = \"catalog-team\"\nlabels = [\"category\"]",
-            "owner = \"nobody\"\nlabels = [\"category\"]",
-        ),
-    )
-    .unwrap();
+    std::fs::write(&schema, &broken).unwrap();
     t.run(dir, &["diff", "--base", "main"]);
     std::fs::write(&schema, &base).unwrap();
     // A schema that is not at the base is new.
@@ -698,26 +675,19 @@ fn rules_and_usage_errors() {
         &["--baseline", "a.json", "--write-baseline", "b.json"],
     );
     let not_json = temp.path().join("baseline.json");
-    std::fs::write(&not_json, "not json").unwrap();
-    t.run(
-        &repo,
-        &[
-            "--baseline",
-            not_json.to_str().unwrap(),
-            "--manifest-path",
-            fixtures().join("cli/clean/Cargo.toml").to_str().unwrap(),
-        ],
-    );
-    std::fs::write(&not_json, "{\"version\": 9, \"findings\": []}").unwrap();
-    t.run(
-        &repo,
-        &[
-            "--baseline",
-            not_json.to_str().unwrap(),
-            "--manifest-path",
-            fixtures().join("cli/clean/Cargo.toml").to_str().unwrap(),
-        ],
-    );
+    let clean = fixtures().join("cli/clean/Cargo.toml");
+    for contents in ["not json", "{\"version\": 9, \"findings\": []}"] {
+        std::fs::write(&not_json, contents).unwrap();
+        t.run(
+            &repo,
+            &[
+                "--baseline",
+                not_json.to_str().unwrap(),
+                "--manifest-path",
+                clean.to_str().unwrap(),
+            ],
+        );
+    }
     let empty = temp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     t.run(&empty, &[]);

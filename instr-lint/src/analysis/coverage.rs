@@ -8,7 +8,7 @@ use super::handlers::{Handler, HandlerRoute};
 
 /// How a handler is tied to a feature.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Via {
+pub(crate) enum Via {
     /// `#[instr::handler(feature = "...")]` naming a declared feature.
     Attribute,
     /// A feature's `routes` entry matches one of its routes.
@@ -19,7 +19,7 @@ pub enum Via {
 
 impl Via {
     /// `attribute`, `route` or `handler-path`, as the coverage report names it.
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             Self::Attribute => "attribute",
             Self::Route => "route",
@@ -30,7 +30,7 @@ impl Via {
 
 /// The feature a handler serves, and how that was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Served {
+pub(crate) struct Served {
     /// The feature's name.
     pub feature: String,
     /// How the handler is tied to it.
@@ -39,7 +39,7 @@ pub struct Served {
 
 /// A handler's coverage.
 #[derive(Debug, Clone, Default)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// The feature it serves, if any.
     pub feature: Option<Served>,
     /// Exempt with a reason.
@@ -48,13 +48,13 @@ pub struct Coverage {
 
 impl Coverage {
     /// Served by a declared feature, or exempt with a reason.
-    pub fn covered(&self) -> bool {
+    pub(crate) fn covered(&self) -> bool {
         self.feature.is_some() || self.exempt
     }
 }
 
 /// The coverage of `handler` under `schema` (none yet: only attributes and exemptions).
-pub fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
+pub(crate) fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
     let exempt = handler
         .exempt
         .as_ref()
@@ -104,7 +104,7 @@ pub fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
 
 /// True when a schema `handlers` entry names this handler: its full path with the crate
 /// name, or with `crate` in its place.
-pub fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
+pub(crate) fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
     let entry = entry.trim();
     if entry == handler.item_path {
         return true;
@@ -120,7 +120,7 @@ pub fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
 
 /// True when a schema route matches a served route: same method (or `ANY` on either side),
 /// same path with parameters compared by position, whatever their spelling.
-pub fn route_matches(declared: &Route, served: &HandlerRoute) -> bool {
+pub(crate) fn route_matches(declared: &Route, served: &HandlerRoute) -> bool {
     let Some(path) = &served.path else {
         return false;
     };
@@ -131,7 +131,7 @@ pub fn route_matches(declared: &Route, served: &HandlerRoute) -> bool {
 
 /// A path with every parameter spelt `{}`: `{id}`, `:id`, `<id>`, `{*rest}`, `*rest`,
 /// `<rest..>`, `{id:\d+}` all become `{}`; trailing slashes are dropped.
-pub fn normalize_path(path: &str) -> String {
+pub(crate) fn normalize_path(path: &str) -> String {
     let segments: Vec<&str> = path
         .split('/')
         .filter(|segment| !segment.is_empty())

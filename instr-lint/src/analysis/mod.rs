@@ -2,7 +2,7 @@
 //! handlers and their routes ([`handlers`]), which feature each handler serves
 //! ([`coverage`]), and the coverage report built from that ([`coverage_report`]).
 
-pub mod coverage;
+pub(crate) mod coverage;
 pub mod coverage_report;
 pub(crate) mod feature_guess;
 pub mod handlers;

@@ -279,23 +279,46 @@ pub(crate) fn feature_unserved(feature: &str, loc: Loc) -> KeyedFinding {
 
 // ------------------------------------------------------------------------------ emission
 
-/// `instr::never-emitted` for a metric, at its name; `generated` is its emitter's name.
-pub(crate) fn metric_never_emitted(name: &str, loc: Loc, generated: &str) -> KeyedFinding {
-    keyed(
-        Diagnostic::new(&NEVER_EMITTED, loc, format!("metric `{name}` is declared but never emitted"))
-            .with_label("no code emits this metric")
-            .with_help(format!("emit it through the generated type `metrics::{generated}`, or remove it from the schema")),
-        format!("schema:metric:{name}:never-emitted"),
-    )
+/// What a never-emitted item is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Emitted {
+    /// A metric, emitted through `metrics::<Type>`.
+    Metric,
+    /// An event, emitted through `events::<Struct>`.
+    Event,
 }
 
-/// `instr::never-emitted` for an event, at its name; `generated` is its struct's name.
-pub(crate) fn event_never_emitted(name: &str, loc: Loc, generated: &str) -> KeyedFinding {
+impl Emitted {
+    /// `metric` or `event`, as keys and messages name it.
+    fn word(self) -> &'static str {
+        match self {
+            Self::Metric => "metric",
+            Self::Event => "event",
+        }
+    }
+}
+
+/// `instr::never-emitted` for a metric or event, at its name; `generated` is the name of
+/// what code would emit it through.
+pub(crate) fn never_emitted(item: Emitted, name: &str, loc: Loc, generated: &str) -> KeyedFinding {
+    let word = item.word();
+    let help = match item {
+        Emitted::Metric => format!(
+            "emit it through the generated type `metrics::{generated}`, or remove it from the schema"
+        ),
+        Emitted::Event => format!(
+            "emit it through the generated struct `events::{generated}`, or remove it from the schema"
+        ),
+    };
     keyed(
-        Diagnostic::new(&NEVER_EMITTED, loc, format!("event `{name}` is declared but never emitted"))
-            .with_label("no code emits this event")
-            .with_help(format!("emit it through the generated struct `events::{generated}`, or remove it from the schema")),
-        format!("schema:event:{name}:never-emitted"),
+        Diagnostic::new(
+            &NEVER_EMITTED,
+            loc,
+            format!("{word} `{name}` is declared but never emitted"),
+        )
+        .with_label(format!("no code emits this {word}"))
+        .with_help(help),
+        format!("schema:{word}:{name}:never-emitted"),
     )
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashSet};
 use instr_schema::diag::Sources;
 use instr_schema::names::upper_camel;
 
-use super::diags::{self, KeyedFinding};
+use super::diags::{self, Emitted, KeyedFinding};
 use super::files::FileMap;
 use crate::scan::discover::Scan;
 use crate::workspace::schemas::SchemaUse;
@@ -27,29 +27,23 @@ pub(super) fn never_emitted(scan: &Scan, used: &SchemaUse, out: &mut Vec<KeyedFi
         raw.extend(file.facts.emits.raw_names.iter().map(String::as_str));
     }
     let schema = &used.schema;
-    for (name, metric) in &schema.metrics {
+    let metrics = schema
+        .metrics
+        .iter()
+        .map(|(name, metric)| (Emitted::Metric, name, metric.name.loc, &metric_idents));
+    let events = schema
+        .events
+        .iter()
+        .map(|(name, event)| (Emitted::Event, name, event.name.loc, &event_idents));
+    for (item, name, loc, idents) in metrics.chain(events) {
         let generated = upper_camel(name).unwrap_or_default();
-        if metric_idents.contains(generated.as_str())
-            || metric_idents.contains(name.as_str())
+        if idents.contains(generated.as_str())
+            || idents.contains(name.as_str())
             || raw.contains(name.as_str())
         {
             continue;
         }
-        out.push(diags::metric_never_emitted(
-            name,
-            metric.name.loc,
-            &generated,
-        ));
-    }
-    for (name, event) in &schema.events {
-        let generated = upper_camel(name).unwrap_or_default();
-        if event_idents.contains(generated.as_str())
-            || event_idents.contains(name.as_str())
-            || raw.contains(name.as_str())
-        {
-            continue;
-        }
-        out.push(diags::event_never_emitted(name, event.name.loc, &generated));
+        out.push(diags::never_emitted(item, name, loc, &generated));
     }
 }
 

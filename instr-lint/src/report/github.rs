@@ -3,8 +3,6 @@
 
 use std::fmt::Write as _;
 
-use instr_schema::diag::Severity;
-
 use crate::lints::Report;
 
 /// Escapes a command's message (`%`, CR and LF).
@@ -23,10 +21,8 @@ fn escape_property(text: &str) -> String {
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     for finding in &report.findings {
-        let command = match finding.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        // The workflow commands are named as the severities are.
+        let command = finding.severity.as_str();
         let mut properties = vec![format!("title={}", escape_property(finding.rule.code))];
         if let Some(loc) = finding.loc() {
             let file = report.sources.get(loc.file);

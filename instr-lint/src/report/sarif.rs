@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use instr_schema::diag::{Diagnostic, Label, Severity, Sources};
+use instr_schema::diag::{Diagnostic, Label, Sources};
 
 use crate::lints::Report;
 use crate::registry;
@@ -166,13 +166,6 @@ pub(crate) struct Region {
     pub end_column: usize,
 }
 
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
 fn location(label: &Label, sources: &Sources, id: Option<usize>) -> Location {
     let file = sources.get(label.loc.file);
     let start = file.line_column(label.loc.span.start);
@@ -233,7 +226,7 @@ fn result(
     SarifResult {
         rule_id: finding.rule.code,
         rule_index,
-        level: level(finding.severity),
+        level: finding.severity.as_str(),
         message: Message { text },
         locations: finding
             .primary

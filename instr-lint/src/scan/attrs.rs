@@ -7,7 +7,7 @@ use super::facts::AttrFact;
 use super::syntax::{literal_text, span_of, written};
 
 /// The facts of one attribute; `base` is the byte offset of the piece being visited.
-pub fn read_attr(attr: &syn::Attribute, base: usize) -> AttrFact {
+pub(crate) fn read_attr(attr: &syn::Attribute, base: usize) -> AttrFact {
     let open = attr.pound_token.span;
     let close = attr.bracket_token.span.close();
     let start = span_of(open, base).start;

@@ -5,10 +5,10 @@
 //! for the small readings they share). [`facts`] is what survives a file: plain, owned data,
 //! so it can be kept for the whole workspace, and later cached.
 
-pub mod attrs;
+pub(crate) mod attrs;
 pub mod discover;
 pub mod facts;
-pub mod routes;
+pub(crate) mod routes;
 pub mod source;
 pub(crate) mod syntax;
 pub mod visit;

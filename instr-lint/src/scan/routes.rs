@@ -21,7 +21,7 @@ use super::syntax::{
 };
 
 /// Collects the routes and mounts of one expression tree.
-pub struct RouteEval<'h> {
+pub(crate) struct RouteEval<'h> {
     base: usize,
     scope: Option<FnScope>,
     handled: &'h mut HashSet<usize>,
@@ -89,7 +89,11 @@ fn method_call_span(call: &syn::ExprMethodCall) -> proc_macro2::Span {
 
 impl<'h> RouteEval<'h> {
     /// An evaluator for code at byte `base`, inside the function `scope`.
-    pub fn new(base: usize, scope: Option<FnScope>, handled: &'h mut HashSet<usize>) -> Self {
+    pub(crate) fn new(
+        base: usize,
+        scope: Option<FnScope>,
+        handled: &'h mut HashSet<usize>,
+    ) -> Self {
         Self {
             base,
             scope,
@@ -100,7 +104,7 @@ impl<'h> RouteEval<'h> {
     }
 
     /// The routes and mounts found.
-    pub fn finish(self) -> (Vec<RouteFact>, Vec<NestFact>) {
+    pub(crate) fn finish(self) -> (Vec<RouteFact>, Vec<NestFact>) {
         (self.routes, self.nests)
     }
 
@@ -201,7 +205,7 @@ impl<'h> RouteEval<'h> {
     }
 
     /// Reads a chain (or a single call) under `prefix`.
-    pub fn chain(&mut self, expr: &Expr, prefix: &str) {
+    pub(crate) fn chain(&mut self, expr: &Expr, prefix: &str) {
         self.handled.insert(address(expr));
         if let Expr::Macro(mac) = expr {
             self.rocket_routes_macro(&mac.mac, prefix);

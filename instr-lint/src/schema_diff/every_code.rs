@@ -4,11 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use instr_schema::diag::Sources;
-use instr_schema::{Schema, load_str};
+use instr_schema::Schema;
 
 use super::change::{Change, ChangeCode, Impact};
 use super::diff;
+use super::tests::load;
 
 const BASE: &str = r##"
 version = 1
@@ -61,13 +61,6 @@ threshold = 1.0
 target = 0.9
 window = "7d"
 "##;
-
-fn load(text: &str) -> Schema {
-    let mut sources = Sources::new();
-    let loaded = load_str("instr.toml", text, &Default::default(), &mut sources);
-    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-    loaded.schema
-}
 
 /// The changes from [`BASE`] to `BASE` with `edits` applied (each must match once).
 fn changes_after(edits: &[(&str, &str)]) -> Vec<Change> {

@@ -85,7 +85,8 @@ target = 0.995
 window = "28d"
 "##;
 
-    fn load(text: &str) -> Schema {
+    /// Loads a schema that must be valid.
+    pub(super) fn load(text: &str) -> Schema {
         let mut sources = Sources::new();
         let loaded = load_str("instr.toml", text, &Default::default(), &mut sources);
         assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);

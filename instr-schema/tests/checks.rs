@@ -1,7 +1,7 @@
-//! One test per validation rule: the rule fires on the mistake it describes, at the right
-//! line, and stays quiet on the correct form next to it.
+//! One test per schema check: the check fires on the mistake it describes, at the right line,
+//! and stays quiet on the correct form next to it.
 //!
-//! Each schema is written inline and loaded from memory. To add a rule, add a test here that
+//! Each schema is written inline and loaded from memory. To add a check, add a test here that
 //! shows both sides, and a realistic case to the corpus in `tests/fixtures/schemas/bad/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,6 +1,6 @@
-//! `cargo instr-check rules` and `docs` on the example shop: promtool accepts the rules and
-//! their unit tests pass; output is deterministic, written atomically, and the committed
-//! examples in `examples/shop/generated/` are current.
+//! `cargo instr-check alerts` (spelt `rules` here, its alias) and `docs` on the example shop:
+//! promtool accepts the rules and their unit tests pass; output is deterministic, written
+//! atomically, and the committed examples in `examples/shop/generated/` are current.
 //!
 //! Tests that need `promtool` skip with a message when it is missing locally and fail under
 //! CI. To add a case, add a test that runs the binary (see `support`).
@@ -107,7 +107,7 @@ fn output_is_deterministic() {
 
 /// `examples/shop/generated/` holds the shop's generated catalog, rules, rule tests and
 /// OpenSLO documents, for readers of the repository. After a schema or renderer change,
-/// regenerate them with `INSTR_BLESS=1 cargo test -p instr-lint --test rules`.
+/// regenerate them with `INSTR_BLESS=1 cargo test -p instr-lint --test alerts`.
 #[test]
 fn committed_examples_are_current() {
     let committed = support::repo().join("examples/shop/generated");
@@ -140,8 +140,21 @@ fn committed_examples_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "examples/shop/generated/{stale:?} out of date: run `INSTR_BLESS=1 cargo test -p instr-lint --test rules`"
+        "examples/shop/generated/{stale:?} out of date: run `INSTR_BLESS=1 cargo test -p instr-lint --test alerts`"
     );
+}
+
+/// `alerts` is the command's name and `rules` its alias: both print the same, in both formats.
+#[test]
+fn alerts_and_rules_are_one_command() {
+    for format in ["prometheus", "openslo"] {
+        let alerts = run_on(&shop_manifest(), &["alerts", "--format", format]);
+        let rules = run_on(&shop_manifest(), &["rules", "--format", format]);
+        assert_eq!(alerts.status.code(), Some(0), "{}", stderr(&alerts));
+        assert!(!alerts.stdout.is_empty());
+        assert_eq!(alerts.stdout, rules.stdout, "{format}");
+        assert_eq!(alerts.stderr, rules.stderr, "{format}");
+    }
 }
 
 /// Without `--out`, the rules go to stdout, identical to the file.
