@@ -48,10 +48,23 @@ pub fn catalog(schema: &Schema, source: &str, extras: &CatalogExtras) -> String 
     out
 }
 
-fn owners(out: &mut String, schema: &Schema) {
-    let _ = writeln!(out, "## Owners\n");
-    if schema.owners.is_empty() {
+/// A section's heading; `false`, after saying so, when the schema declares none of its items.
+fn section(out: &mut String, title: &str, empty: bool) -> bool {
+    let _ = writeln!(out, "## {title}\n");
+    if empty {
         let _ = writeln!(out, "None declared.\n");
+    }
+    !empty
+}
+
+/// An item's heading and its description.
+fn item_heading(out: &mut String, name: &str, description: &str) {
+    let _ = writeln!(out, "### `{name}`\n");
+    let _ = writeln!(out, "{}\n", description.trim());
+}
+
+fn owners(out: &mut String, schema: &Schema) {
+    if !section(out, "Owners", schema.owners.is_empty()) {
         return;
     }
     let _ = writeln!(out, "| Owner | Contact | Description | Owns |");
@@ -122,14 +135,11 @@ fn owner_text(schema: &Schema, id: &str) -> String {
 }
 
 fn features(out: &mut String, schema: &Schema, extras: &CatalogExtras) {
-    let _ = writeln!(out, "## Features\n");
-    if schema.features.is_empty() {
-        let _ = writeln!(out, "None declared.\n");
+    if !section(out, "Features", schema.features.is_empty()) {
         return;
     }
     for (name, feature) in &schema.features {
-        let _ = writeln!(out, "### `{name}`\n");
-        let _ = writeln!(out, "{}\n", feature.description.trim());
+        item_heading(out, name, &feature.description);
         let _ = writeln!(out, "- Owner: {}", owner_text(schema, &feature.owner.value));
         let _ = writeln!(
             out,
@@ -244,9 +254,7 @@ fn anchor(name: &str) -> String {
 }
 
 fn metrics(out: &mut String, schema: &Schema) {
-    let _ = writeln!(out, "## Metrics\n");
-    if schema.metrics.is_empty() {
-        let _ = writeln!(out, "None declared.\n");
+    if !section(out, "Metrics", schema.metrics.is_empty()) {
         return;
     }
     let _ = writeln!(
@@ -279,8 +287,7 @@ fn metrics(out: &mut String, schema: &Schema) {
 }
 
 fn metric_section(out: &mut String, schema: &Schema, name: &str, metric: &Metric) {
-    let _ = writeln!(out, "### `{name}`\n");
-    let _ = writeln!(out, "{}\n", metric.description.trim());
+    item_heading(out, name, &metric.description);
     let unit = metric
         .unit
         .as_deref()
@@ -338,14 +345,11 @@ fn metric_section(out: &mut String, schema: &Schema, name: &str, metric: &Metric
 }
 
 fn events(out: &mut String, schema: &Schema) {
-    let _ = writeln!(out, "## Events\n");
-    if schema.events.is_empty() {
-        let _ = writeln!(out, "None declared.\n");
+    if !section(out, "Events", schema.events.is_empty()) {
         return;
     }
     for (name, event) in &schema.events {
-        let _ = writeln!(out, "### `{name}`\n");
-        let _ = writeln!(out, "{}\n", event.description.trim());
+        item_heading(out, name, &event.description);
         let _ = writeln!(out, "- Owned by {}", owner_text(schema, &event.owner.value));
         let used: Vec<String> = schema
             .features_using(name)

@@ -331,18 +331,6 @@ pub struct Selector {
 }
 
 impl Schema {
-    /// The metric or event a feature's success or guardrail list names, as
-    /// `("metric" | "event")`; `None` when neither exists.
-    pub fn measure_kind(&self, name: &str) -> Option<&'static str> {
-        if self.metrics.contains_key(name) {
-            Some("metric")
-        } else if self.events.contains_key(name) {
-            Some("event")
-        } else {
-            None
-        }
-    }
-
     /// The labels of a metric, resolved; unknown ids are skipped.
     pub fn metric_labels<'a>(&'a self, metric: &'a Metric) -> impl Iterator<Item = &'a Label> + 'a {
         metric
