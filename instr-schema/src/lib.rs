@@ -1,7 +1,7 @@
 //! The `instr.toml` schema: what a service measures, who owns it, and what success means.
 //!
 //! [`load_file`] reads a schema (following `include`s), validates it and returns the typed
-//! [`Schema`] with every finding as a [`Diagnostic`] that points at the exact span in the
+//! [`Schema`] with every finding as a [`Diagnostic`](diag::Diagnostic) that points at the exact span in the
 //! file. The same model feeds code generation (`instr-macros`), the CI check (`instr-lint`)
 //! and what is generated from a schema (`instr-artifacts`: alerting rules, OpenSLO, the
 //! catalog). This crate holds only what all of them need, so a service's `instr::schema!`

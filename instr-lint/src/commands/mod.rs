@@ -5,11 +5,11 @@
 //! `instr_artifacts`, and writes it out.
 //!
 //! - [`check`]: the CI gate (the default);
-//! - [`init`]: a starter schema from the handlers found;
+//! - `init`: a starter schema from the handlers found;
 //! - [`coverage`]: handlers against features, with totals;
-//! - [`diff`]: the schema's changes since a git revision, for review;
-//! - [`docs`]: the Markdown catalog;
-//! - [`alerts`]: Prometheus rules with their tests, or OpenSLO, from objectives.
+//! - `diff`: the schema's changes since a git revision, for review;
+//! - `docs`: the Markdown catalog;
+//! - `alerts`: Prometheus rules with their tests, or OpenSLO, from objectives.
 
 pub(crate) mod alerts;
 pub mod check;

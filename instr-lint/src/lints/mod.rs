@@ -1,8 +1,8 @@
 //! The lints: the rules about code, run over the scan, the handlers and each schema. Each
-//! module below decides when a finding is due ([`scan_problems`], [`handlers`], [`mapping`],
-//! [`emission`]); what a finding says is in [`diags`]. Around them: the files findings point
-//! into ([`files`], [`snippets`]), configured levels ([`levels`]), stable fingerprints
-//! ([`fingerprint`]) and baselines ([`baseline`]), and the check's outcome ([`outcome`]).
+//! module below decides when a finding is due (`scan_problems`, `handlers`, `mapping`,
+//! `emission`); what a finding says is in `diags`. Around them: the files findings point
+//! into (`files`, `snippets`), configured levels (`levels`), stable fingerprints
+//! (`fingerprint`) and baselines (`baseline`), and the check's outcome ([`outcome`]).
 //!
 //! The rules themselves (codes, summaries, default levels) are declared in
 //! `crate::registry`.

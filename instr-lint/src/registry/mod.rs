@@ -1,6 +1,6 @@
 //! The registry of every rule a finding can come from: the schema checks
 //! (`instr::schema::...`, declared in `instr_schema::checks`) and the lints about code
-//! (`instr::...`, declared in [`lints`]). Lookup by name, default levels, `--list`,
+//! (`instr::...`, declared in `lints`). Lookup by name, default levels, `--list`,
 //! `--explain` and the `docs/rules.md` page all read it.
 //!
 //! It sits at the bottom of the crate's layers: configuration names rules and is checked

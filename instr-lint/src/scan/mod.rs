@@ -1,7 +1,7 @@
 //! Reading the workspace's Rust code into facts: which files each target reaches
 //! ([`discover`], in parallel), reading and parsing each one bounded in memory ([`source`]),
 //! and the syntax walk that keeps only what the checker decides from ([`visit`], with
-//! [`routes`] and [`attrs`] for router expressions and attribute arguments, and [`syntax`]
+//! `routes` and `attrs` for router expressions and attribute arguments, and `syntax`
 //! for the small readings they share). [`facts`] is what survives a file: plain, owned data,
 //! so it can be kept for the whole workspace, and later cached.
 

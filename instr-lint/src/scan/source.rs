@@ -162,7 +162,7 @@ fn blank_preamble(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Splits source text into runs of whole top-level items, each about [`CHUNK_TARGET`] bytes,
+/// Splits source text into runs of whole top-level items, each about `CHUNK_TARGET` bytes,
 /// as `(start, end)` byte ranges covering the text. Inner attributes and items are never cut;
 /// the lexer knows comments, strings, raw strings, byte strings, and chars vs. lifetimes.
 pub fn split_items(text: &str) -> Vec<(usize, usize)> {

@@ -1,5 +1,5 @@
 //! `docs/diff.md`, generated: the prose around the tables is written here, the tables of
-//! change codes come from [`ChangeCode`], so the page says what the code does. A test keeps
+//! change codes come from `ChangeCode`, so the page says what the code does. A test keeps
 //! the committed file equal to [`markdown`] (`INSTR_BLESS=1` rewrites it).
 
 use std::fmt::Write as _;

@@ -1,6 +1,6 @@
 //! What changed between two versions of a schema, and what each change breaks.
 //!
-//! [`diff`] compares a base schema (say, the one on `main`) with a head schema (the pull
+//! `diff` compares a base schema (say, the one on `main`) with a head schema (the pull
 //! request) item by item and classifies every change:
 //!
 //! - **breaking**: something dashboards, alerts, queries or event consumers rely on goes away

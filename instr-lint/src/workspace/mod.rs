@@ -1,5 +1,5 @@
 //! The workspace being checked: its members and targets from `cargo metadata`
-//! ([`metadata`]), instr's configuration from the manifests ([`config`]), and the schemas its
+//! (`metadata`), instr's configuration from the manifests ([`config`]), and the schemas its
 //! members use, loaded once ([`schemas`]).
 //!
 //! Nothing here reads Rust code; that is `crate::scan`, one layer up.

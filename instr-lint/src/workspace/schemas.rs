@@ -1,7 +1,7 @@
 //! The schemas a workspace uses, loaded once: which file each member uses (its own, else the
 //! workspace's), each file loaded and validated with the workspace's settings.
 //!
-//! Every command reads schemas through [`load`]; what it does with the findings differs (the
+//! Every command reads schemas through `load`; what it does with the findings differs (the
 //! check reports them, `diff`, `docs` and `alerts` refuse a schema with errors, `coverage`
 //! ignores them).
 

@@ -22,7 +22,7 @@
 //! code 2), not findings: the check cannot be trusted with a configuration it misread.
 //!
 //! The keys a table accepts are the fields of a struct deserialised with serde
-//! (`deny_unknown_fields`); [`json_de`] feeds it cargo's JSON with errors worded for this
+//! (`deny_unknown_fields`); `json_de` feeds it cargo's JSON with errors worded for this
 //! tool. Each value is then checked in a fixed order, so the first mistake reported does not
 //! depend on how the keys are ordered.
 
