@@ -4,7 +4,9 @@
 pub use tracing;
 
 pub use crate::labels::{LabelSlot, OpenValues};
-pub use crate::store::{CounterStore, GaugeStore, HistogramStore, MetricEntry, Sample, Store};
+pub use crate::store::{
+    CounterStore, GaugeStore, HistogramStore, MetricEntry, Sample, Store, native,
+};
 
 use crate::events::{EventRecord, Value};
 use crate::{Counter, Histogram, Timer, events, testing};
