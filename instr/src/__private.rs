@@ -15,7 +15,7 @@ use crate::{Counter, Histogram, Timer, events, testing};
 /// only then.
 #[inline]
 pub fn events_observed() -> bool {
-    events::sink().is_some() || testing::capturing()
+    events::sink().is_some() || testing::capturing() || testing::emissions::recording()
 }
 
 /// Hands an event to the sink and the test recorder.
@@ -30,6 +30,7 @@ pub fn deliver_event(
     if testing::capturing() {
         testing::capture_event(&record);
     }
+    testing::emissions::note_event(record.event);
 }
 
 /// `#[instr::handler(calls = ...)]`: one more call.
