@@ -8,8 +8,8 @@
 //!   attributes as a `[KeyValue; N]` built once outside the loop: the best hand-written code.
 //!
 //! Each with 1 and 2 threads on one series. The SDK is a real `SdkMeterProvider` with a
-//! periodic reader (whose export, an hour away, never runs), so instruments aggregate as in a
-//! service.
+//! periodic reader (the behaviour tests' `tests/support/otel.rs`), so instruments aggregate as
+//! in a service.
 //!
 //! One build measures both backends: built with `--features otel`, `instr::schema!` generates
 //! otel emitters, and the hidden `backend = "native"` makes a second expansion of the same
@@ -18,16 +18,17 @@
 //! `cargo bench -p instr --features otel --bench emit_otel | python3 instr/benches/ratios.py`
 //! prints the medians and ratios.
 
-use std::time::Duration;
+use std::sync::OnceLock;
 
 use divan::{Bencher, black_box};
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Histogram, MeterProvider as _};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::metrics::data::ResourceMetrics;
-use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
-use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
-use std::sync::OnceLock;
+
+/// The behaviour tests' SDK setup: a real provider whose export (an hour away) never runs
+/// here, so the benchmark measures recording, not export.
+#[path = "../tests/support/otel.rs"]
+#[allow(dead_code)]
+mod collector;
 
 /// The emitters on the `otel` backend.
 mod otel {
@@ -43,30 +44,6 @@ const BUCKETS: [f64; 11] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-/// An exporter that drops what it is given: the benchmark measures recording, not export.
-struct Discard;
-
-impl PushMetricExporter for Discard {
-    fn export(
-        &self,
-        _metrics: &ResourceMetrics,
-    ) -> impl std::future::Future<Output = OTelSdkResult> + Send {
-        std::future::ready(Ok(()))
-    }
-
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-
-    fn temporality(&self) -> Temporality {
-        Temporality::Cumulative
-    }
-}
-
 /// The hand-written instruments and their attributes.
 struct ByHand {
     counter: Counter<u64>,
@@ -78,12 +55,8 @@ struct ByHand {
 static BY_HAND: OnceLock<ByHand> = OnceLock::new();
 
 fn main() {
-    let reader = PeriodicReader::builder(Discard)
-        .with_interval(Duration::from_secs(3600))
-        .build();
-    let provider = SdkMeterProvider::builder().with_reader(reader).build();
-    opentelemetry::global::set_meter_provider(provider.clone());
-    let meter = provider.meter("by-hand");
+    let collector = collector::Collector::install();
+    let meter = collector.provider().meter("by-hand");
     let _ = BY_HAND.set(ByHand {
         counter: meter.u64_counter("hand_payments_total").build(),
         counter_attributes: [
@@ -100,7 +73,6 @@ fn main() {
     otel::CATALOG.register();
     native::CATALOG.register();
     divan::main();
-    let _ = provider.shutdown();
 }
 
 fn by_hand() -> &'static ByHand {

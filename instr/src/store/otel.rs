@@ -48,9 +48,10 @@ fn attributes(values: &LabelValues) -> Box<[KeyValue]> {
         .collect()
 }
 
-/// The unit to give an instrument, if the metric has one.
-fn unit(metric: &Metric) -> Option<&'static str> {
-    metric.unit.map(crate::otel::unit)
+/// The unit to give an instrument: UCUM, or empty (OpenTelemetry's "no unit") for a metric
+/// without one.
+fn unit(metric: &Metric) -> &'static str {
+    metric.unit.map_or("", crate::otel::unit)
 }
 
 /// Attribute sets, built once per series.
@@ -73,13 +74,11 @@ impl<const N: usize> CounterStore<N> {
 
     fn counter(&self, metric: &'static Metric) -> &Counter<u64> {
         self.counter.get_or_init(|| {
-            let builder = meter()
+            meter()
                 .u64_counter(metric.name)
-                .with_description(metric.description);
-            match unit(metric) {
-                Some(unit) => builder.with_unit(unit).build(),
-                None => builder.build(),
-            }
+                .with_description(metric.description)
+                .with_unit(unit(metric))
+                .build()
         })
     }
 
@@ -184,14 +183,12 @@ impl<const N: usize> Store for GaugeStore<N> {
     fn on_register(&'static self, entry: &'static MetricEntry) {
         self.gauge.get_or_init(|| {
             let metric = entry.metric;
-            let builder = meter()
+            meter()
                 .f64_observable_gauge(metric.name)
                 .with_description(metric.description)
-                .with_callback(move |observer| self.observe_all(entry, observer));
-            match unit(metric) {
-                Some(unit) => builder.with_unit(unit).build(),
-                None => builder.build(),
-            }
+                .with_unit(unit(metric))
+                .with_callback(move |observer| self.observe_all(entry, observer))
+                .build()
         });
     }
 
@@ -221,14 +218,12 @@ impl<const N: usize, const CELLS: usize> HistogramStore<N, CELLS> {
 
     fn histogram(&self, metric: &'static Metric) -> &Histogram<f64> {
         self.histogram.get_or_init(|| {
-            let builder = meter()
+            meter()
                 .f64_histogram(metric.name)
                 .with_description(metric.description)
-                .with_boundaries(metric.buckets.to_vec());
-            match unit(metric) {
-                Some(unit) => builder.with_unit(unit).build(),
-                None => builder.build(),
-            }
+                .with_unit(unit(metric))
+                .with_boundaries(metric.buckets.to_vec())
+                .build()
         })
     }
 

@@ -1,6 +1,7 @@
-//! The `otel` backend's side of the tests: an OpenTelemetry SDK meter provider whose exporter
-//! renders each collection as Prometheus text, so the same [`super::Exposition`] assertions read
-//! what the SDK aggregated. The rendering is the test's: counters and gauges one sample per data
+//! The `otel` backend's side of the tests (and of the `emit_otel` benchmark, which includes
+//! this file): an OpenTelemetry SDK meter provider whose exporter renders each collection as
+//! Prometheus text, so the behaviour tests' `Exposition` assertions read what the SDK
+//! aggregated. The rendering is the test's: counters and gauges one sample per data
 //! point, histograms cumulative `_bucket` samples with `le`, `_sum` and `_count`.
 
 use std::fmt::Write as _;
@@ -30,6 +31,12 @@ impl Collector {
         let provider = SdkMeterProvider::builder().with_reader(reader).build();
         opentelemetry::global::set_meter_provider(provider.clone());
         Self { provider, last }
+    }
+
+    /// The provider, for instruments made by hand (the `emit_otel` benchmark's).
+    #[allow(dead_code)]
+    pub(crate) fn provider(&self) -> &SdkMeterProvider {
+        &self.provider
     }
 
     /// Collects now and returns the rendering.
