@@ -57,29 +57,59 @@ fn unit(metric: &Metric) -> &'static str {
 /// Attribute sets, built once per series.
 type Attributes<const N: usize> = PerSeries<Box<[KeyValue]>, N>;
 
-/// A counter with `N` series.
-pub struct CounterStore<const N: usize> {
-    counter: OnceLock<Counter<u64>>,
+/// A synchronous instrument, created once, and the attribute set of each of `N` series.
+struct Instrumented<I, const N: usize> {
+    instrument: OnceLock<I>,
     attributes: Attributes<N>,
+    create: fn(&'static Metric) -> I,
 }
+
+impl<I, const N: usize> Instrumented<I, N> {
+    const fn new(create: fn(&'static Metric) -> I) -> Self {
+        Self {
+            instrument: OnceLock::new(),
+            attributes: PerSeries::new(),
+            create,
+        }
+    }
+
+    fn instrument(&self, metric: &'static Metric) -> &I {
+        self.instrument.get_or_init(|| (self.create)(metric))
+    }
+
+    /// Hands the instrument and the series' attributes to `emit`.
+    #[inline]
+    fn emit(&self, entry: &'static MetricEntry, series: usize, emit: impl FnOnce(&I, &[KeyValue])) {
+        if let Some(attributes) = self.attributes.get(entry, series, attributes) {
+            emit(self.instrument(entry.metric), attributes);
+        }
+    }
+}
+
+fn create_counter(metric: &'static Metric) -> Counter<u64> {
+    meter()
+        .u64_counter(metric.name)
+        .with_description(metric.description)
+        .with_unit(unit(metric))
+        .build()
+}
+
+fn create_histogram(metric: &'static Metric) -> Histogram<f64> {
+    meter()
+        .f64_histogram(metric.name)
+        .with_description(metric.description)
+        .with_unit(unit(metric))
+        .with_boundaries(metric.buckets.to_vec())
+        .build()
+}
+
+/// A counter with `N` series.
+pub struct CounterStore<const N: usize>(Instrumented<Counter<u64>, N>);
 
 impl<const N: usize> CounterStore<N> {
     /// No instrument yet.
     pub const fn new() -> Self {
-        Self {
-            counter: OnceLock::new(),
-            attributes: PerSeries::new(),
-        }
-    }
-
-    fn counter(&self, metric: &'static Metric) -> &Counter<u64> {
-        self.counter.get_or_init(|| {
-            meter()
-                .u64_counter(metric.name)
-                .with_description(metric.description)
-                .with_unit(unit(metric))
-                .build()
-        })
+        Self(Instrumented::new(create_counter))
     }
 
     /// Adds `value` to a series.
@@ -93,9 +123,9 @@ impl<const N: usize> CounterStore<N> {
     ) {
         catalog.__ensure_registered();
         observe(|| testing::capture_counter(entry.metric, entry.labels, series, value));
-        if let Some(attributes) = self.attributes.get(entry, series, attributes) {
-            self.counter(entry.metric).add(value, attributes);
-        }
+        self.0.emit(entry, series, |counter, attributes| {
+            counter.add(value, attributes)
+        });
     }
 }
 
@@ -105,8 +135,8 @@ impl<const N: usize> Store for CounterStore<N> {
     }
 
     fn on_register(&'static self, entry: &'static MetricEntry) {
-        let counter = self.counter(entry.metric);
-        for set in self.attributes.build_closed(entry, attributes) {
+        let counter = self.0.instrument(entry.metric);
+        for set in self.0.attributes.build_closed(entry, attributes) {
             counter.add(0, set);
         }
     }
@@ -202,29 +232,12 @@ impl<const N: usize> Store for GaugeStore<N> {
 }
 
 /// A histogram with `N` series (`CELLS` only matters to the static backend).
-pub struct HistogramStore<const N: usize, const CELLS: usize> {
-    histogram: OnceLock<Histogram<f64>>,
-    attributes: Attributes<N>,
-}
+pub struct HistogramStore<const N: usize, const CELLS: usize>(Instrumented<Histogram<f64>, N>);
 
 impl<const N: usize, const CELLS: usize> HistogramStore<N, CELLS> {
     /// No instrument yet.
     pub const fn new() -> Self {
-        Self {
-            histogram: OnceLock::new(),
-            attributes: PerSeries::new(),
-        }
-    }
-
-    fn histogram(&self, metric: &'static Metric) -> &Histogram<f64> {
-        self.histogram.get_or_init(|| {
-            meter()
-                .f64_histogram(metric.name)
-                .with_description(metric.description)
-                .with_unit(unit(metric))
-                .with_boundaries(metric.buckets.to_vec())
-                .build()
-        })
+        Self(Instrumented::new(create_histogram))
     }
 
     /// Records an observation in a series (the instrument has the buckets; `_bounds` is for
@@ -240,9 +253,9 @@ impl<const N: usize, const CELLS: usize> HistogramStore<N, CELLS> {
     ) {
         catalog.__ensure_registered();
         observe(|| testing::capture_histogram(entry.metric, entry.labels, series, value));
-        if let Some(attributes) = self.attributes.get(entry, series, attributes) {
-            self.histogram(entry.metric).record(value, attributes);
-        }
+        self.0.emit(entry, series, |histogram, attributes| {
+            histogram.record(value, attributes);
+        });
     }
 }
 
@@ -254,8 +267,8 @@ impl<const N: usize, const CELLS: usize> Store for HistogramStore<N, CELLS> {
     fn on_register(&'static self, entry: &'static MetricEntry) {
         // An empty histogram cannot be exported without an observation; the attribute sets
         // are built now so the first record does not.
-        self.histogram(entry.metric);
-        let _ = self.attributes.build_closed(entry, attributes).count();
+        self.0.instrument(entry.metric);
+        let _ = self.0.attributes.build_closed(entry, attributes).count();
     }
 
     fn bytes(&self) -> usize {
