@@ -330,3 +330,30 @@ fn stale_torn_and_foreign_files() {
         |(_, status)| matches!(status, FileStatus::Stale { reason } if reason.contains("no longer exists"))
     ));
 }
+
+/// The same test binary built under another path (other features or flags give cargo another
+/// hash): only the newest build's records count, since the older one may be older code.
+#[test]
+fn a_newer_build_under_another_path_supersedes() {
+    let mut target = Target::new();
+    target.run(true);
+    let older = target.test_binary.clone();
+    target.test_binary = older.with_file_name("emissions-fedcba9876543210");
+    std::fs::copy(&older, &target.test_binary).unwrap();
+    // Copying gives the new file a later modification time than the older build.
+    target.run(true);
+    let read = target.read();
+    let superseded = read
+        .files()
+        .iter()
+        .filter(|(_, status)| matches!(status, FileStatus::Stale { reason } if reason.contains("newer build")))
+        .count();
+    assert_eq!(superseded, 2, "{:?}", read.files());
+    let used = read
+        .files()
+        .iter()
+        .filter(|(_, status)| matches!(status, FileStatus::Used { .. }))
+        .count();
+    assert_eq!(used, 2);
+    assert!(!read.tests_emitting_metric("payments_total", &[]).is_empty());
+}

@@ -3,8 +3,9 @@
 //!
 //! A file counts while the test binary it names still has the modification time and size it
 //! had when the file was written: a rebuilt binary (a test removed, a test changed) makes its
-//! earlier files stale, so a proof never outlives the code that gave it. Runs of the same
-//! build merge, which is right: the same code emitted the same things.
+//! earlier files stale, so a proof never outlives the code that gave it. Of a test binary built
+//! under several paths (another hash for other features or flags), only the newest build
+//! counts. Runs of the same build merge, which is right: the same code emitted the same things.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -97,28 +98,41 @@ impl Emissions {
             })
             .collect();
         paths.sort();
-        for path in paths {
-            let status = out.merge_file(&path);
+        let loaded: Vec<(PathBuf, Result<Parsed, FileStatus>)> = paths
+            .into_iter()
+            .map(|path| {
+                let parsed = load(&path);
+                (path, parsed)
+            })
+            .collect();
+        let newest = newest_builds(&loaded);
+        for (path, parsed) in loaded {
+            let status = match parsed {
+                Ok(parsed) => {
+                    let key = (
+                        parsed.process.package.clone(),
+                        parsed.process.binary.clone(),
+                    );
+                    match newest.get(&key) {
+                        Some(newest) if !same_build(newest, &parsed.process) => FileStatus::Stale {
+                            reason: format!(
+                                "{}/{} has a newer build: {}",
+                                parsed.process.package,
+                                parsed.process.binary,
+                                newest.executable.display()
+                            ),
+                        },
+                        _ => out.merge(parsed),
+                    }
+                }
+                Err(status) => status,
+            };
             out.files.push((path, status));
         }
         Ok(out)
     }
 
-    fn merge_file(&mut self, path: &Path) -> FileStatus {
-        let text = match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => return unreadable("not UTF-8 text"),
-            },
-            Err(error) => return unreadable(&error.to_string()),
-        };
-        let parsed = match parse(&text) {
-            Ok(parsed) => parsed,
-            Err(reason) => return unreadable(&reason),
-        };
-        if let Err(reason) = current(&parsed.process) {
-            return FileStatus::Stale { reason };
-        }
+    fn merge(&mut self, parsed: Parsed) -> FileStatus {
         let records = parsed.records.len();
         for record in parsed.records {
             let test = TestId {
@@ -195,6 +209,41 @@ impl Emissions {
     pub fn is_empty(&self) -> bool {
         self.metrics.is_empty() && self.events.is_empty()
     }
+}
+
+/// A file parsed, if it is readable and its test binary is the build that wrote it.
+fn load(path: &Path) -> Result<Parsed, FileStatus> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text"))?,
+        Err(error) => return Err(unreadable(&error.to_string())),
+    };
+    let parsed = parse(&text).map_err(|reason| unreadable(&reason))?;
+    current(&parsed.process).map_err(|reason| FileStatus::Stale { reason })?;
+    Ok(parsed)
+}
+
+/// Per test binary (package and name), the newest build among the current files. A test
+/// binary built twice under different paths (other features or flags give cargo another
+/// hash) keeps only its newest build's records: the older one may be older code.
+fn newest_builds(
+    loaded: &[(PathBuf, Result<Parsed, FileStatus>)],
+) -> BTreeMap<(String, String), Process> {
+    let mut newest: BTreeMap<(String, String), Process> = BTreeMap::new();
+    for parsed in loaded.iter().filter_map(|(_, parsed)| parsed.as_ref().ok()) {
+        let process = &parsed.process;
+        let key = (process.package.clone(), process.binary.clone());
+        match newest.get(&key) {
+            Some(kept) if kept.build.modified >= process.build.modified => {}
+            _ => {
+                newest.insert(key, process.clone());
+            }
+        }
+    }
+    newest
+}
+
+fn same_build(a: &Process, b: &Process) -> bool {
+    a.executable == b.executable && a.build == b.build
 }
 
 fn unreadable(reason: &str) -> FileStatus {
