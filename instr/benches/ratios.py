@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Reads the output of `cargo bench -p instr --bench emit` on stdin, echoes it, and prints
-the medians as a Markdown table with the ratios the README quotes, each target marked
-met or missed. Every number comes from the measured medians; nothing is hard-coded.
+"""Reads the output of `cargo bench -p instr --bench emit` (or of the `otel` backend's
+`--features otel --bench emit_otel`) on stdin, echoes it, and prints the medians as a
+Markdown table with the ratios the README quotes, each target marked met or missed. Every
+number comes from the measured medians; nothing is hard-coded.
 
     cargo bench -p instr --bench emit | python3 instr/benches/ratios.py
+    cargo bench -p instr --features otel --bench emit_otel | python3 instr/benches/ratios.py
 """
 
 import re
@@ -33,7 +35,7 @@ def parse(lines):
         cells = parts[-6:]
         first = "│".join(parts[:-5])
         match = re.search(r"[A-Za-z_][\w=]*", first)
-        if not match or match.group(0) == "emit":
+        if not match or match.group(0) in ("emit", "emit_otel"):
             continue
         depth = match.start()
         name = match.group(0)
@@ -48,15 +50,67 @@ def fmt(ns):
     return f"{ns:.2f} ns" if ns < 1000 else f"{ns / 1000:.2f} µs"
 
 
-def main():
-    lines = sys.stdin.read().splitlines()
-    print("\n".join(lines))
-    medians = parse(lines)
-
+def getter(medians):
     def get(path):
         if path not in medians:
             sys.exit(f"ratios.py: no median for {path} in the benchmark output")
         return medians[path]
+
+    return get
+
+
+def print_targets(targets, overlapped=True):
+    """Prints `(name, ratio, op, bound)` rows; returns how many targets were missed. Without
+    contention in the run (`overlapped` false) 2-thread targets are reported, not judged."""
+    print()
+    print("| Ratio | measured | target |")
+    print("|---|---:|---|")
+    missed = 0
+    for name, ratio, op, bound in targets:
+        if op is None:
+            print(f"| {name} | {ratio:.2f}x | — |")
+            continue
+        if "2 threads" in name and not overlapped:
+            print(f"| {name} | {ratio:.2f}x | {op} {bound}x: not measured (no contention in this run) |")
+            continue
+        met = ratio <= bound if op == "<=" else ratio >= bound
+        missed += not met
+        print(f"| {name} | {ratio:.2f}x | {op} {bound}x: {'met' if met else 'MISSED'} |")
+    return missed
+
+
+def otel_report(medians):
+    """The `emit_otel` bench: the otel backend beside the static store and the SDK by hand.
+    Returns how many targets were missed."""
+    get = getter(medians)
+    labels = {
+        "native": "generated, static store",
+        "otel": "generated, `otel` backend",
+        "by_hand": "`opentelemetry` SDK by hand, attributes built once",
+    }
+    print()
+    print("| Operation | median, 1 thread | median per op, 2 threads on one series |")
+    print("|---|---:|---:|")
+    for group in ("counter", "histogram"):
+        for bench, label in labels.items():
+            one = get(f"{group}/{bench}/t=1")
+            two = get(f"{group}/{bench}/t=2")
+            print(f"| {group}: {label} | {fmt(one)} | {fmt(two)} |")
+    targets = []
+    for group in ("counter", "histogram"):
+        otel = get(f"{group}/otel/t=1")
+        targets.append((f"{group}: `otel` backend / SDK by hand, 1 thread", otel / get(f"{group}/by_hand/t=1"), "<=", 1.25))
+        targets.append((f"{group}: `otel` backend / static store, 1 thread", otel / get(f"{group}/native/t=1"), None, None))
+    return print_targets(targets)
+
+
+def main():
+    lines = sys.stdin.read().splitlines()
+    print("\n".join(lines))
+    medians = parse(lines)
+    if "counter/otel/t=1" in medians:
+        sys.exit(1 if otel_report(medians) else 0)
+    get = getter(medians)
 
     rows = [
         ("counter", "bare_atomic", "`AtomicU64::fetch_add` (floor)"),
@@ -91,20 +145,7 @@ def main():
     # bare atomic did not, they did not (the other core was busy, or the two vCPUs were
     # hyperthreads sharing one cache) and the 2-thread rows say nothing about contention.
     overlapped = get("counter/bare_atomic/t=2") / floor >= 1.5
-    print()
-    print("| Ratio | measured | target |")
-    print("|---|---:|---|")
-    missed = 0
-    for name, ratio, op, bound in targets:
-        if op is None:
-            print(f"| {name} | {ratio:.2f}x | — |")
-            continue
-        if "2 threads" in name and not overlapped:
-            print(f"| {name} | {ratio:.2f}x | {op} {bound}x: not measured (no contention in this run) |")
-            continue
-        met = ratio <= bound if op == "<=" else ratio >= bound
-        missed += not met
-        print(f"| {name} | {ratio:.2f}x | {op} {bound}x: {'met' if met else 'MISSED'} |")
+    missed = print_targets(targets, overlapped)
     if not overlapped:
         print()
         print("note: the shared bare atomic did not slow down with two threads, so they did not")

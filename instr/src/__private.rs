@@ -5,7 +5,7 @@ pub use tracing;
 
 pub use crate::entry::{MetricEntry, Sample, Store};
 pub use crate::labels::{LabelSlot, OpenValues};
-pub use crate::store::{CounterStore, GaugeStore, HistogramStore};
+pub use crate::store::{CounterStore, GaugeStore, HistogramStore, native};
 
 use crate::events::{EventRecord, Value};
 use crate::{Counter, Histogram, Timer, events, testing};
@@ -14,7 +14,7 @@ use crate::{Counter, Histogram, Timer, events, testing};
 /// only then.
 #[inline]
 pub fn events_observed() -> bool {
-    events::sink().is_some() || testing::capturing()
+    events::sink().is_some() || testing::capturing() || testing::emissions::recording()
 }
 
 /// Hands an event to the sink and the test recorder.
@@ -29,6 +29,7 @@ pub fn deliver_event(
     if testing::capturing() {
         testing::capture_event(&record);
     }
+    testing::emissions::note_event(record.event);
 }
 
 /// `#[instr::handler(calls = ...)]`: one more call.

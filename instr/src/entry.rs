@@ -10,9 +10,14 @@ pub trait Store: Sync {
     /// The current value of a series; `None` when values live elsewhere (`metrics-facade`).
     fn read(&self, entry: &'static MetricEntry, series: usize) -> Option<Sample>;
     /// Called once when the catalog registers.
-    fn on_register(&self, entry: &'static MetricEntry);
+    fn on_register(&'static self, entry: &'static MetricEntry);
     /// Bytes of static storage the store occupies.
     fn bytes(&self) -> usize;
+    /// True when [`Store::read`] has the values (the static store); false when they live in
+    /// another library.
+    fn holds_values(&self) -> bool {
+        true
+    }
 }
 
 /// A metric's store with what it is about: the catalog entry and the label slots.

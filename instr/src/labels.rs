@@ -45,7 +45,10 @@ impl LabelSlot {
     }
 
     /// True for an open label.
-    #[cfg_attr(not(feature = "metrics-facade"), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "metrics-facade", feature = "otel")),
+        allow(dead_code)
+    )]
     pub(crate) fn is_open(&self) -> bool {
         self.open.is_some()
     }
@@ -84,7 +87,10 @@ pub(crate) fn decode(
 }
 
 /// True when no label is open: every series exists from the start.
-#[cfg_attr(not(feature = "metrics-facade"), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "metrics-facade", feature = "otel")),
+    allow(dead_code)
+)]
 pub(crate) fn all_closed(labels: &[LabelSlot]) -> bool {
     !labels.iter().any(LabelSlot::is_open)
 }

@@ -48,6 +48,10 @@
 //! instead (each series' handle is resolved once and cached), for services that export through
 //! metrics-rs. Install the recorder before the first emission.
 //!
+//! With the cargo feature `otel`, they write to OpenTelemetry instruments instead (see
+//! [`otel`]), created once per metric with the schema's description, unit and buckets. Install
+//! the global meter provider before the first emission.
+//!
 //! # One schema, several crates
 //!
 //! Generate a schema once, in one crate (say `telemetry`), and let the other crates use its
@@ -63,6 +67,8 @@ mod thread;
 
 pub mod catalog;
 pub mod events;
+#[cfg(feature = "otel")]
+pub mod otel;
 pub mod prometheus;
 pub mod testing;
 

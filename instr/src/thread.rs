@@ -1,6 +1,8 @@
 //! Per-thread state read on every emission: the thread's shard, and whether a test recorder
-//! is capturing on this thread. One `u32` in a const-initialised thread local without a
-//! destructor, so the hot path costs one TLS load and one predictable branch.
+//! is capturing on this thread or the process records emissions for tests. One `u32` in a
+//! const-initialised thread local without a destructor, so the hot path costs one TLS load and
+//! one predictable branch. Whether the process records is looked up once per thread, on its
+//! first emission (the slow path), so a process that does not record pays nothing for it.
 //!
 //! The first [`EXCLUSIVE_SHARDS`] threads to emit each own a shard: only the owner writes
 //! it, so it updates cells with a plain load and store instead of a locked read-modify-write
@@ -18,11 +20,12 @@ pub(crate) const SHARDS: usize = 12;
 /// Shards owned by a single thread each.
 pub(crate) const EXCLUSIVE_SHARDS: usize = 8;
 
-/// Set when the emission must take the slow path: the thread has no shard yet, or a recorder
-/// is capturing.
+/// Set when the emission must take the slow path: the thread has no shard yet, a recorder is
+/// capturing, or the process records emissions.
 pub(crate) const SLOW: u32 = 1 << 31;
 const CAPTURING: u32 = 1 << 30;
 const INITIALIZED: u32 = 1 << 29;
+const RECORDING: u32 = 1 << 28;
 const SHARD_BITS: u32 = 0xffff;
 
 const _: () = assert!(SHARDS > EXCLUSIVE_SHARDS && SHARDS <= SHARD_BITS as usize);
@@ -81,12 +84,12 @@ pub(crate) fn emission_shard(capture: impl FnOnce()) -> usize {
 }
 
 /// The slow path: assigns the thread's shard on its first emission and calls `capture` when
-/// a recorder is capturing. Returns the shard.
+/// a recorder is capturing or the process records emissions. Returns the shard.
 #[cold]
 #[inline(never)]
 pub(crate) fn slow_path(state: u32, capture: impl FnOnce()) -> usize {
     let state = initialized(state);
-    if state & CAPTURING != 0 {
+    if state & (CAPTURING | RECORDING) != 0 {
         capture();
     }
     shard(state)
@@ -121,7 +124,10 @@ fn initialized(state: u32) -> u32 {
     }
     let shard = claim_exclusive().unwrap_or_else(shared_shard);
     let mut next = (state & !SHARD_BITS) | INITIALIZED | shard;
-    if next & CAPTURING == 0 {
+    if crate::testing::emissions::recording() {
+        next |= RECORDING;
+    }
+    if next & (CAPTURING | RECORDING) == 0 {
         next &= !SLOW;
     }
     STATE.with(|cell| cell.set(next));
@@ -138,6 +144,8 @@ pub(crate) fn set_capturing(on: bool) {
     let state = initialized(state());
     let next = if on {
         state | SLOW | CAPTURING
+    } else if state & RECORDING != 0 {
+        state & !CAPTURING
     } else {
         state & !(SLOW | CAPTURING)
     };

@@ -1,8 +1,9 @@
 //! Behaviour of generated emitters, on whichever backend the crate is built with: the static
-//! store (default) or the `metrics` facade (`cargo test -p instr --features metrics-facade
-//! --test behaviour`). Each test asserts exact values twice: as the test recorder captured
-//! them, and as the backend exports them (instr's exposition, or metrics-exporter-prometheus
-//! behind the facade).
+//! store (default), the `metrics` facade (`cargo test -p instr --features metrics-facade
+//! --test behaviour`) or OpenTelemetry (`--features otel`). Each test asserts exact values
+//! twice: as the test recorder captured them, and as the backend exports them (instr's
+//! exposition, metrics-exporter-prometheus behind the facade, or what the OpenTelemetry SDK
+//! collected, rendered as Prometheus text by `support::otel`).
 //!
 //! Every metric is touched by one test only, so exact values hold while tests run in
 //! parallel. To add a case, declare what it needs in `tests/behaviour/instr.toml` and use a
@@ -27,6 +28,9 @@ use schema::{CATALOG, events, labels, metrics};
 #[cfg(feature = "metrics-facade")]
 static EXPORTER: OnceLock<metrics_exporter_prometheus::PrometheusHandle> = OnceLock::new();
 
+#[cfg(feature = "otel")]
+static COLLECTOR: OnceLock<support::otel::Collector> = OnceLock::new();
+
 /// Installs the backend's exporter (facade) and registers the catalog, before any emission.
 fn setup() {
     static DONE: OnceLock<()> = OnceLock::new();
@@ -44,6 +48,8 @@ fn setup() {
                 .expect("no other recorder is installed");
             let _ = EXPORTER.set(handle);
         }
+        #[cfg(feature = "otel")]
+        let _ = COLLECTOR.set(support::otel::Collector::install());
         CATALOG.register();
     });
 }
@@ -52,7 +58,9 @@ fn setup() {
 fn exposition() -> Exposition {
     #[cfg(feature = "metrics-facade")]
     let text = EXPORTER.get().expect("setup() ran").render();
-    #[cfg(not(feature = "metrics-facade"))]
+    #[cfg(feature = "otel")]
+    let text = COLLECTOR.get().expect("setup() ran").collect();
+    #[cfg(not(any(feature = "metrics-facade", feature = "otel")))]
     let text = instr::prometheus::render();
     Exposition::parse(&text)
 }
@@ -242,6 +250,20 @@ fn histogram_uses_schema_buckets() {
         exported.get("payment_latency_seconds_count", &[("outcome", "error")]),
         Some(1.0)
     );
+    // The SDK exports a histogram only once it has an observation, so its metadata is checked
+    // here rather than in `closed_series_exist_from_the_start`; the unit is UCUM.
+    #[cfg(feature = "otel")]
+    {
+        let metadata = |map: &std::collections::BTreeMap<String, String>| {
+            map.get("payment_latency_seconds").cloned()
+        };
+        assert_eq!(metadata(&exported.types).as_deref(), Some("histogram"));
+        assert_eq!(metadata(&exported.units).as_deref(), Some("s"));
+        assert_eq!(
+            metadata(&exported.help).as_deref(),
+            Some("Time to settle a payment.")
+        );
+    }
 }
 
 /// Every closed-label series is exported from registration on, at zero, with HELP and TYPE
@@ -265,6 +287,7 @@ fn closed_series_exist_from_the_start() {
         exported.types.get("responses_total").map(String::as_str),
         Some("counter")
     );
+    #[cfg(not(feature = "otel"))]
     assert_eq!(
         exported
             .types
@@ -272,7 +295,7 @@ fn closed_series_exist_from_the_start() {
             .map(String::as_str),
         Some("histogram")
     );
-    #[cfg(not(feature = "metrics-facade"))]
+    #[cfg(not(any(feature = "metrics-facade", feature = "otel")))]
     assert_eq!(
         exported
             .units

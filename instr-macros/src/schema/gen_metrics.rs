@@ -9,13 +9,22 @@ use super::docs;
 use super::generated::Generated;
 use super::model::{MetricModel, Model};
 
+/// Which store types the generated statics use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backend {
+    /// The one the `instr` crate's features select.
+    Default,
+    /// The static store whatever the features (the hidden `backend = "native"`).
+    Native,
+}
+
 /// The `metrics` module and the stores.
-pub(crate) fn generate(model: &Model<'_>) -> Generated {
+pub(crate) fn generate(model: &Model<'_>, backend: Backend) -> Generated {
     let mut types = TokenStream::new();
     let mut private = TokenStream::new();
     for (position, metric) in model.metrics.iter().enumerate() {
         types.extend(emitter(model, metric, position));
-        private.extend(store(metric));
+        private.extend(store(metric, backend));
     }
     Generated {
         public: quote! {
@@ -212,25 +221,29 @@ fn series_index(model: &Model<'_>, metric: &MetricModel<'_>) -> TokenStream {
 }
 
 /// The store: cells only, all zero, so the static lands in `.bss`.
-fn store(metric: &MetricModel<'_>) -> TokenStream {
+fn store(metric: &MetricModel<'_>, backend: Backend) -> TokenStream {
     let store = &metric.store;
+    let stores = match backend {
+        Backend::Default => quote!(::instr::__private),
+        Backend::Native => quote!(::instr::__private::native),
+    };
     let series = Literal::usize_unsuffixed(metric.series);
     match metric.metric.kind {
         MetricKind::Counter => quote! {
-            pub(super) static #store: ::instr::__private::CounterStore<#series> =
-                ::instr::__private::CounterStore::new();
+            pub(super) static #store: #stores::CounterStore<#series> =
+                #stores::CounterStore::new();
         },
         MetricKind::Gauge => quote! {
-            pub(super) static #store: ::instr::__private::GaugeStore<#series> =
-                ::instr::__private::GaugeStore::new();
+            pub(super) static #store: #stores::GaugeStore<#series> =
+                #stores::GaugeStore::new();
         },
         MetricKind::Histogram => {
             // Per series: one count per bucket, the `+Inf` bucket, and the sum.
             let per_series = metric.metric.buckets.len() + 2;
             let cells = Literal::usize_unsuffixed(metric.series.saturating_mul(per_series));
             quote! {
-                pub(super) static #store: ::instr::__private::HistogramStore<#series, #cells> =
-                    ::instr::__private::HistogramStore::new();
+                pub(super) static #store: #stores::HistogramStore<#series, #cells> =
+                    #stores::HistogramStore::new();
             }
         }
     }

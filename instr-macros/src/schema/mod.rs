@@ -14,31 +14,70 @@ mod model;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::LitStr;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitStr, Token};
+
+use gen_metrics::Backend;
 
 use crate::errors::Errors;
 use crate::manifest::{self, CrateConfig};
 use crate::schema_file::{self, track_files};
 
-/// Expands the macro call.
-pub(crate) fn expand(input: TokenStream) -> TokenStream {
-    let literal = match syn::parse2::<LitStr>(input) {
-        Ok(literal) => literal,
-        Err(error) => {
-            return syn::Error::new(
+/// The macro's input: the schema's path, then optionally `backend = "native"`.
+///
+/// The option is hidden (not in the docs users read): it makes the expansion use instr's
+/// static store whatever backend the crate's features select, so one build can measure the
+/// static store beside another backend (the emit benchmark does).
+struct Input {
+    path: LitStr,
+    backend: Backend,
+}
+
+impl Parse for Input {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let path: LitStr = input.parse().map_err(|error| {
+            syn::Error::new(
                 error.span(),
                 "expected the schema's path as a string: `instr::schema!(\"instr.toml\")`",
             )
-            .to_compile_error();
+        })?;
+        let mut backend = Backend::Default;
+        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+            let key: Ident = input.parse()?;
+            if key != "backend" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "unknown option: `instr::schema!` takes only the schema's path",
+                ));
+            }
+            input.parse::<Token![=]>()?;
+            let value: LitStr = input.parse()?;
+            if value.value() != "native" {
+                return Err(syn::Error::new(
+                    value.span(),
+                    "the only backend that can be chosen here is `\"native\"`",
+                ));
+            }
+            backend = Backend::Native;
+            input.parse::<Option<Token![,]>>()?;
         }
+        Ok(Self { path, backend })
+    }
+}
+
+/// Expands the macro call.
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
+    let input = match syn::parse2::<Input>(input) {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
     };
     let mut errors = Errors::default();
-    let items = expand_path(&literal, &mut errors);
+    let items = expand_path(&input.path, input.backend, &mut errors);
     let errors = errors.to_compile_errors();
     quote!(#errors #items)
 }
 
-fn expand_path(literal: &LitStr, errors: &mut Errors) -> TokenStream {
+fn expand_path(literal: &LitStr, backend: Backend, errors: &mut Errors) -> TokenStream {
     let config = match manifest::crate_dir().and_then(|dir| CrateConfig::read(&dir)) {
         Ok(config) => config,
         Err(message) => {
@@ -77,7 +116,7 @@ fn expand_path(literal: &LitStr, errors: &mut Errors) -> TokenStream {
     let tracking = track_files(&file.files);
     let parts = [
         gen_labels::generate(&model),
-        gen_metrics::generate(&model),
+        gen_metrics::generate(&model, backend),
         gen_events::generate(&model),
         gen_catalog::generate(&model, &relative),
     ];

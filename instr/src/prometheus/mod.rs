@@ -19,8 +19,8 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// The exposition of every registered catalog, in registration order.
 ///
-/// With the `metrics-facade` feature the values live in the `metrics` recorder: scrape its
-/// exporter instead; this returns a comment saying so.
+/// With the `metrics-facade` feature the values live in the `metrics` recorder, with `otel` in
+/// the OpenTelemetry SDK: export them from there; this returns a comment saying so.
 pub fn render() -> String {
     let mut out = String::new();
     for catalog in registry::all() {
@@ -29,6 +29,11 @@ pub fn render() -> String {
     if cfg!(feature = "metrics-facade") {
         out.push_str(
             "# instr: metrics go through the `metrics` crate (feature `metrics-facade`); scrape its exporter\n",
+        );
+    }
+    if cfg!(feature = "otel") {
+        out.push_str(
+            "# instr: metrics go to OpenTelemetry instruments (feature `otel`); export them with the OpenTelemetry SDK\n",
         );
     }
     out
@@ -61,7 +66,7 @@ fn render_entry(entry: &'static MetricEntry, out: &mut String) {
         };
         samples.push((values, sample));
     }
-    if samples.is_empty() && cfg!(feature = "metrics-facade") {
+    if samples.is_empty() && !entry.store.holds_values() {
         return;
     }
     let _ = writeln!(out, "# HELP {name} {}", escape_help(metric.description));

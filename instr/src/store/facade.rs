@@ -5,25 +5,23 @@
 //! Handles are resolved on first use: install the recorder before the first emission (or
 //! before `CATALOG.register()`), as with any metrics-rs handle.
 
-use std::sync::OnceLock;
-
 use metrics::{Key, KeyName, Level, Metadata, SharedString, Unit};
 
+use super::observe;
+use super::series::{LabelValues, PerSeries};
 use crate::catalog::{Catalog, MetricKind};
 use crate::entry::{MetricEntry, Sample, Store};
-use crate::labels;
-use crate::{testing, thread};
+use crate::testing;
 
 static METADATA: Metadata<'static> = Metadata::new("instr", Level::INFO, Some(module_path!()));
 
-/// The metrics-rs key of a series; `None` for an open-label slot no value has taken (the
-/// emitter assigns the slot before it asks, so this does not happen on emission).
-fn key(entry: &MetricEntry, series: usize) -> Option<Key> {
-    let labels: Vec<metrics::Label> = labels::decode(entry.labels, series)?
-        .into_iter()
-        .map(|(name, value)| metrics::Label::new(name, value.into_owned()))
+/// The metrics-rs key of a series.
+fn key(entry: &MetricEntry, values: &LabelValues) -> Key {
+    let labels: Vec<metrics::Label> = values
+        .iter()
+        .map(|(name, value)| metrics::Label::new(*name, value.clone().into_owned()))
         .collect();
-    Some(Key::from_parts(entry.metric.name, labels))
+    Key::from_parts(entry.metric.name, labels)
 }
 
 fn describe(entry: &MetricEntry) {
@@ -38,44 +36,28 @@ fn describe(entry: &MetricEntry) {
     });
 }
 
-/// Captures for a test recorder when one is active (the shard is the static backend's).
-#[inline(always)]
-fn observe(capture: impl FnOnce()) {
-    thread::emission_shard(capture);
-}
-
 /// Cached handles, one per series.
-struct Handles<H, const N: usize>([OnceLock<H>; N]);
+struct Handles<H, const N: usize>(PerSeries<H, N>);
 
 impl<H, const N: usize> Handles<H, N> {
     const fn new() -> Self {
-        Self([const { OnceLock::new() }; N])
+        Self(PerSeries::new())
     }
 
     #[inline]
-    fn get(
-        &self,
-        entry: &MetricEntry,
-        series: usize,
-        register: impl FnOnce(&Key) -> H,
-    ) -> Option<&H> {
-        let slot = self.0.get(series)?;
-        if let Some(handle) = slot.get() {
-            return Some(handle);
-        }
-        let key = key(entry, series)?;
-        Some(slot.get_or_init(|| register(&key)))
+    fn get(&self, entry: &MetricEntry, series: usize, register: fn(&Key) -> H) -> Option<&H> {
+        self.0
+            .get(entry, series, |values| register(&key(entry, values)))
     }
 
     /// Describes the metric and registers every series when all labels are closed, so they
     /// exist from the start, at zero.
-    fn register_all(&self, entry: &MetricEntry, register: impl Fn(&Key) -> H) {
+    fn register_all(&self, entry: &MetricEntry, register: fn(&Key) -> H) {
         describe(entry);
-        if labels::all_closed(entry.labels) {
-            for series in 0..N {
-                let _ = self.get(entry, series, &register);
-            }
-        }
+        let _ = self
+            .0
+            .build_closed(entry, |values| register(&key(entry, values)))
+            .count();
     }
 }
 
@@ -212,12 +194,16 @@ macro_rules! facade_store {
                 None
             }
 
-            fn on_register(&self, entry: &'static MetricEntry) {
+            fn on_register(&'static self, entry: &'static MetricEntry) {
                 self.handles.register_all(entry, $register);
             }
 
             fn bytes(&self) -> usize {
                 std::mem::size_of_val(self)
+            }
+
+            fn holds_values(&self) -> bool {
+                false
             }
         }
     };

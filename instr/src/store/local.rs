@@ -48,7 +48,7 @@ impl<const N: usize> Store for CounterStore<N> {
         (series < N).then(|| Sample::Counter(self.cells.sum(series)))
     }
 
-    fn on_register(&self, _entry: &'static MetricEntry) {}
+    fn on_register(&'static self, _entry: &'static MetricEntry) {}
 
     fn bytes(&self) -> usize {
         std::mem::size_of_val(self)
@@ -121,7 +121,7 @@ impl<const N: usize> Store for GaugeStore<N> {
             .map(|cell| Sample::Gauge(f64::from_bits(cell.load(Ordering::Relaxed))))
     }
 
-    fn on_register(&self, _entry: &'static MetricEntry) {}
+    fn on_register(&'static self, _entry: &'static MetricEntry) {}
 
     fn bytes(&self) -> usize {
         std::mem::size_of_val(self)
@@ -185,7 +185,7 @@ impl<const SERIES: usize, const CELLS: usize> Store for HistogramStore<SERIES, C
         })
     }
 
-    fn on_register(&self, _entry: &'static MetricEntry) {}
+    fn on_register(&'static self, _entry: &'static MetricEntry) {}
 
     fn bytes(&self) -> usize {
         std::mem::size_of_val(self)

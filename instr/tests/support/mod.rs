@@ -3,6 +3,9 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "otel")]
+pub(crate) mod otel;
+
 /// A parsed exposition.
 #[derive(Debug, Default)]
 pub(crate) struct Exposition {

@@ -22,13 +22,15 @@ impl Drop for Running {
 }
 
 /// Starts the shop binary on an OS-chosen loopback port and returns it with its address,
-/// which the shop prints as its first line.
+/// which the shop prints as its first line. When the tests record emissions
+/// (`INSTR_EMISSIONS=1`), the shop's emissions count for the test that started it.
 pub(crate) fn start_shop() -> (Running, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_shop"));
+    command
         .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the shop binary starts");
+        .stdout(Stdio::piped());
+    instr::testing::emissions::attribute_child(&mut command);
+    let mut child = command.spawn().expect("the shop binary starts");
     let stdout = child.stdout.take().expect("stdout is piped");
     let running = Running(child);
     let mut line = String::new();

@@ -10,6 +10,11 @@
 //! Capture is per thread (emissions from other threads are not seen), which keeps tests that
 //! run in parallel apart. It sees what the emitters were asked to do, with open-label values
 //! already folded into `other`, whichever backend stores the values.
+//!
+//! [`emissions`] records, across a whole test run, which test emitted which series and events,
+//! for `cargo instr-check` to prove that features' success metrics are tested.
+
+pub mod emissions;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -221,6 +226,7 @@ pub(crate) fn capture_counter(
     value: u64,
 ) {
     record(|| Some(Entry::Counter(metric.name, decode(labels, series)?, value)));
+    emissions::note_metric(metric, labels, series);
 }
 
 pub(crate) fn capture_gauge(
@@ -238,6 +244,7 @@ pub(crate) fn capture_gauge(
             Entry::GaugeAdd(metric.name, labels, value)
         })
     });
+    emissions::note_metric(metric, labels, series);
 }
 
 pub(crate) fn capture_histogram(
@@ -253,6 +260,7 @@ pub(crate) fn capture_histogram(
             value,
         ))
     });
+    emissions::note_metric(metric, labels, series);
 }
 
 /// True while a recorder captures on this thread.
