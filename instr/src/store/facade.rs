@@ -7,8 +7,7 @@
 
 use metrics::{Key, KeyName, Level, Metadata, SharedString, Unit};
 
-use super::observe;
-use super::series::{LabelValues, PerSeries};
+use super::series::{LabelValues, PerSeries, observe};
 use crate::catalog::{Catalog, MetricKind};
 use crate::entry::{MetricEntry, Sample, Store};
 use crate::testing;

@@ -38,11 +38,3 @@ pub use facade::{CounterStore, GaugeStore, HistogramStore};
 mod otel;
 #[cfg(all(feature = "otel", not(feature = "metrics-facade")))]
 pub use otel::{CounterStore, GaugeStore, HistogramStore};
-
-/// Runs `capture` for a test recorder when one is active, for backends that do not use the
-/// static store's shards (the shard is assigned all the same, on the thread's first emission).
-#[cfg(any(feature = "metrics-facade", feature = "otel"))]
-#[inline(always)]
-fn observe(capture: impl FnOnce()) {
-    crate::thread::emission_shard(capture);
-}

@@ -23,8 +23,8 @@ use std::sync::OnceLock;
 use opentelemetry::metrics::{AsyncInstrument, Counter, Histogram, Meter, ObservableGauge};
 use opentelemetry::{InstrumentationScope, KeyValue};
 
-use super::series::{LabelValues, PerSeries};
-use super::{native, observe};
+use super::local as native;
+use super::series::{LabelValues, PerSeries, observe};
 use crate::catalog::{Catalog, Metric};
 use crate::entry::{MetricEntry, Sample, Store};
 use crate::testing;

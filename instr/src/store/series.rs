@@ -52,3 +52,10 @@ impl<T, const N: usize> PerSeries<T, N> {
             .filter_map(move |series| self.get(entry, series, &build))
     }
 }
+
+/// Runs `capture` for a test recorder when one is active, for backends that do not use the
+/// static store's shards (the shard is assigned all the same, on the thread's first emission).
+#[inline(always)]
+pub(super) fn observe(capture: impl FnOnce()) {
+    crate::thread::emission_shard(capture);
+}
