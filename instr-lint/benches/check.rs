@@ -365,6 +365,15 @@ fn side_by_side() {
 }
 
 fn main() {
+    // `INSTR_BENCH_GENERATE=DIR` writes the synthetic workspace into DIR and exits, to profile
+    // the real binary on it (`valgrind --tool=callgrind cargo-instr-check --manifest-path ...`).
+    if let Some(dir) = std::env::var_os("INSTR_BENCH_GENERATE") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (manifest, sources) = generate(&dir, default_files(), 0);
+        println!("{} files: {}", sources.len(), manifest.display());
+        return;
+    }
     if std::env::var_os("INSTR_BENCH_SIDE_BY_SIDE_ONLY").is_none() {
         divan::main();
     }

@@ -14,6 +14,7 @@ use crate::commands::diff::DiffArgs;
 use crate::commands::docs::DocsArgs;
 use crate::commands::init::InitArgs;
 use crate::commands::{self, Failure, Global, print};
+use crate::scan::ScanOptions;
 use crate::{exit, registry};
 
 /// Checks that every handler serves a feature, and that every feature declares who owns it
@@ -38,6 +39,15 @@ struct Cli {
     /// When to use colours in human output. `auto` honours NO_COLOR and CARGO_TERM_COLOR.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
     color: ColorChoice,
+
+    /// Parse every file, not only those in which the prefilter finds something the checker
+    /// reads (the findings are the same; this is for comparing).
+    #[arg(long, global = true)]
+    no_prefilter: bool,
+
+    /// Neither read nor write the per-file facts cache under the target directory.
+    #[arg(long, global = true)]
+    no_cache: bool,
 
     /// The options of `check`, which runs when no subcommand is given.
     #[command(flatten)]
@@ -114,6 +124,10 @@ fn dispatch(cli: &Cli, args: &[OsString]) -> Result<i32, Failure> {
     let global = Global {
         manifest_path: cli.manifest_path.clone(),
         color: use_color(cli.color),
+        scan: ScanOptions {
+            prefilter: !cli.no_prefilter,
+            cache: !cli.no_cache,
+        },
     };
     match &cli.command {
         None => commands::check::execute(&global, &cli.check),

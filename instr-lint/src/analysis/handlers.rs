@@ -20,6 +20,7 @@ use crate::scan::discover::Scan;
 use crate::scan::facts::{
     AttrFact, FnFact, FnScope, Framework, HandlerRef, ModPath, RouteFact, RoutePath,
 };
+use crate::scan::prefilter::module_matches;
 use crate::scan::syntax::{is_method_name, method_in_any_case};
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
@@ -205,8 +206,12 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
 
 /// The handlers in the code of the given members (indices into `workspace.members`); the
 /// scanned files are dropped once the handlers are known.
-pub(crate) fn detect_in(workspace: &Workspace, members: &[usize]) -> Vec<Handler> {
-    let scan = crate::scan::discover::scan(workspace, members);
+pub(crate) fn detect_in(
+    workspace: &Workspace,
+    members: &[usize],
+    options: crate::scan::ScanOptions,
+) -> Vec<Handler> {
+    let scan = crate::scan::discover::scan_with(workspace, members, options);
     detect(workspace, &scan)
 }
 
@@ -234,9 +239,15 @@ impl<'s> Detector<'_, 's> {
             .find_fn(unit, module, scope.self_ty.as_deref(), &scope.name)
     }
 
+    // The three passes over every file read only parsed files: a file the prefilter left
+    // unparsed holds no mount, no registration and no attribute, trait impl or module that
+    // makes a handler (`crate::scan::prefilter`).
     fn collect_nests(&mut self) {
         for file in &self.scan.files {
-            for module in &file.facts.modules {
+            let Some(facts) = file.facts.parsed() else {
+                continue;
+            };
+            for module in &facts.modules {
                 for nest in &module.nests {
                     if let Resolved::Fn(target) =
                         self.index.resolve(file.unit, &module.path, &nest.callee)
@@ -285,7 +296,10 @@ impl<'s> Detector<'_, 's> {
 
     fn collect_route_registrations(&mut self) {
         for (file_index, file) in self.scan.files.iter().enumerate() {
-            for (module_index, module) in file.facts.modules.iter().enumerate() {
+            let Some(facts) = file.facts.parsed() else {
+                continue;
+            };
+            for (module_index, module) in facts.modules.iter().enumerate() {
                 for route in &module.routes {
                     self.register(file_index, module_index, route);
                 }
@@ -612,24 +626,20 @@ impl<'s> Detector<'_, 's> {
         {
             return false;
         }
-        let crate_name = &self.scan.units[unit].crate_name;
-        let with = |head: &str| {
-            let mut text = head.to_owned();
-            for segment in module {
-                text.push_str("::");
-                text.push_str(segment);
-            }
-            text
-        };
-        let named = with(crate_name);
-        let generic = with("crate");
-        self.handler_modules.is_match(&named) || self.handler_modules.is_match(&generic)
+        module_matches(
+            &self.handler_modules,
+            &self.scan.units[unit].crate_name,
+            module,
+        )
     }
 
     fn collect_attributed(&mut self) {
         for file_index in 0..self.scan.files.len() {
             let file = &self.scan.files[file_index];
-            for (module_index, module) in file.facts.modules.iter().enumerate() {
+            let Some(facts) = file.facts.parsed() else {
+                continue;
+            };
+            for (module_index, module) in facts.modules.iter().enumerate() {
                 for (fn_index, function) in module.fns.iter().enumerate() {
                     self.attributed(
                         file.unit,

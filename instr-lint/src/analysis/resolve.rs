@@ -8,8 +8,9 @@ use crate::scan::discover::Scan;
 use crate::scan::facts::{FnFact, ModPath, ModuleFacts, WrittenPath};
 use crate::workspace::{TargetKind, Workspace};
 
-/// A function or method in the scanned code, by where its facts are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A function or method in the scanned code, by where its facts are. Ordered as files,
+/// modules and functions are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct FnId {
     /// Index into the scan's files.
     pub file: usize,
@@ -40,8 +41,12 @@ pub(crate) struct Index<'s> {
     /// `(unit, module path)` to where its facts are (`(file, module index)`). Keys borrow
     /// from the scan: the index costs no copy of any name.
     modules: HashMap<(usize, &'s [String]), ModuleParts>,
-    /// `(unit, type name, method)` to the first method declared in an `impl` of that type.
+    /// `(unit, type name, method)` to the first method declared in an `impl` of that type,
+    /// among the files parsed when the index was built.
     methods: HashMap<(usize, &'s str, &'s str), FnId>,
+    /// Per unit, the files not parsed when the index was built, in order: a method is looked
+    /// for in those that may contain both names, parsing them then.
+    unparsed: Vec<Vec<usize>>,
     /// Library crate names of scanned members, to their unit.
     libs: HashMap<String, usize>,
     /// Per unit: dependency names as used in code, to the package name with `_`.
@@ -55,12 +60,22 @@ impl<'s> Index<'s> {
     pub(crate) fn new(workspace: &Workspace, scan: &'s Scan) -> Self {
         let mut modules: HashMap<(usize, &'s [String]), ModuleParts> = HashMap::new();
         let mut methods: HashMap<(usize, &'s str, &'s str), FnId> = HashMap::new();
+        let mut unparsed = vec![Vec::new(); scan.units.len()];
         for (file_index, file) in scan.files.iter().enumerate() {
-            for (module_index, module) in file.facts.modules.iter().enumerate() {
+            // Module paths are known without parsing; the light scan finds the same ones.
+            for (module_index, module) in file.facts.modules_known().iter().enumerate() {
                 modules
                     .entry((file.unit, module.path.as_slice()))
                     .or_default()
                     .push((file_index, module_index));
+            }
+            let Some(facts) = file.facts.parsed() else {
+                if let Some(list) = unparsed.get_mut(file.unit) {
+                    list.push(file_index);
+                }
+                continue;
+            };
+            for (module_index, module) in facts.modules.iter().enumerate() {
                 for (fn_index, function) in module.fns.iter().enumerate() {
                     if let Some(ty) = &function.self_ty {
                         methods
@@ -102,6 +117,7 @@ impl<'s> Index<'s> {
             scan,
             modules,
             methods,
+            unparsed,
             libs,
             deps,
         }
@@ -287,7 +303,35 @@ impl<'s> Index<'s> {
     }
 
     fn method(&self, unit: usize, ty: &str, name: &str) -> Option<FnId> {
-        self.methods.get(&(unit, ty, name)).copied()
+        let mut first = self.methods.get(&(unit, ty, name)).copied();
+        for &file in self.unparsed.get(unit).into_iter().flatten() {
+            if first.is_some_and(|found| found.file < file) {
+                break;
+            }
+            let facts = &self.scan.files[file].facts;
+            if !(facts.may_contain(ty) && facts.may_contain(name)) {
+                continue;
+            }
+            let found = facts
+                .modules
+                .iter()
+                .enumerate()
+                .find_map(|(module, facts)| {
+                    facts
+                        .fns
+                        .iter()
+                        .position(|f| f.name == name && f.self_ty.as_deref() == Some(ty))
+                        .map(|function| FnId {
+                            file,
+                            module,
+                            function,
+                        })
+                });
+            if let Some(found) = found {
+                first = Some(first.map_or(found, |known| known.min(found)));
+            }
+        }
+        first
     }
 
     /// The absolute form of a path written in `module`, following `use` for its first

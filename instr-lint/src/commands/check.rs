@@ -15,7 +15,7 @@ use crate::lints::diags::KeyedFinding;
 use crate::lints::files::FileMap;
 use crate::lints::{self, Report, baseline, fingerprint, levels, snippets};
 use crate::report;
-use crate::scan::discover;
+use crate::scan::{ScanOptions, discover};
 use crate::workspace::schemas::{self, SchemaError};
 use crate::workspace::{self, Workspace, WorkspaceError};
 
@@ -75,7 +75,8 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
     let options = CheckOptions {
         manifest_path: global.manifest_path.clone(),
     };
-    let mut report = run(&options).map_err(|error| Failure::usage(error.to_string()))?;
+    let mut report =
+        run_with(&options, global.scan).map_err(|error| Failure::usage(error.to_string()))?;
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &report).map_err(Failure::usage)?;
         note(&format!(
@@ -108,14 +109,27 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
     })
 }
 
-/// Runs the check.
+/// Runs the check with the default [`ScanOptions`] (prefilter on, no cache).
 pub fn run(options: &CheckOptions) -> Result<Report, CheckError> {
-    let workspace = workspace::discover(options.manifest_path.as_deref())?;
-    check_workspace(&workspace)
+    run_with(options, ScanOptions::default())
 }
 
-/// Checks an already discovered workspace.
+/// Runs the check, reading files as `scan` says.
+pub fn run_with(options: &CheckOptions, scan: ScanOptions) -> Result<Report, CheckError> {
+    let workspace = workspace::discover(options.manifest_path.as_deref())?;
+    check_workspace_with(&workspace, scan)
+}
+
+/// Checks an already discovered workspace (default [`ScanOptions`]).
 pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
+    check_workspace_with(workspace, ScanOptions::default())
+}
+
+/// Checks an already discovered workspace, reading files as `options` say.
+pub fn check_workspace_with(
+    workspace: &Workspace,
+    options: ScanOptions,
+) -> Result<Report, CheckError> {
     let mut sources = Sources::new();
     let loaded = schemas::load(workspace, &mut sources)?;
     let mut keyed: Vec<KeyedFinding> = loaded
@@ -138,7 +152,7 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
         })
         .map(|(index, _)| index)
         .collect();
-    let scan = discover::scan(workspace, &members);
+    let scan = discover::scan_with(workspace, &members, options);
     let handlers = handlers::detect(workspace, &scan);
     let mut files = FileMap::new(&workspace.root);
     let inputs = lints::Inputs {

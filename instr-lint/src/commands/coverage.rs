@@ -9,6 +9,7 @@ use super::{Failure, Global, print};
 use crate::analysis::coverage_report::{self, CoverageReport};
 use crate::analysis::handlers;
 use crate::report;
+use crate::scan::ScanOptions;
 use crate::workspace::schemas::{self, SchemaError};
 use crate::{exit, workspace};
 
@@ -36,7 +37,8 @@ pub(crate) fn execute(global: &Global, args: &CoverageArgs) -> Result<i32, Failu
     let options = CheckOptions {
         manifest_path: global.manifest_path.clone(),
     };
-    let report = report(&options).map_err(|error| Failure::usage(error.to_string()))?;
+    let report =
+        report_with(&options, global.scan).map_err(|error| Failure::usage(error.to_string()))?;
     let text = match args.format {
         CoverageFormat::Table => report::coverage::render_table(&report),
         CoverageFormat::Json => format!("{}\n", report::coverage::render_json(&report)),
@@ -49,6 +51,14 @@ pub(crate) fn execute(global: &Global, args: &CoverageArgs) -> Result<i32, Failu
 /// Every member's handlers against the schemas, if any. Findings in the schemas are ignored
 /// here; `check` reports them.
 pub fn report(options: &CheckOptions) -> Result<CoverageReport, CheckError> {
+    report_with(options, ScanOptions::default())
+}
+
+/// [`report`], reading files as `scan` says.
+pub fn report_with(
+    options: &CheckOptions,
+    scan: ScanOptions,
+) -> Result<CoverageReport, CheckError> {
     let workspace = workspace::discover(options.manifest_path.as_deref())?;
     let schemas = match schemas::load(&workspace, &mut Sources::new()) {
         Ok(loaded) => loaded.uses,
@@ -56,6 +66,6 @@ pub fn report(options: &CheckOptions) -> Result<CoverageReport, CheckError> {
         Err(other) => return Err(other.into()),
     };
     let members: Vec<usize> = (0..workspace.members.len()).collect();
-    let handlers = handlers::detect_in(&workspace, &members);
+    let handlers = handlers::detect_in(&workspace, &members, scan);
     Ok(coverage_report::build(&workspace.root, &handlers, &schemas))
 }

@@ -10,6 +10,7 @@ use super::{Failure, Global, display_path, load_valid_schemas, print, write_atom
 use crate::analysis::coverage_report::{self, HandlerRow};
 use crate::analysis::handlers;
 use crate::exit;
+use crate::scan::ScanOptions;
 use crate::workspace::Workspace;
 use crate::workspace::schemas::SchemaUse;
 
@@ -24,7 +25,7 @@ pub(crate) struct DocsArgs {
 /// Runs `docs` and returns its exit code.
 pub(crate) fn execute(global: &Global, args: &DocsArgs) -> Result<i32, Failure> {
     let (workspace, schemas) = load_valid_schemas(global)?;
-    let handlers = handlers_by_schema(&workspace, &schemas);
+    let handlers = handlers_by_schema(&workspace, &schemas, global.scan);
     let mut pages = Vec::new();
     for (used, handlers_in_code) in schemas.iter().zip(handlers) {
         let extras = CatalogExtras {
@@ -50,6 +51,7 @@ pub(crate) fn execute(global: &Global, args: &DocsArgs) -> Result<i32, Failure> 
 fn handlers_by_schema(
     workspace: &Workspace,
     schemas: &[SchemaUse],
+    scan: ScanOptions,
 ) -> Vec<BTreeMap<String, Vec<String>>> {
     let members: Vec<usize> = (0..workspace.members.len())
         .filter(|index| {
@@ -57,7 +59,7 @@ fn handlers_by_schema(
             schemas.iter().any(|used| used.packages.contains(name))
         })
         .collect();
-    let handlers = handlers::detect_in(workspace, &members);
+    let handlers = handlers::detect_in(workspace, &members, scan);
     let report = coverage_report::build(&workspace.root, &handlers, schemas);
     schemas
         .iter()

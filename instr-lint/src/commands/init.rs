@@ -47,7 +47,7 @@ pub(crate) fn execute(global: &Global, args: &InitArgs) -> Result<i32, Failure> 
         )));
     }
     let members: Vec<usize> = (0..workspace.members.len()).collect();
-    let handlers = handlers::detect_in(&workspace, &members);
+    let handlers = handlers::detect_in(&workspace, &members, global.scan);
     let (text, features) = starter_schema(&workspace, &handlers);
     write_atomic(&path, &text)?;
     note(&format!(

@@ -25,6 +25,7 @@ use instr_schema::diag::Sources;
 
 use crate::exit;
 use crate::lints::levels;
+use crate::scan::ScanOptions;
 use crate::workspace::schemas::{self, SchemaUse};
 use crate::workspace::{self, Workspace};
 
@@ -36,6 +37,8 @@ pub(crate) struct Global {
     /// Whether human output is coloured (`--color`, `NO_COLOR`, `CARGO_TERM_COLOR`, a
     /// terminal).
     pub(crate) color: bool,
+    /// `--no-prefilter`, `--no-cache`.
+    pub(crate) scan: ScanOptions,
 }
 
 /// A reason the command cannot run, and the exit code to return.

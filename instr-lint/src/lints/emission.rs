@@ -18,13 +18,18 @@ pub(super) fn never_emitted(scan: &Scan, used: &SchemaUse, out: &mut Vec<KeyedFi
     let mut metric_idents = BTreeSet::new();
     let mut event_idents = BTreeSet::new();
     let mut raw = BTreeSet::new();
+    // Parsed files only: one the prefilter left unparsed names no `metrics`, `events` or
+    // `instr` at all (`crate::scan::prefilter`).
     for file in &scan.files {
+        let Some(facts) = file.facts.parsed() else {
+            continue;
+        };
         if !packages.contains(scan.units[file.unit].package.as_str()) {
             continue;
         }
-        metric_idents.extend(file.facts.emits.metric_idents.iter().map(String::as_str));
-        event_idents.extend(file.facts.emits.event_idents.iter().map(String::as_str));
-        raw.extend(file.facts.emits.raw_names.iter().map(String::as_str));
+        metric_idents.extend(facts.emits.metric_idents.iter().map(String::as_str));
+        event_idents.extend(facts.emits.event_idents.iter().map(String::as_str));
+        raw.extend(facts.emits.raw_names.iter().map(String::as_str));
     }
     let schema = &used.schema;
     let metrics = schema
@@ -60,7 +65,10 @@ pub(super) fn raw_metric_calls(
         .flat_map(|used| used.schema.metrics.keys().map(String::as_str))
         .collect();
     for file in &scan.files {
-        for call in &file.facts.raw_metric_calls {
+        let Some(facts) = file.facts.parsed() else {
+            continue;
+        };
+        for call in &facts.raw_metric_calls {
             let loc = files.loc(sources, &file.path, call.span);
             let is_declared = call
                 .name

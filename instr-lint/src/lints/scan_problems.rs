@@ -14,7 +14,7 @@ pub(super) fn findings(
     files: &mut FileMap<'_>,
     out: &mut Vec<KeyedFinding>,
 ) {
-    for problem in &scan.problems {
+    for problem in scan.all_problems() {
         let finding = match problem {
             FileProblem::Unreadable { path, problem } => {
                 diags::unreadable_file(&files.name(path), problem)

@@ -5,6 +5,11 @@
 //! parsed, reduced to facts and dropped by a rayon task that then schedules the files its
 //! `mod` items name. A walk of each member's directory afterwards reports `.rs` files no
 //! module reaches. Nothing is built or run.
+//!
+//! Per file, the per-file cache is asked first (by the hash of the text); otherwise the file
+//! is reduced to an [`Outcome`] by [`super::analyse`] (parsed, or left to the light scan by
+//! the prefilter) and the outcome stored. Files of 256 KiB or more are reduced one at a
+//! time, so two large generated files never hold their syntax trees at once.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +17,11 @@ use std::sync::Mutex;
 
 use instr_schema::diag::Span;
 
-use super::facts::{FileFacts, ModPath};
+use super::ScanOptions;
+use super::cache::Cache;
+use super::facts::ModPath;
+use super::lazy::{Facts, Outcome, text_hash};
+use super::prefilter::Triggers;
 use super::source::{self, ParseProblem, ReadProblem};
 use super::visit::FileContext;
 use crate::globs::Globs;
@@ -40,8 +49,8 @@ pub struct ScannedFile {
     pub path: PathBuf,
     /// Index into [`Scan::units`].
     pub unit: usize,
-    /// What it holds.
-    pub facts: FileFacts,
+    /// What it holds (parsed on demand when the prefilter left it unparsed).
+    pub facts: Facts,
 }
 
 /// Something wrong with a file that the checker reports as a warning.
@@ -88,6 +97,20 @@ pub struct Scan {
     pub problems: Vec<FileProblem>,
 }
 
+impl Scan {
+    /// Every problem: those of the scan, and those met since when a lookup parsed a file the
+    /// prefilter had left unparsed; in the order of files and positions.
+    pub fn all_problems(&self) -> Vec<&FileProblem> {
+        let mut all: Vec<&FileProblem> = self
+            .problems
+            .iter()
+            .chain(self.files.iter().filter_map(|file| file.facts.problem()))
+            .collect();
+        all.sort_by_key(|problem| problem_key(problem));
+        all
+    }
+}
+
 /// Which members to scan.
 pub fn units_of(workspace: &Workspace, members: &[usize]) -> Vec<Unit> {
     let mut units = Vec::new();
@@ -112,6 +135,12 @@ pub fn units_of(workspace: &Workspace, members: &[usize]) -> Vec<Unit> {
 
 struct Shared<'w> {
     workspace: &'w Workspace,
+    options: ScanOptions,
+    cache: Option<Cache>,
+    /// The prefilter of each unit.
+    triggers: Vec<Triggers>,
+    /// Held while a large file is reduced.
+    large: Mutex<()>,
     /// `exclude` from configuration, compiled once.
     excluded: Globs,
     visited: Mutex<HashSet<(usize, PathBuf)>>,
@@ -132,17 +161,50 @@ fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Scans the lib and bin targets of `members` (indices into the workspace's members).
+/// Scans the lib and bin targets of `members` (indices into the workspace's members), with
+/// the default [`ScanOptions`].
 pub fn scan(workspace: &Workspace, members: &[usize]) -> Scan {
-    scan_units(workspace, units_of(workspace, members), members)
+    scan_with(workspace, members, ScanOptions::default())
+}
+
+/// Scans the lib and bin targets of `members` with `options`.
+pub fn scan_with(workspace: &Workspace, members: &[usize], options: ScanOptions) -> Scan {
+    scan_units_with(workspace, units_of(workspace, members), members, options)
 }
 
 /// Scans the given units; `.rs` files under `members` that none of them reaches are reported
 /// as unreached. (The real-code tests use this to scan example and test programs of
 /// published framework crates, which hold their authors' handlers.)
 pub fn scan_units(workspace: &Workspace, units: Vec<Unit>, members: &[usize]) -> Scan {
+    scan_units_with(workspace, units, members, ScanOptions::default())
+}
+
+/// [`scan_units`] with `options`.
+pub fn scan_units_with(
+    workspace: &Workspace,
+    units: Vec<Unit>,
+    members: &[usize],
+    options: ScanOptions,
+) -> Scan {
+    let triggers = units
+        .iter()
+        .map(|unit| {
+            Triggers::new(
+                &workspace.config,
+                workspace.members.get(unit.member),
+                &unit.crate_name,
+            )
+        })
+        .collect();
     let shared = Shared {
         workspace,
+        options,
+        cache: options
+            .cache
+            .then(|| Cache::open(&workspace.target_dir))
+            .flatten(),
+        triggers,
+        large: Mutex::new(()),
         excluded: Globs::new(&workspace.config.exclude, '/'),
         visited: Mutex::new(HashSet::new()),
         reached: Mutex::new(HashSet::new()),
@@ -223,16 +285,33 @@ fn scan_file<'s>(
         }
     };
     let context = FileContext::new(&path, module, owns_dir);
-    let scanned = super::scan_source(&text, &context);
+    let hash = text_hash(&text);
+    let triggers = &shared.triggers[unit];
+    let prefilter = shared.options.prefilter;
+    let key = Cache::key(hash, &context, triggers.fingerprint(), prefilter);
+    let cached = shared.cache.as_ref().and_then(|cache| cache.read(key));
+    let outcome = cached.unwrap_or_else(|| {
+        let _large = (text.len() >= source::CHUNKED_FROM).then(|| lock(&shared.large));
+        let outcome = super::analyse(&text, &context, triggers, prefilter);
+        if let Some(cache) = &shared.cache {
+            cache.write(key, &outcome);
+        }
+        outcome
+    });
     drop(text);
-    let facts = match scanned {
-        Ok(facts) => facts,
-        Err(problem) => {
+    let facts = match outcome {
+        Outcome::Parsed(facts) => Facts::parsed_from(facts),
+        Outcome::Light {
+            light,
+            words,
+            failure,
+        } => Facts::pending(light, words, failure, context, path.clone(), hash),
+        Outcome::Failed(problem) => {
             lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
             return;
         }
     };
-    for child in &facts.children {
+    for child in facts.children_known() {
         // A symlink loop is "there" (its read fails and is reported), not missing.
         let found = child.candidates.iter().find(|candidate| {
             candidate.is_file()

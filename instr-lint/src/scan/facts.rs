@@ -1,9 +1,11 @@
 //! What the scanner keeps of a file once its syntax tree is dropped: small, owned facts with
 //! byte spans into the file. Everything the checker decides later is decided from these.
+//! They derive serde's traits: the per-file cache (`super::cache`) stores them.
 
 use std::path::PathBuf;
 
 use instr_schema::diag::Span;
+use serde::{Deserialize, Serialize};
 
 /// A module path inside one crate, without the crate name: `[]` is the crate root,
 /// `["api", "orders"]` is `crate::api::orders`.
@@ -14,7 +16,7 @@ pub type ModPath = Vec<String>;
 pub type WrittenPath = Vec<String>;
 
 /// Everything learnt from one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     /// The module the file is, and the inline modules inside it, in source order.
     pub modules: Vec<ModuleFacts>,
@@ -29,7 +31,7 @@ pub struct FileFacts {
 }
 
 /// The items of one module that matter to the checker.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModuleFacts {
     /// The module's path in its crate.
     pub path: ModPath,
@@ -53,7 +55,7 @@ pub struct ModuleFacts {
 }
 
 /// One imported name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UseFact {
     /// The name it is known by in the module (the alias for `use a::b as c`).
     pub name: String,
@@ -64,7 +66,7 @@ pub struct UseFact {
 }
 
 /// A function or method.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FnFact {
     /// Its name.
     pub name: String,
@@ -94,7 +96,7 @@ impl FnFact {
 }
 
 /// An outer attribute, with its arguments read generically.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AttrFact {
     /// The attribute's path as written (`get`, `actix_web::get`, `instr::handler`).
     pub path: WrittenPath,
@@ -129,7 +131,7 @@ impl AttrFact {
 }
 
 /// An out-of-line module declaration, `mod x;`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModDecl {
     /// The module path of the declared module.
     pub path: ModPath,
@@ -147,7 +149,7 @@ pub struct ModDecl {
 }
 
 /// The web framework (or mechanism) a handler was found through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Framework {
     /// axum routers.
     Axum,
@@ -188,7 +190,7 @@ impl Framework {
 
 /// The function a registration is written in: its name, and for a method the type its `impl`
 /// block is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FnScope {
     /// The `impl` block's type, for a method.
     pub self_ty: Option<String>,
@@ -207,7 +209,7 @@ impl FnScope {
 }
 
 /// What a route registration hands requests to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum HandlerRef {
     /// A function or method, by path as written.
     Path(WrittenPath, Span),
@@ -216,7 +218,7 @@ pub enum HandlerRef {
 }
 
 /// Where a route's path comes from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum RoutePath {
     /// Written at the registration: `.route("/p", get(h))`.
     Literal(String),
@@ -229,7 +231,7 @@ pub enum RoutePath {
 
 /// A route registration: `.route("/p", get(h))`, `web::resource("/p").route(...)`,
 /// `routes![h]` under `.mount("/p", ...)`, `warp::path("p").and_then(h)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouteFact {
     /// The framework whose API registered it.
     pub framework: Framework,
@@ -253,7 +255,7 @@ pub struct RouteFact {
 
 /// A router, scope or configuration function mounted under a prefix elsewhere:
 /// `.nest("/api", api::router())`, `.merge(admin())`, `web::scope("/v1").configure(config)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NestFact {
     /// The full prefix at the mount.
     pub prefix: String,
@@ -264,7 +266,7 @@ pub struct NestFact {
 }
 
 /// Metric and event names referred to in a file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Emits {
     /// Identifiers that follow a `metrics` segment (`metrics::CheckoutTotal`), or are
     /// imported from a `metrics` module.
@@ -277,7 +279,7 @@ pub struct Emits {
 }
 
 /// A raw metrics-facade macro call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawMetricCall {
     /// `counter`, `gauge` or `histogram`.
     pub kind: String,

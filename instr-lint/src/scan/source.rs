@@ -59,7 +59,7 @@ pub fn read(path: &Path) -> Result<String, ReadProblem> {
 }
 
 /// A parse error: the message and byte offset.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParseProblem {
     /// syn's message.
     pub message: String,
@@ -141,7 +141,7 @@ pub fn parse_whole(
 /// A copy of `text` with a byte-order mark and a shebang line blanked out (same length, so
 /// offsets stay those of the file), or `None` when there is neither. `syn::parse_file`
 /// strips them instead, which would shift every span.
-fn blank_preamble(text: &str) -> Option<String> {
+pub(crate) fn blank_preamble(text: &str) -> Option<String> {
     let bom = text.starts_with('\u{feff}');
     let rest = if bom { &text[3..] } else { text };
     let shebang = rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[');

@@ -13,6 +13,7 @@ use super::facts::{
     AttrFact, FileFacts, FnFact, FnScope, ModDecl, ModPath, ModuleFacts, RawMetricCall, UseFact,
     WrittenPath,
 };
+use super::modules::{Declared, ModDir, declare, has_cfg, is_cfg_test};
 use super::routes::RouteEval;
 use super::syntax::{path_span, span_of, written};
 
@@ -58,7 +59,7 @@ pub struct FileVisitor {
     /// Indices into `facts.modules`, innermost last.
     stack: Vec<usize>,
     /// `(child_dir, inline)` per module on the stack.
-    dirs: Vec<(PathBuf, bool)>,
+    dirs: Vec<ModDir>,
     file_dir: PathBuf,
     /// Enclosing functions, innermost last.
     fn_scope: Vec<FnScope>,
@@ -79,45 +80,6 @@ struct ImplCtx {
     self_ty: Option<std::sync::Arc<str>>,
     trait_path: Option<std::sync::Arc<[String]>>,
     attrs: Option<std::sync::Arc<[AttrFact]>>,
-}
-
-fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        let path = attr.path();
-        if path.is_ident("test") {
-            return true;
-        }
-        if !path.is_ident("cfg") {
-            return false;
-        }
-        match &attr.meta {
-            syn::Meta::List(list) => {
-                // `cfg(test)` exactly; `cfg(any(test, ...))` is rarer and also test-only code.
-                let text = list.tokens.to_string();
-                text == "test" || text.starts_with("any (test") || text.starts_with("all (test")
-            }
-            _ => false,
-        }
-    })
-}
-
-fn has_cfg(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
-}
-
-fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| match &attr.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(lit),
-                ..
-            }) => Some(lit.value()),
-            _ => None,
-        },
-        _ => None,
-    })
 }
 
 /// The last identifier of a type, `Foo` for `crate::x::Foo<T>`, `&Foo` or `Box<Foo>`.
@@ -396,57 +358,31 @@ fn first_string_literal(tokens: &TokenStream) -> Option<String> {
 
 impl<'ast> Visit<'ast> for FileVisitor {
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        let test_only = is_cfg_test(&item.attrs);
-        if test_only && item.content.is_some() {
-            return;
-        }
-        let name = item.ident.to_string();
-        let unraw = name.trim_start_matches("r#").to_owned();
-        self.module().child_modules.push(unraw.clone());
-        let mut path = self.module().path.clone();
-        path.push(unraw.clone());
-        let (child_dir, inline_parent) = self.dirs.last().cloned().unwrap_or_default();
-        let explicit = path_attr(&item.attrs);
-        match &item.content {
-            None => {
-                let candidates = match &explicit {
-                    Some(relative) => {
-                        let base = if inline_parent {
-                            &child_dir
-                        } else {
-                            &self.file_dir
-                        };
-                        vec![base.join(relative)]
-                    }
-                    None => vec![
-                        child_dir.join(format!("{unraw}.rs")),
-                        child_dir.join(&unraw).join("mod.rs"),
-                    ],
-                };
-                let span = Span::new(
-                    self.span(item.mod_token.span).start,
-                    self.span(item.ident.span()).end,
-                );
-                self.facts.children.push(ModDecl {
-                    path,
-                    candidates,
-                    span,
-                    from_path_attr: explicit.is_some(),
-                    conditional: has_cfg(&item.attrs),
-                    test_only,
-                });
+        let span = Span::new(
+            self.span(item.mod_token.span).start,
+            self.span(item.ident.span()).end,
+        );
+        let dir = self.dirs.last().cloned().unwrap_or_default();
+        let parent = self.module().path.clone();
+        match declare(item, &parent, &dir, &self.file_dir, span) {
+            Declared::TestInline => {}
+            Declared::OutOfLine { name, decl } => {
+                self.module().child_modules.push(name);
+                self.facts.children.push(decl);
             }
-            Some((_, items)) => {
-                let dir = child_dir.join(explicit.unwrap_or(unraw));
+            Declared::Inline { name, path, dir } => {
+                self.module().child_modules.push(name);
                 self.facts.modules.push(ModuleFacts {
                     path,
                     ..ModuleFacts::default()
                 });
                 self.stack.push(self.facts.modules.len() - 1);
-                self.dirs.push((dir, true));
+                self.dirs.push(dir);
                 let saved_scope = std::mem::take(&mut self.fn_scope);
-                for item in items {
-                    self.visit_item(item);
+                if let Some((_, items)) = &item.content {
+                    for item in items {
+                        self.visit_item(item);
+                    }
                 }
                 self.fn_scope = saved_scope;
                 self.dirs.pop();

@@ -1,0 +1,121 @@
+//! The per-file facts cache: what the scan kept of each file ([`Outcome`]), stored under the
+//! target directory (`target/instr-check/facts/`), one file per entry, named by a key that
+//! hashes the file's text, where it sits in its crate, the prefilter's configuration and the
+//! checker's version (which includes a hash of the scanner's source, see `build.rs`). A
+//! re-check reads the entries of unchanged files and parses only the rest.
+//!
+//! An entry is `MAGIC`, the version, the key, a checksum of the payload and the payload
+//! (serde with postcard's compact varint encoding). One that is truncated, corrupt, of
+//! another version or for another key is ignored and written again; entries are written to a
+//! temporary file renamed into place, so two checks running at once each read whole entries
+//! only. `--no-cache` bypasses it.
+
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+
+use super::lazy::Outcome;
+use super::visit::FileContext;
+
+const MAGIC: &[u8; 8] = b"instrfx\x01";
+
+/// The checker's version as far as facts go.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+scan.",
+    env!("INSTR_SCAN_SOURCE_HASH")
+);
+
+/// The cache directory of one workspace.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// What an entry is looked up by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key(pub u128);
+
+impl Cache {
+    /// The cache under `target_dir`; `None` when its directory cannot be made.
+    pub fn open(target_dir: &Path) -> Option<Self> {
+        let dir = target_dir.join("instr-check").join("facts");
+        std::fs::create_dir_all(&dir).ok()?;
+        Some(Self { dir })
+    }
+
+    /// Its directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The key of a file: its text's hash, its place, the prefilter's configuration.
+    pub fn key(text_hash: u128, context: &FileContext, triggers: u64, prefilter: bool) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(VERSION.as_bytes());
+        hasher.update(&[0, u8::from(prefilter)]);
+        hasher.update(&triggers.to_le_bytes());
+        for segment in &context.module {
+            hasher.update(segment.as_bytes());
+            hasher.update(b"::");
+        }
+        for dir in [&context.child_dir, &context.file_dir] {
+            hasher.update(&[0]);
+            hasher.update(dir.as_os_str().as_encoded_bytes());
+        }
+        hasher.update(&[0]);
+        hasher.update(&text_hash.to_le_bytes());
+        Key(hasher.digest128())
+    }
+
+    fn path(&self, key: Key) -> PathBuf {
+        self.dir.join(format!("{:032x}.facts", key.0))
+    }
+
+    /// The entry for `key`, if there is a sound one.
+    pub fn read(&self, key: Key) -> Option<Outcome> {
+        let bytes = std::fs::read(self.path(key)).ok()?;
+        decode(&bytes, key)
+    }
+
+    /// Stores `outcome` under `key`; a failure to write only costs a parse next time.
+    pub fn write(&self, key: Key, outcome: &Outcome) {
+        if let Some(bytes) = encode(key, outcome) {
+            let _ = crate::atomic::write_unsynced(&self.path(key), &bytes);
+        }
+    }
+}
+
+/// An entry's bytes.
+pub fn encode(key: Key, outcome: &Outcome) -> Option<Vec<u8>> {
+    let payload = postcard::to_stdvec(outcome).ok()?;
+    let version = VERSION.as_bytes();
+    let mut bytes = Vec::with_capacity(payload.len() + version.len() + 40);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&u16::try_from(version.len()).ok()?.to_le_bytes());
+    bytes.extend_from_slice(version);
+    bytes.extend_from_slice(&key.0.to_le_bytes());
+    bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+    bytes.extend_from_slice(&payload);
+    Some(bytes)
+}
+
+/// The outcome in an entry's bytes, when they are whole, of this version and for `key`.
+pub fn decode(bytes: &[u8], key: Key) -> Option<Outcome> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (length, rest) = rest.split_first_chunk::<2>()?;
+    let length = usize::from(u16::from_le_bytes(*length));
+    let (version, rest) = rest.split_at_checked(length)?;
+    if version != VERSION.as_bytes() {
+        return None;
+    }
+    let (stored_key, rest) = rest.split_first_chunk::<16>()?;
+    if u128::from_le_bytes(*stored_key) != key.0 {
+        return None;
+    }
+    let (checksum, payload) = rest.split_first_chunk::<8>()?;
+    if u64::from_le_bytes(*checksum) != xxh3_64(payload) {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}

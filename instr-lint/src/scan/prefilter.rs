@@ -1,0 +1,337 @@
+//! The prefilter: which files need a syn parse, decided from their bytes.
+//!
+//! Detection reads two kinds of facts. Some are looked up by name (a function a route names,
+//! a `use`, a type's methods, a module's `include_proto!`): a file holding only those is not
+//! parsed during the scan; its module declarations come from the light scan
+//! (`super::light`) and it is parsed on demand the first time a lookup reaches it
+//! (`super::lazy`). The others are found by going over every file (route registrations,
+//! mounts, route and instr attributes, tonic and hand-written handler impls, emitted
+//! metrics, raw metrics macros, `instr::schema!`, functions in `handler-modules`): a file
+//! holding any of them is parsed. Each of those facts can only come from a file in which one
+//! of the words below occurs (in code, or for safety anywhere: comments and strings count),
+//! so a file without any of them is left to the light scan. The words are kept here, grouped
+//! by the detector they stand for; `tests/prefilter.rs` reads the detection code and fails
+//! when a name it compares against is covered by none of them, and compares findings with and
+//! without the prefilter on every fixture, on published crates and on generated code.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use instr_schema::model::HTTP_METHODS;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::facts::FileFacts;
+use super::light;
+use super::visit::FileContext;
+use crate::globs::Globs;
+use crate::workspace::Member;
+use crate::workspace::config::Config;
+
+/// Crates whose paths detection reads (`instr::handler`, `metrics::X`, `events::X`, an
+/// attribute or a method router resolving into a framework, a hand-written handler trait).
+/// A `use` that brings one of their items in under another name still names the crate.
+pub const CRATES: &[&str] = &[
+    "instr",
+    "metrics",
+    "events",
+    "axum",
+    "actix_web",
+    "actix_files",
+    "rocket",
+    "poem",
+    "poem_openapi",
+    "tonic",
+    "warp",
+    "tower_http",
+];
+
+/// Methods and functions that register routes, mount routers or serve endpoints, in any
+/// framework: `.route(..)`, `.nest(..)`, `web::resource(..)`, `Resource::new(..)`,
+/// `.fallback(..)`, `ServeDir::new(..)`, ...
+pub const REGISTRATIONS: &[&str] = &[
+    "route",
+    "route_service",
+    "nest",
+    "nest_service",
+    "nest_no_strip",
+    "merge",
+    "configure",
+    "service",
+    "mount",
+    "at",
+    "resource",
+    "Resource",
+    "scope",
+    "Scope",
+    "fallback",
+    "fallback_service",
+    "default_service",
+    "ServeDir",
+    "ServeFile",
+    "Files",
+];
+
+/// Other words that need a parse: item-level `include!` joins files into one module (its
+/// imports explain the included file's attributes); `oai` marks poem-openapi operations.
+pub const OTHER_WORDS: &[&str] = &["include", "oai"];
+
+/// Macros read by name, wherever they come from: warp's `path!`, rocket's `routes!`.
+pub const MACROS: &[&str] = &["path", "routes"];
+
+/// Attribute names read without a path: `#[get("/")]` is rocket's or actix-web's by the
+/// package's dependencies; `#[route]`, `#[routes]`, `#[query]` likewise. (The HTTP methods in
+/// lower case are added to these.)
+pub const ATTRIBUTES: &[&str] = &["route", "routes", "query"];
+
+/// Attribute names read as the last segment of any attribute path: the string options of
+/// `#[...::handler(...)]` may name metrics.
+pub const ATTRIBUTE_SEGMENTS: &[&str] = &["handler"];
+
+/// Endings of words: tonic generates a `<service>_server` module, which a service impl names.
+pub const SUFFIXES: &[&str] = &["_server"];
+
+/// How a word must stand to count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Stance {
+    /// A whole word.
+    Word,
+    /// A whole word followed by `!`.
+    Macro,
+    /// A whole word right after `#[` or `#![`.
+    Attribute,
+    /// A whole word after `#[`, `#![` or `::`.
+    AttributeSegment,
+    /// The end of a word.
+    Suffix,
+}
+
+/// The prefilter of one crate: the words above, the crate's renamed dependencies and
+/// configured handler attributes, and its `handler-modules`.
+#[derive(Debug)]
+pub struct Triggers {
+    matcher: Option<AhoCorasick>,
+    stances: Vec<Stance>,
+    handler_modules: Globs,
+    crate_name: String,
+    fingerprint: u64,
+}
+
+impl Triggers {
+    /// The prefilter for crate `crate_name` of `member`, under `config`.
+    pub fn new(config: &Config, member: Option<&Member>, crate_name: &str) -> Self {
+        let mut words: Vec<(String, Stance)> = Vec::new();
+        let mut add = |word: &str, stance: Stance| {
+            if word.is_empty() {
+                return;
+            }
+            match words.iter_mut().find(|(known, _)| known == word) {
+                Some((_, known)) if stance == Stance::Word => *known = Stance::Word,
+                Some(_) => {}
+                None => words.push((word.to_owned(), stance)),
+            }
+        };
+        for word in CRATES.iter().chain(REGISTRATIONS).chain(OTHER_WORDS) {
+            add(word, Stance::Word);
+        }
+        for word in MACROS {
+            add(word, Stance::Macro);
+        }
+        let methods: Vec<String> = HTTP_METHODS
+            .iter()
+            .map(|m| m.to_ascii_lowercase())
+            .collect();
+        for word in ATTRIBUTES
+            .iter()
+            .copied()
+            .chain(methods.iter().map(String::as_str))
+        {
+            add(word, Stance::Attribute);
+        }
+        for word in ATTRIBUTE_SEGMENTS {
+            add(word, Stance::AttributeSegment);
+        }
+        for word in SUFFIXES {
+            add(word, Stance::Suffix);
+        }
+        // A configured attribute is recognised by its last segment, or by its whole path whose
+        // last segment is then written too.
+        for attribute in &config.handler_attributes {
+            add(
+                attribute.rsplit("::").next().unwrap_or(attribute),
+                Stance::Word,
+            );
+        }
+        // `web = { package = "actix-web" }`: code names the crate `web`.
+        for (used, package) in member.map(|m| m.dependencies.as_slice()).unwrap_or(&[]) {
+            if *used != package.replace('-', "_") {
+                add(used, Stance::Word);
+            }
+        }
+        words.sort();
+        let mut fingerprint_input = String::new();
+        for (word, stance) in &words {
+            fingerprint_input.push_str(&format!("{word}:{stance:?};"));
+        }
+        fingerprint_input.push_str(&format!(
+            "modules:{:?};crate:{crate_name}",
+            config.handler_modules
+        ));
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(words.iter().map(|(word, _)| word.as_bytes()))
+            .ok();
+        Self {
+            matcher,
+            stances: words.iter().map(|(_, stance)| *stance).collect(),
+            handler_modules: Globs::new(&config.handler_modules, ':'),
+            crate_name: crate_name.to_owned(),
+            fingerprint: xxh3_64(fingerprint_input.as_bytes()),
+        }
+    }
+
+    /// A digest of everything that decides the prefilter's answers, for cache keys.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// True when one of the words occurs in `bytes` as it must stand.
+    pub fn present(&self, bytes: &[u8]) -> bool {
+        let Some(matcher) = &self.matcher else {
+            // Unbuildable (never in practice): parse everything.
+            return true;
+        };
+        matcher.find_overlapping_iter(bytes).any(|found| {
+            let stance = self.stances[found.pattern().as_usize()];
+            stands(bytes, found.start(), found.end(), stance)
+        })
+    }
+
+    /// The light facts of a file that needs no parse (its module declarations), or `None`
+    /// when it must be parsed.
+    pub(crate) fn light_facts(&self, text: &str, context: &FileContext) -> Option<FileFacts> {
+        if self.present(text.as_bytes()) {
+            return None;
+        }
+        let facts = light::module_facts(text, context)?;
+        let configured = !self.handler_modules.is_empty()
+            && facts.modules.iter().any(|module| {
+                module_matches(&self.handler_modules, &self.crate_name, &module.path)
+            });
+        (!configured).then_some(facts)
+    }
+}
+
+/// True when `module` of crate `crate_name` matches `handler-modules` (written with the
+/// crate's name or `crate`).
+pub(crate) fn module_matches(globs: &Globs, crate_name: &str, module: &[String]) -> bool {
+    let with = |head: &str| {
+        let mut text = head.to_owned();
+        for segment in module {
+            text.push_str("::");
+            text.push_str(segment);
+        }
+        text
+    };
+    globs.is_match(&with(crate_name)) || globs.is_match(&with("crate"))
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+/// The last byte before `at` that is not whitespace.
+fn before(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+    bytes[..at]
+        .iter()
+        .rposition(|byte| !byte.is_ascii_whitespace())
+        .map(|index| (index, bytes[index]))
+}
+
+fn after(bytes: &[u8], at: usize) -> Option<u8> {
+    bytes[at..]
+        .iter()
+        .copied()
+        .find(|byte| !byte.is_ascii_whitespace())
+}
+
+/// After `#[` or `#![`; a comment in between (`/`) counts, to be safe.
+fn after_attribute_open(bytes: &[u8], at: usize) -> bool {
+    match before(bytes, at) {
+        Some((_, b'/')) => true,
+        Some((open, b'[')) => match before(bytes, open) {
+            Some((_, b'#' | b'/')) => true,
+            Some((bang, b'!')) => matches!(before(bytes, bang), Some((_, b'#' | b'/'))),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn stands(bytes: &[u8], start: usize, end: usize, stance: Stance) -> bool {
+    let left = start == 0 || !is_word_byte(bytes[start - 1]);
+    let right = end == bytes.len() || !is_word_byte(bytes[end]);
+    match stance {
+        Stance::Suffix => right,
+        _ if !(left && right) => false,
+        Stance::Word => true,
+        Stance::Macro => matches!(after(bytes, end), Some(b'!' | b'/')),
+        Stance::Attribute => after_attribute_open(bytes, start),
+        Stance::AttributeSegment => {
+            after_attribute_open(bytes, start) || matches!(before(bytes, start), Some((_, b':')))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn triggers() -> Triggers {
+        Triggers::new(&Config::default(), None, "app")
+    }
+
+    /// Each stance: where a word counts and where it does not.
+    #[test]
+    fn words_count_where_they_stand() {
+        let t = triggers();
+        for text in [
+            "use axum::Router;",
+            "x.route(\"/\", get(h))",
+            "let r#route = 1;",
+            "warp::path!(\"a\")",
+            "path !(\"a\")",
+            "#[get(\"/\")]",
+            "# [ post (\"/\") ]",
+            "#![get]",
+            "#[poem::handler]",
+            "#[ handler ]",
+            "impl pb::greeter_server::Greeter for S {}",
+            "// mentions rocket in a comment",
+            "#[/* sneaky */ get(\"/\")]",
+        ] {
+            assert!(t.present(text.as_bytes()), "{text}");
+        }
+        for text in [
+            "map.get(&key)",
+            "let routes_total = 0;",
+            "fn path() -> PathBuf { todo!() }",
+            "struct ErrorHandler; fn handler() {}",
+            "let servers_server1 = 1;",
+            "let serviceable = true;",
+            "",
+        ] {
+            assert!(!t.present(text.as_bytes()), "{text}");
+        }
+    }
+
+    /// Configured attributes and renamed dependencies are words of their crate.
+    #[test]
+    fn configuration_adds_words() {
+        let config = Config {
+            handler_attributes: vec!["my_web::endpoint".to_owned()],
+            ..Config::default()
+        };
+        let t = Triggers::new(&config, None, "app");
+        assert!(t.present(b"#[endpoint] fn f() {}"));
+        assert!(!triggers().present(b"#[endpoint] fn f() {}"));
+        assert_ne!(t.fingerprint(), triggers().fingerprint());
+    }
+}
