@@ -143,7 +143,10 @@ struct Shared<'w> {
     large: Mutex<()>,
     /// `exclude` from configuration, compiled once.
     excluded: Globs,
-    visited: Mutex<HashSet<(usize, PathBuf)>>,
+    /// `(unit, file, module path)` already scanned: a file that two `mod` items name (one
+    /// through `#[path]`) is two modules, as rustc compiles it, whichever task gets there
+    /// first.
+    visited: Mutex<HashSet<(usize, PathBuf, ModPath)>>,
     reached: Mutex<HashSet<PathBuf>>,
     files: Mutex<Vec<ScannedFile>>,
     problems: Mutex<Vec<FileProblem>>,
@@ -215,7 +218,9 @@ pub fn scan_units_with(
         for (index, unit) in units.iter().enumerate() {
             let shared = &shared;
             let root = unit.root.clone();
-            scope.spawn(move |scope| scan_file(scope, shared, index, root, Vec::new(), true));
+            scope.spawn(move |scope| {
+                scan_file(scope, shared, index, root, Vec::new(), true, Vec::new());
+            });
         }
     });
     let reached = shared
@@ -236,7 +241,13 @@ pub fn scan_units_with(
         .files
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    files.sort_by(|a, b| (a.unit, &a.path).cmp(&(b.unit, &b.path)));
+    // A file that is two modules sorts by its module path too: the order is the same on
+    // every run.
+    files.sort_by(|a, b| {
+        let module =
+            |file: &ScannedFile| file.facts.modules_known().first().map(|m| m.path.clone());
+        (a.unit, &a.path, module(a)).cmp(&(b.unit, &b.path, module(b)))
+    });
     problems.sort_by_key(problem_key);
     Scan {
         units,
@@ -268,11 +279,17 @@ fn scan_file<'s>(
     path: PathBuf,
     module: ModPath,
     owns_dir: bool,
+    // The files of the modules above this one: a file that declares itself again is a
+    // cycle rustc rejects, and is not followed.
+    mut ancestors: Vec<PathBuf>,
 ) {
     let key = canonical(&path);
-    if !lock(&shared.visited).insert((unit, key.clone())) {
+    if ancestors.contains(&key)
+        || !lock(&shared.visited).insert((unit, key.clone(), module.clone()))
+    {
         return;
     }
+    ancestors.push(key.clone());
     lock(&shared.reached).insert(key);
     if is_excluded(shared.workspace, &shared.excluded, &path) {
         return;
@@ -326,7 +343,10 @@ fn scan_file<'s>(
                     child.from_path_attr || file.file_name().is_some_and(|name| name == "mod.rs");
                 let file = file.clone();
                 let module = child.path.clone();
-                scope.spawn(move |scope| scan_file(scope, shared, unit, file, module, owns));
+                let ancestors = ancestors.clone();
+                scope.spawn(move |scope| {
+                    scan_file(scope, shared, unit, file, module, owns, ancestors)
+                });
             }
             None if child.conditional || child.test_only => {}
             None => lock(&shared.problems).push(FileProblem::MissingModule {
