@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use instr_lint::analysis::handlers;
+use instr_lint::scan::ScanOptions;
 use instr_lint::scan::discover::{self, Unit};
 use instr_lint::workspace::{self, TargetKind};
 
@@ -331,12 +332,15 @@ fn fetch(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The handlers the checker finds, as `file:line name` labels.
-fn found(krate: &Labelled, manifest: &Path) -> BTreeSet<String> {
-    let workspace = workspace::discover(Some(manifest)).unwrap();
-    let root = manifest.parent().unwrap();
-    let scan = match &krate.scope {
-        Scope::Targets => discover::scan(&workspace, &[0]),
+/// The scan of a crate's code as `krate.scope` says.
+fn scan(
+    krate: &Labelled,
+    workspace: &workspace::Workspace,
+    root: &Path,
+    options: ScanOptions,
+) -> discover::Scan {
+    match &krate.scope {
+        Scope::Targets => discover::scan_with(workspace, &[0], options),
         Scope::Programs(files) => {
             let units = files
                 .iter()
@@ -352,9 +356,16 @@ fn found(krate: &Labelled, manifest: &Path) -> BTreeSet<String> {
                     root: root.join(file),
                 })
                 .collect();
-            discover::scan_units(&workspace, units, &[])
+            discover::scan_units_with(workspace, units, &[], options)
         }
-    };
+    }
+}
+
+/// The handlers the checker finds, as `file:line name` labels.
+fn found(krate: &Labelled, manifest: &Path) -> BTreeSet<String> {
+    let workspace = workspace::discover(Some(manifest)).unwrap();
+    let root = manifest.parent().unwrap();
+    let scan = scan(krate, &workspace, root, ScanOptions::default());
     let handlers = handlers::detect(&workspace, &scan);
     handlers
         .iter()
@@ -428,4 +439,57 @@ fn detection_matches_labels_on_published_crates() {
         all_right as f64 / all_found as f64
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Everything detection and the scan report about a crate, with `options`; the cache (when
+/// on) lives in `cache_dir`, not in cargo's registry.
+fn everything(krate: &Labelled, manifest: &Path, options: ScanOptions, cache_dir: &Path) -> String {
+    let mut workspace = workspace::discover(Some(manifest)).unwrap();
+    workspace.target_dir = cache_dir.to_path_buf();
+    let root = manifest.parent().unwrap();
+    let scan = scan(krate, &workspace, root, options);
+    let handlers = handlers::detect(&workspace, &scan);
+    let mut out: Vec<String> = handlers.iter().map(|h| format!("{h:?}")).collect();
+    out.extend(scan.all_problems().iter().map(|p| format!("{p:?}")));
+    out.join("\n")
+}
+
+/// Every labelled crate: the same handlers and file problems with and without the prefilter,
+/// with the cache cold and warm, and without it.
+#[test]
+fn prefilter_and_cache_change_nothing_on_published_crates() {
+    if std::env::var_os("INSTR_SKIP_REAL_CRATES").is_some() {
+        eprintln!("INSTR_SKIP_REAL_CRATES is set: real-crate equivalence not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let manifests = fetch(dir.path());
+    let cache = tempfile::tempdir().unwrap();
+    let options = [
+        (true, false),
+        (true, true),
+        (true, true),
+        (false, true),
+        (false, true),
+    ];
+    for (krate, manifest) in CRATES.iter().zip(&manifests) {
+        let off = ScanOptions {
+            prefilter: false,
+            cache: false,
+        };
+        let reference = everything(krate, manifest, off, cache.path());
+        assert!(!reference.is_empty(), "{}", krate.name);
+        for (prefilter, cached) in options {
+            let options = ScanOptions {
+                prefilter,
+                cache: cached,
+            };
+            let got = everything(krate, manifest, options, cache.path());
+            assert!(
+                got == reference,
+                "{} differs with {options:?}:\n{got}\n---\n{reference}",
+                krate.name
+            );
+        }
+    }
 }
