@@ -7,7 +7,15 @@
 //! the peak heap of each at two workspace sizes (and with one multi-megabyte generated file),
 //! to show that memory grows far slower than the workspace.
 //!
-//! `INSTR_BENCH_FILES` changes the number of files (spread over 20 crates).
+//! Then, in the same run, with ratios printed:
+//! - a real-code corpus: published crates (`CORPUS`, exact versions) fetched with cargo into a
+//!   temporary workspace, checked (cold, no cache) against a bare parse of the same files;
+//! - a warm re-check of the synthetic workspace after editing one file, with the facts cache;
+//! - the peak RSS of the real `cargo-instr-check` process (read with `wait4`) on the
+//!   workspace at 1x and 4x.
+//!
+//! `INSTR_BENCH_FILES` changes the number of files (spread over 20 crates);
+//! `INSTR_SKIP_REAL_CRATES=1` skips the corpus (it needs crates.io).
 
 // The counting allocator below is the one place this crate needs `unsafe`: a `GlobalAlloc`
 // impl is unsafe by definition. It only forwards to the system allocator.
@@ -26,6 +34,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use instr_lint::scan::ScanOptions;
 use rayon::prelude::*;
 
 struct Counting;
@@ -364,6 +373,275 @@ fn side_by_side() {
     );
 }
 
+/// Published crates of the real-code corpus, at exact versions: web frameworks and the
+/// libraries services are built from. Most of their files hold no handler, route or emitter.
+const CORPUS: &[(&str, &str)] = &[
+    ("tokio", "1.54.1"),
+    ("hyper", "1.12.0"),
+    ("axum", "0.8.9"),
+    ("axum-core", "0.5.6"),
+    ("actix-web", "4.18.1"),
+    ("rocket", "0.5.1"),
+    ("serde", "1.0.229"),
+    ("serde_json", "1.0.154"),
+    ("regex-syntax", "0.8.12"),
+    ("regex-automata", "0.4.19"),
+    ("tracing-subscriber", "0.3.23"),
+    ("clap_builder", "4.6.7"),
+    ("tower", "0.5.3"),
+    ("http", "1.5.0"),
+    ("miette", "7.6.0"),
+];
+
+fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Fetches the corpus and copies each crate into a new workspace as a member; returns the
+/// workspace's manifest and the files its targets reach.
+fn corpus(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
+    let fetch_dir = dir.join("fetch");
+    std::fs::create_dir_all(fetch_dir.join("src")).unwrap();
+    let mut manifest = String::from(
+        "[package]\nname = \"instr-corpus\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n",
+    );
+    for (name, version) in CORPUS {
+        manifest.push_str(&format!(
+            "{name} = {{ version = \"={version}\", default-features = false }}\n"
+        ));
+    }
+    manifest.push_str("\n[workspace]\n");
+    std::fs::write(fetch_dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(fetch_dir.join("src/lib.rs"), "").unwrap();
+    let fetched = cargo()
+        .arg("fetch")
+        .current_dir(&fetch_dir)
+        .output()
+        .unwrap();
+    assert!(
+        fetched.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fetched.stderr)
+    );
+    let metadata = cargo()
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(&fetch_dir)
+        .output()
+        .unwrap();
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let root = dir.join("corpus");
+    let mut members = Vec::new();
+    for (name, version) in CORPUS {
+        let package = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == *name && p["version"] == *version)
+            .unwrap();
+        let source = Path::new(package["manifest_path"].as_str().unwrap())
+            .parent()
+            .unwrap();
+        copy_dir(source, &root.join(name));
+        members.push(format!("\"{name}\""));
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    let manifest = root.join("Cargo.toml");
+    let workspace = instr_lint::workspace::discover(Some(&manifest)).unwrap();
+    let all: Vec<usize> = (0..workspace.members.len()).collect();
+    let options = ScanOptions {
+        prefilter: false,
+        cache: false,
+    };
+    let scan = instr_lint::scan::discover::scan_with(&workspace, &all, options);
+    let files = scan.files.iter().map(|file| file.path.clone()).collect();
+    (manifest, files)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The check of a workspace without a schema: every member scanned, handlers detected
+/// (`cargo instr-check coverage`).
+fn coverage_check(manifest: &Path, options: ScanOptions) -> usize {
+    let options_of = instr_lint::commands::check::CheckOptions {
+        manifest_path: Some(manifest.to_path_buf()),
+    };
+    let report = instr_lint::commands::coverage::report_with(&options_of, options).unwrap();
+    report.handlers.len()
+}
+
+/// Lenient bare parse: published code may hold a file syn rejects.
+fn bare_parse_lenient(sources: &[PathBuf]) -> usize {
+    sources
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let items = syn::parse_file(&text).map_or(0, |file| file.items.len());
+            proc_macro2::extra::invalidate_current_thread_spans();
+            items
+        })
+        .sum()
+}
+
+fn real_code() {
+    if std::env::var_os("INSTR_SKIP_REAL_CRATES").is_some() {
+        println!("\nreal-code corpus: skipped (INSTR_SKIP_REAL_CRATES)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (manifest, files) = corpus(dir.path());
+    let (mut lines, mut bytes) = (0, 0);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        lines += text.lines().count();
+        bytes += text.len();
+    }
+    let cold = ScanOptions {
+        prefilter: true,
+        cache: false,
+    };
+    let workspace = instr_lint::workspace::discover(Some(&manifest)).unwrap();
+    let all: Vec<usize> = (0..workspace.members.len()).collect();
+    let scan = instr_lint::scan::discover::scan_with(&workspace, &all, cold);
+    let parsed = scan
+        .files
+        .iter()
+        .filter(|f| f.facts.parsed().is_some())
+        .count();
+    drop(scan);
+    println!(
+        "\nreal-code corpus: {} crates ({}), {} files reached, {lines} lines, {:.1} MiB; the prefilter parses {parsed} of the files",
+        CORPUS.len(),
+        CORPUS
+            .iter()
+            .map(|(name, version)| format!("{name} {version}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        files.len(),
+        mib(bytes)
+    );
+    coverage_check(&manifest, cold);
+    bare_parse_lenient(&files);
+    let (mut checks, mut parses) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let start = Instant::now();
+        bare_parse_lenient(&files);
+        parses.push(start.elapsed());
+        let start = Instant::now();
+        coverage_check(&manifest, cold);
+        checks.push(start.elapsed());
+    }
+    let (check, parse) = (median(checks), median(parses));
+    println!(
+        "real code, side by side (median of 7): cold check (no cache) {check:.3?}, bare syn::parse_file {parse:.3?}, ratio {:.2}x",
+        check.as_secs_f64() / parse.as_secs_f64()
+    );
+}
+
+/// A warm re-check after editing one file, with the facts cache, against a cold check.
+fn warm_recheck() {
+    let workspace = workspace();
+    let cached = ScanOptions {
+        prefilter: true,
+        cache: true,
+    };
+    let check = |options| {
+        instr_lint::commands::check::run_with(
+            &instr_lint::commands::check::CheckOptions {
+                manifest_path: Some(workspace.manifest.clone()),
+            },
+            options,
+        )
+        .unwrap()
+        .handlers
+        .len()
+    };
+    check(cached);
+    let edited = &workspace.sources[workspace.sources.len() / 2];
+    let original = std::fs::read_to_string(edited).unwrap();
+    let mut warm = Vec::new();
+    for round in 0..7 {
+        std::fs::write(edited, format!("{original}\n// edit {round}\n")).unwrap();
+        let start = Instant::now();
+        check(cached);
+        warm.push(start.elapsed());
+    }
+    std::fs::write(edited, original).unwrap();
+    let warm = median(warm);
+    println!(
+        "warm re-check after editing one file (median of 7, {} files): {warm:.3?}",
+        workspace.sources.len()
+    );
+}
+
+/// Peak RSS of the real binary checking `manifest` (cold, no cache): the child's own
+/// `VmHWM`, read from `/proc` until it exits. (`wait4`'s `ru_maxrss` would not do: a spawned
+/// child inherits its parent's high-water mark, and this process has parsed an 8 MiB file.)
+fn peak_rss_kib(manifest: &Path) -> u64 {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-instr-check"))
+        .args(["--no-cache", "--format", "json", "--manifest-path"])
+        .arg(manifest)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status)
+            && let Some(line) = text.lines().find(|line| line.starts_with("VmHWM:"))
+        {
+            let kib = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|value| value.parse().ok())
+                .unwrap_or(0);
+            peak = peak.max(kib);
+        }
+        if child.try_wait().unwrap().is_some() {
+            return peak;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+fn peak_rss() {
+    let one = generated(default_files() / 4, 0);
+    let four = generated(default_files(), 0);
+    let rss_one = median_u64((0..3).map(|_| peak_rss_kib(&one.manifest)).collect());
+    let rss_four = median_u64((0..3).map(|_| peak_rss_kib(&four.manifest)).collect());
+    println!(
+        "peak RSS of cargo-instr-check (median of 3): {} files {:.1} MiB, {} files (4x) {:.1} MiB, ratio {:.2}x",
+        one.sources.len(),
+        rss_one as f64 / 1024.0,
+        four.sources.len(),
+        rss_four as f64 / 1024.0,
+        rss_four as f64 / rss_one as f64
+    );
+}
+
+fn median_u64(mut values: Vec<u64>) -> u64 {
+    values.sort_unstable();
+    values[values.len() / 2]
+}
+
 fn main() {
     // `INSTR_BENCH_GENERATE=DIR` writes the synthetic workspace into DIR and exits, to profile
     // the real binary on it (`valgrind --tool=callgrind cargo-instr-check --manifest-path ...`).
@@ -377,5 +655,8 @@ fn main() {
     if std::env::var_os("INSTR_BENCH_SIDE_BY_SIDE_ONLY").is_none() {
         divan::main();
     }
+    peak_rss();
     side_by_side();
+    warm_recheck();
+    real_code();
 }
