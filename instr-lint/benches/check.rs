@@ -652,6 +652,12 @@ fn main() {
         println!("{} files: {}", sources.len(), manifest.display());
         return;
     }
+    // `INSTR_BENCH_CORPUS=DIR` writes the real-code corpus workspace into DIR and exits.
+    if let Some(dir) = std::env::var_os("INSTR_BENCH_CORPUS") {
+        let (manifest, files) = corpus(Path::new(&dir));
+        println!("{} files: {}", files.len(), manifest.display());
+        return;
+    }
     if std::env::var_os("INSTR_BENCH_SIDE_BY_SIDE_ONLY").is_none() {
         divan::main();
     }

@@ -2,7 +2,8 @@
 //! refers to, following `use` (with aliases and re-exports), `self`/`super`/`crate`, child
 //! modules, glob imports and the workspace's own library crates. Anything else is external.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use crate::scan::discover::Scan;
 use crate::scan::facts::{FnFact, ModPath, ModuleFacts, WrittenPath};
@@ -51,6 +52,8 @@ pub(crate) struct Index<'s> {
     libs: HashMap<String, usize>,
     /// Per unit: dependency names as used in code, to the package name with `_`.
     deps: Vec<HashMap<String, String>>,
+    /// The glob imports being followed: `(unit, module, glob)`.
+    expanding: RefCell<HashSet<(usize, ModPath, WrittenPath)>>,
 }
 
 const MAX_DEPTH: usize = 24;
@@ -120,6 +123,7 @@ impl<'s> Index<'s> {
             unparsed,
             libs,
             deps,
+            expanding: RefCell::new(HashSet::new()),
         }
     }
 
@@ -283,9 +287,19 @@ impl<'s> Index<'s> {
             .flat_map(|m| m.globs.iter().cloned())
             .collect();
         for glob in globs {
+            // A glob met again while its own path is being resolved (`use self::Kind::*;`,
+            // then `Kind` looked up through the same glob) imports nothing more: going round
+            // it until `MAX_DEPTH`, once per glob of the module at every turn, made one lookup
+            // cost minutes on real code.
+            let key = (unit, module.clone(), glob.clone());
+            if !self.expanding.borrow_mut().insert(key.clone()) {
+                continue;
+            }
             let mut full = glob;
             full.extend(path.iter().cloned());
-            if let Resolved::Fn(id) = self.resolve_at(unit, module, &full, depth + 1) {
+            let resolved = self.resolve_at(unit, module, &full, depth + 1);
+            self.expanding.borrow_mut().remove(&key);
+            if let Resolved::Fn(id) = resolved {
                 return Resolved::Fn(id);
             }
         }
