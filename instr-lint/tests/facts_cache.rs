@@ -15,7 +15,7 @@ use instr_lint::report as output;
 use instr_lint::scan::ScanOptions;
 use instr_lint::scan::cache::{self, Cache, Key};
 use instr_lint::scan::facts::FileFacts;
-use instr_lint::scan::lazy::Outcome;
+use instr_lint::scan::outcome::Outcome;
 use instr_lint::workspace::{self, Workspace};
 
 const CACHED: ScanOptions = ScanOptions {

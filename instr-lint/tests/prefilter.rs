@@ -23,12 +23,12 @@ use std::path::{Path, PathBuf};
 use instr_lint::commands::check::{self, CheckOptions};
 use instr_lint::commands::coverage;
 use instr_lint::report as output;
-use instr_lint::scan::lazy::Outcome;
+use instr_lint::scan::outcome::Outcome;
 use instr_lint::scan::prefilter::{
     ATTRIBUTE_SEGMENTS, ATTRIBUTES, CRATES, MACROS, OTHER_WORDS, REGISTRATIONS, SUFFIXES, Triggers,
 };
 use instr_lint::scan::visit::FileContext;
-use instr_lint::scan::{ScanOptions, analyse, scan_source};
+use instr_lint::scan::{ScanOptions, analyse, scan_source, scan_source_lean};
 use instr_lint::workspace::{self, Workspace};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
@@ -149,7 +149,7 @@ fn shop_and_repository_find_the_same_with_and_without() {
 /// Pieces of Rust a file is built from: items of every kind detection reads or looks up,
 /// module trees, and text the lexer must not be fooled by.
 fn piece(index: usize, name: &str) -> String {
-    let pieces: [String; 26] = [
+    let pieces: [String; 32] = [
         format!("pub fn {name}() {{}}\n"),
         format!("pub async fn {name}() -> &'static str {{ \"x\" }}\n"),
         format!("#[get(\"/{name}\")]\npub async fn {name}() {{}}\n"),
@@ -180,6 +180,16 @@ fn piece(index: usize, name: &str) -> String {
             "pub mod nested_{name} {{ #[cfg(test)] mod t {{}} pub mod leaf {{ pub fn {name}() {{}} }} }}\n"
         ),
         format!("extern crate alloc as a_{name};\n"),
+        format!(
+            "use axum::routing::get;\npub fn standalone_{name}() {{ let _h = get({name}); }}\n"
+        ),
+        format!(
+            "use crate::schema::metrics as m;\npub fn alias_{name}() {{ m::MTotal::inc(); }}\n"
+        ),
+        format!("use metrics::*;\npub fn glob_{name}() {{ counter!(\"m_total\"); }}\n"),
+        format!("pub fn body_use_{name}() {{ use crate::a::{name}; let _ = {name}; }}\n"),
+        format!("pub fn nested_{name}() {{ fn {name}() {{}} {name}() }}\n"),
+        format!("pub fn mac_{name}() {{ println!(\"{{}}\", 1); vec![fn_like {{ x }}]; }}\n"),
     ];
     pieces[index % pieces.len()].clone()
 }
@@ -206,7 +216,7 @@ fn file(pieces: &[(usize, usize)], damage: Option<(usize, u8)>) -> String {
 }
 
 fn pieces() -> impl Strategy<Value = Vec<(usize, usize)>> {
-    proptest::collection::vec((0..26usize, 0..4usize), 0..8)
+    proptest::collection::vec((0..32usize, 0..4usize), 0..8)
 }
 
 fn damage() -> impl Strategy<Value = Option<(usize, u8)>> {
@@ -252,7 +262,7 @@ fn generated_workspaces_find_the_same_with_and_without() {
     std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
     let workspace = workspace::discover(Some(&manifest)).unwrap();
     let mut runner = TestRunner::new(ProptestConfig {
-        cases: 96,
+        cases: 256,
         failure_persistence: None,
         ..ProptestConfig::default()
     });
@@ -345,6 +355,32 @@ fn light_scan_declares_what_syn_finds() {
         "only {} files were left unparsed",
         light.get()
     );
+}
+
+/// With function bodies blanked where nothing in them matters, a file gives the same facts
+/// as its full parse; a file the lean parse rejects is one the full parse rejects, with the
+/// same error (the full parse may also reject a syntax error inside a blanked body).
+#[test]
+fn lean_parse_gives_the_full_facts() {
+    let triggers = Triggers::new(&Default::default(), None, "gen");
+    let context = FileContext::new(Path::new("/w/src/a.rs"), vec!["a".to_owned()], false);
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 2000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&(pieces(), damage()), |(pieces, damage)| {
+            let text = file(&pieces, damage);
+            let full = scan_source(&text, &context);
+            let lean = scan_source_lean(&text, &context, &triggers);
+            match (&full, &lean) {
+                (Ok(_), _) | (Err(_), Err(_)) => prop_assert_eq!(lean, full, "{}", text),
+                (Err(_), Ok(_)) => {}
+            }
+            Ok(())
+        })
+        .unwrap();
 }
 
 // --- The detection code's vocabulary ----------------------------------------------------

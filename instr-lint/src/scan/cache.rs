@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::lazy::Outcome;
+use super::outcome::Outcome;
 use super::visit::FileContext;
 
 const MAGIC: &[u8; 8] = b"instrfx\x01";
@@ -37,10 +37,28 @@ pub struct Cache {
 pub struct Key(pub u128);
 
 impl Cache {
-    /// The cache under `target_dir`; `None` when its directory cannot be made.
+    /// The cache under `target_dir`; `None` when its directory cannot be made. The
+    /// directory says what it is to git (ignore everything) and to backup tools
+    /// (`CACHEDIR.TAG`), also where the target directory itself is not ignored.
     pub fn open(target_dir: &Path) -> Option<Self> {
-        let dir = target_dir.join("instr-check").join("facts");
+        let own = target_dir.join("instr-check");
+        let dir = own.join("facts");
         std::fs::create_dir_all(&dir).ok()?;
+        for (name, contents) in [
+            (
+                ".gitignore",
+                "# Written by cargo instr-check: its per-file facts cache.\n*\n",
+            ),
+            (
+                "CACHEDIR.TAG",
+                "Signature: 8a477f597d28d172789f06886806bc55\n# cargo instr-check's per-file facts cache.\n",
+            ),
+        ] {
+            let path = own.join(name);
+            if !path.exists() {
+                let _ = crate::atomic::write_unsynced(&path, contents.as_bytes());
+            }
+        }
         Some(Self { dir })
     }
 

@@ -13,16 +13,17 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use instr_schema::diag::Span;
-
-use super::ScanOptions;
 use super::cache::Cache;
 use super::facts::ModPath;
-use super::lazy::{Facts, Outcome, text_hash};
+use super::lazy::{Facts, text_hash};
+use super::options::ScanOptions;
+use super::outcome::Outcome;
 use super::prefilter::Triggers;
-use super::source::{self, ParseProblem, ReadProblem};
+pub use super::problems::FileProblem;
+use super::reduce::analyse;
+use super::source;
 use super::visit::FileContext;
 use crate::globs::Globs;
 use crate::workspace::{TargetKind, Workspace};
@@ -51,39 +52,6 @@ pub struct ScannedFile {
     pub unit: usize,
     /// What it holds (parsed on demand when the prefilter left it unparsed).
     pub facts: Facts,
-}
-
-/// Something wrong with a file that the checker reports as a warning.
-#[derive(Debug)]
-pub enum FileProblem {
-    /// The file could not be read as UTF-8 text.
-    Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        problem: ReadProblem,
-    },
-    /// The file does not parse as Rust.
-    Unparsable {
-        /// The file.
-        path: PathBuf,
-        /// syn's error.
-        problem: ParseProblem,
-    },
-    /// A `mod x;` whose file exists under none of the names rustc tries.
-    MissingModule {
-        /// The file with the `mod` item.
-        path: PathBuf,
-        /// The `mod x` span.
-        span: Span,
-        /// The paths tried.
-        candidates: Vec<PathBuf>,
-    },
-    /// A `.rs` file no module of any target reaches: it is not compiled, so not checked.
-    Unreached {
-        /// The file.
-        path: PathBuf,
-    },
 }
 
 /// Everything the scan found.
@@ -138,7 +106,7 @@ struct Shared<'w> {
     options: ScanOptions,
     cache: Option<Cache>,
     /// The prefilter of each unit.
-    triggers: Vec<Triggers>,
+    triggers: Vec<Arc<Triggers>>,
     /// Held while a large file is reduced.
     large: Mutex<()>,
     /// `exclude` from configuration, compiled once.
@@ -192,11 +160,11 @@ pub fn scan_units_with(
     let triggers = units
         .iter()
         .map(|unit| {
-            Triggers::new(
+            Arc::new(Triggers::new(
                 &workspace.config,
                 workspace.members.get(unit.member),
                 &unit.crate_name,
-            )
+            ))
         })
         .collect();
     let shared = Shared {
@@ -256,11 +224,19 @@ pub fn scan_units_with(
     }
 }
 
-fn problem_key(problem: &FileProblem) -> (PathBuf, usize) {
+/// Problems sort by file and position; two `mod` items of a file reached as two modules
+/// by the files they tried, so the order is the same on every run.
+fn problem_key(problem: &FileProblem) -> (PathBuf, usize, Vec<PathBuf>) {
     match problem {
-        FileProblem::Unreadable { path, .. } | FileProblem::Unreached { path } => (path.clone(), 0),
-        FileProblem::Unparsable { path, problem } => (path.clone(), problem.start),
-        FileProblem::MissingModule { path, span, .. } => (path.clone(), span.start),
+        FileProblem::Unreadable { path, .. } | FileProblem::Unreached { path } => {
+            (path.clone(), 0, Vec::new())
+        }
+        FileProblem::Unparsable { path, problem } => (path.clone(), problem.start, Vec::new()),
+        FileProblem::MissingModule {
+            path,
+            span,
+            candidates,
+        } => (path.clone(), span.start, candidates.clone()),
     }
 }
 
@@ -309,7 +285,7 @@ fn scan_file<'s>(
     let cached = shared.cache.as_ref().and_then(|cache| cache.read(key));
     let outcome = cached.unwrap_or_else(|| {
         let _large = (text.len() >= source::CHUNKED_FROM).then(|| lock(&shared.large));
-        let outcome = super::analyse(&text, &context, triggers, prefilter);
+        let outcome = analyse(&text, &context, triggers, prefilter);
         if let Some(cache) = &shared.cache {
             cache.write(key, &outcome);
         }
@@ -322,7 +298,13 @@ fn scan_file<'s>(
             light,
             words,
             failure,
-        } => Facts::pending(light, words, failure, context, path.clone(), hash),
+        } => Facts::pending(
+            light,
+            words,
+            failure,
+            (context, path.clone(), hash),
+            Arc::clone(triggers),
+        ),
         Outcome::Failed(problem) => {
             lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
             return;

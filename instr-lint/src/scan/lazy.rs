@@ -8,35 +8,14 @@
 //! `super::prefilter`) uses [`Facts::parsed`] instead.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use serde::{Deserialize, Serialize};
-
-use super::discover::FileProblem;
 use super::facts::{FileFacts, ModDecl, ModuleFacts};
+use super::prefilter::Triggers;
+use super::problems::FileProblem;
 use super::source::{self, ParseProblem, ReadProblem};
 use super::visit::FileContext;
 use super::words::WordSet;
-
-/// What the scan keeps of a file before any lookup: the unit of the per-file cache.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Outcome {
-    /// Parsed: every fact.
-    Parsed(FileFacts),
-    /// Not parsed (nothing in it is read by going over files): its module declarations and
-    /// words. `failure` is syn's error when the file was parsed anyway (`--no-prefilter`) and
-    /// did not parse: reported only if a lookup needs the file, as without the option.
-    Light {
-        /// The modules and `mod` items.
-        light: FileFacts,
-        /// The words it may contain.
-        words: WordSet,
-        /// The parse error already known.
-        failure: Option<ParseProblem>,
-    },
-    /// Parsed, or needed parsing, and does not parse.
-    Failed(ParseProblem),
-}
 
 /// A file kept unparsed, and how to parse it when needed.
 #[derive(Debug)]
@@ -47,6 +26,7 @@ struct Pending {
     context: FileContext,
     path: PathBuf,
     hash: u128,
+    triggers: Arc<Triggers>,
 }
 
 /// The facts of one scanned file.
@@ -68,14 +48,14 @@ impl Facts {
         }
     }
 
-    /// Facts of a file left unparsed; `hash` is its text's, `context` where it sits.
+    /// Facts of a file left unparsed; `hash` is its text's, `context` where it sits,
+    /// `triggers` its crate's prefilter (for the lean parse).
     pub(crate) fn pending(
         light: FileFacts,
         words: WordSet,
         failure: Option<ParseProblem>,
-        context: FileContext,
-        path: PathBuf,
-        hash: u128,
+        (context, path, hash): (FileContext, PathBuf, u128),
+        triggers: Arc<Triggers>,
     ) -> Self {
         Self {
             full: OnceLock::new(),
@@ -86,6 +66,7 @@ impl Facts {
                 context,
                 path,
                 hash,
+                triggers,
             })),
             problem: OnceLock::new(),
         }
@@ -177,6 +158,6 @@ fn parse_again(pending: &Pending) -> Result<FileFacts, FileProblem> {
             problem: ReadProblem::Io("changed while it was being checked".to_owned()),
         });
     }
-    super::scan_source(&text, &pending.context)
+    super::reduce::scan_source_lean(&text, &pending.context, &pending.triggers)
         .map_err(|problem| FileProblem::Unparsable { path, problem })
 }

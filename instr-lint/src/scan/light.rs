@@ -30,11 +30,7 @@ pub(crate) fn module_facts(text: &str, context: &FileContext) -> Option<FileFact
     let prepared = blank_preamble(text);
     let text = prepared.as_deref().unwrap_or(text);
     let mut scanner = Scanner {
-        lexer: Lexer {
-            text,
-            at: 0,
-            peeked: None,
-        },
+        lexer: Lexer::new(text),
         facts: FileFacts {
             modules: vec![ModuleFacts {
                 path: context.module.clone(),
@@ -50,10 +46,11 @@ pub(crate) fn module_facts(text: &str, context: &FileContext) -> Option<FileFact
 }
 
 /// The lexer or the scanner gave up: the file is parsed instead.
-struct GiveUp;
+pub(super) struct GiveUp;
 
+/// A token, by its kind and (for identifiers and punctuation) where it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Token {
+pub(super) enum Token {
     /// An identifier or keyword, `r#` included in its range.
     Ident { start: usize, end: usize, raw: bool },
     /// One punctuation byte.
@@ -66,9 +63,12 @@ enum Token {
     Literal,
 }
 
-struct Lexer<'t> {
+/// Rust's tokens, one at a time, without building them.
+#[derive(Clone)]
+pub(super) struct Lexer<'t> {
     text: &'t str,
-    at: usize,
+    /// The byte after the last token read.
+    pub(super) at: usize,
     peeked: Option<Option<Token>>,
 }
 
@@ -80,7 +80,16 @@ fn is_ident_continue(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
-impl Lexer<'_> {
+impl<'t> Lexer<'t> {
+    /// A lexer at the start of `text`.
+    pub(super) fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            at: 0,
+            peeked: None,
+        }
+    }
+
     fn bytes(&self) -> &[u8] {
         self.text.as_bytes()
     }
@@ -89,7 +98,7 @@ impl Lexer<'_> {
         self.bytes().get(at).copied()
     }
 
-    fn peek(&mut self) -> Result<Option<Token>, GiveUp> {
+    pub(super) fn peek(&mut self) -> Result<Option<Token>, GiveUp> {
         if self.peeked.is_none() {
             let token = self.lex()?;
             self.peeked = Some(token);
@@ -97,7 +106,7 @@ impl Lexer<'_> {
         Ok(self.peeked.flatten())
     }
 
-    fn next(&mut self) -> Result<Option<Token>, GiveUp> {
+    pub(super) fn next(&mut self) -> Result<Option<Token>, GiveUp> {
         match self.peeked.take() {
             Some(token) => Ok(token),
             None => self.lex(),
@@ -305,12 +314,37 @@ impl Lexer<'_> {
         Ok(())
     }
 
-    fn slice(&self, start: usize, end: usize) -> &str {
+    /// Skips a group whose opening delimiter was just read; the keyword `forbidden` (not as
+    /// a raw identifier) inside it makes the lexer give up.
+    pub(super) fn skip_group(&mut self, open: u8, forbidden: Option<&str>) -> Result<(), GiveUp> {
+        let mut expected = vec![closer(open)];
+        while let Some(&want) = expected.last() {
+            match self.next()? {
+                None => return Err(GiveUp),
+                Some(Token::Open(open)) => expected.push(closer(open)),
+                Some(Token::Close(byte)) if byte == want => {
+                    expected.pop();
+                }
+                Some(Token::Close(_)) => return Err(GiveUp),
+                Some(Token::Ident {
+                    start,
+                    end,
+                    raw: false,
+                }) if forbidden.is_some_and(|word| self.slice(start, end) == word) => {
+                    return Err(GiveUp);
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn slice(&self, start: usize, end: usize) -> &'t str {
         &self.text[start..end]
     }
 }
 
-fn closer(open: u8) -> u8 {
+pub(super) fn closer(open: u8) -> u8 {
     match open {
         b'(' => b')',
         b'[' => b']',
@@ -414,24 +448,7 @@ impl Scanner<'_> {
     /// Skips a group whose opening delimiter was just read. With `no_mod`, a `mod` keyword
     /// inside makes the scan give up: it would be a module the lexer cannot place.
     fn skip_group(&mut self, open: u8, no_mod: bool) -> Result<(), GiveUp> {
-        let mut expected = vec![closer(open)];
-        while let Some(&want) = expected.last() {
-            match self.lexer.next()? {
-                None => return Err(GiveUp),
-                Some(Token::Open(open)) => expected.push(closer(open)),
-                Some(Token::Close(byte)) if byte == want => {
-                    expected.pop();
-                }
-                Some(Token::Close(_)) => return Err(GiveUp),
-                Some(Token::Ident {
-                    start,
-                    end,
-                    raw: false,
-                }) if no_mod && self.lexer.slice(start, end) == "mod" => return Err(GiveUp),
-                Some(_) => {}
-            }
-        }
-        Ok(())
+        self.lexer.skip_group(open, no_mod.then_some("mod"))
     }
 
     /// A `mod` item at module level, the keyword at byte `mod_start`.

@@ -14,10 +14,14 @@
 //! when a name it compares against is covered by none of them, and compares findings with and
 //! without the prefilter on every fixture, on published crates and on generated code.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use instr_schema::model::HTTP_METHODS;
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::bodies::ITEM_KEYWORDS;
 use super::facts::FileFacts;
 use super::light;
 use super::visit::FileContext;
@@ -89,7 +93,7 @@ pub const ATTRIBUTE_SEGMENTS: &[&str] = &["handler"];
 pub const SUFFIXES: &[&str] = &["_server"];
 
 /// How a word must stand to count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Stance {
     /// A whole word.
     Word,
@@ -107,11 +111,82 @@ enum Stance {
 /// configured handler attributes, and its `handler-modules`.
 #[derive(Debug)]
 pub struct Triggers {
-    matcher: Option<AhoCorasick>,
-    stances: Vec<Stance>,
+    matchers: Arc<Matchers>,
     handler_modules: Globs,
     crate_name: String,
     fingerprint: u64,
+}
+
+/// The automata of one set of words, built once per process for each set.
+#[derive(Debug)]
+struct Matchers {
+    /// The words, as they must stand.
+    file: Option<AhoCorasick>,
+    stances: Vec<Stance>,
+    /// The words that keep a function body (`super::bodies`): the words above and the item
+    /// keywords, with their stances (attribute names only stand in attributes, which in a
+    /// body are on items, whose keyword keeps it).
+    body: Option<AhoCorasick>,
+    body_stances: Vec<Stance>,
+    /// The plain words, for imports.
+    plain: Vec<String>,
+}
+
+fn automaton(words: &[(String, Stance)]) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(words.iter().map(|(word, _)| word.as_bytes()))
+        .ok()
+}
+
+impl Matchers {
+    fn of(words: &[(String, Stance)]) -> Arc<Self> {
+        static BUILT: OnceLock<Mutex<HashMap<Vec<(String, Stance)>, Arc<Matchers>>>> =
+            OnceLock::new();
+        let built = BUILT.get_or_init(|| Mutex::new(HashMap::new()));
+        let mut built = built
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(known) = built.get(words) {
+            return Arc::clone(known);
+        }
+        let mut body_words: Vec<(String, Stance)> = words
+            .iter()
+            .filter(|(_, stance)| !matches!(stance, Stance::Attribute | Stance::AttributeSegment))
+            .cloned()
+            .collect();
+        for keyword in ITEM_KEYWORDS {
+            if !body_words.iter().any(|(word, _)| word == keyword) {
+                body_words.push(((*keyword).to_owned(), Stance::Word));
+            }
+        }
+        let matchers = Arc::new(Self {
+            file: automaton(words),
+            stances: words.iter().map(|(_, stance)| *stance).collect(),
+            body: automaton(&body_words),
+            body_stances: body_words.iter().map(|(_, stance)| *stance).collect(),
+            plain: words
+                .iter()
+                .filter(|(_, stance)| *stance == Stance::Word)
+                .map(|(word, _)| word.clone())
+                .collect(),
+        });
+        built.insert(words.to_vec(), Arc::clone(&matchers));
+        matchers
+    }
+}
+
+/// True when a match of `matcher` in `bytes` stands as its stance says.
+fn found(matcher: Option<&AhoCorasick>, stances: &[Stance], bytes: &[u8]) -> bool {
+    let Some(matcher) = matcher else {
+        // Unbuildable (never in practice): everything counts.
+        return true;
+    };
+    matcher.find_overlapping_iter(bytes).any(|found| {
+        let stance = stances[found.pattern().as_usize()];
+        stands(bytes, found.start(), found.end(), stance)
+    })
 }
 
 impl Triggers {
@@ -174,13 +249,8 @@ impl Triggers {
             "modules:{:?};crate:{crate_name}",
             config.handler_modules
         ));
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(words.iter().map(|(word, _)| word.as_bytes()))
-            .ok();
         Self {
-            matcher,
-            stances: words.iter().map(|(_, stance)| *stance).collect(),
+            matchers: Matchers::of(&words),
             handler_modules: Globs::new(&config.handler_modules, ':'),
             crate_name: crate_name.to_owned(),
             fingerprint: xxh3_64(fingerprint_input.as_bytes()),
@@ -194,14 +264,22 @@ impl Triggers {
 
     /// True when one of the words occurs in `bytes` as it must stand.
     pub fn present(&self, bytes: &[u8]) -> bool {
-        let Some(matcher) = &self.matcher else {
-            // Unbuildable (never in practice): parse everything.
-            return true;
-        };
-        matcher.find_overlapping_iter(bytes).any(|found| {
-            let stance = self.stances[found.pattern().as_usize()];
-            stands(bytes, found.start(), found.end(), stance)
-        })
+        found(self.matchers.file.as_ref(), &self.matchers.stances, bytes)
+    }
+
+    /// True when a function body must be parsed: it holds a word, or an item keyword.
+    pub(crate) fn body_needed(&self, body: &str) -> bool {
+        found(
+            self.matchers.body.as_ref(),
+            &self.matchers.body_stances,
+            body.as_bytes(),
+        )
+    }
+
+    /// True when `word` is one of the plain words (a crate, a registration, a configured
+    /// attribute, a renamed dependency).
+    pub(crate) fn is_word(&self, word: &str) -> bool {
+        self.matchers.plain.iter().any(|known| known == word)
     }
 
     /// The light facts of a file that needs no parse (its module declarations), or `None`
@@ -231,6 +309,16 @@ pub(crate) fn module_matches(globs: &Globs, crate_name: &str, module: &[String])
         text
     };
     globs.is_match(&with(crate_name)) || globs.is_match(&with("crate"))
+}
+
+/// True when `word` occurs in `bytes` as a whole word.
+pub(crate) fn has_word(bytes: &[u8], word: &str) -> bool {
+    let word = word.strip_prefix("r#").unwrap_or(word);
+    if word.is_empty() {
+        return false;
+    }
+    memchr::memmem::find_iter(bytes, word.as_bytes())
+        .any(|start| stands(bytes, start, start + word.len(), Stance::Word))
 }
 
 fn is_word_byte(byte: u8) -> bool {

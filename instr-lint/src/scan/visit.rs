@@ -150,6 +150,28 @@ impl FileVisitor {
         self.facts
     }
 
+    /// Names the file binds that make code mean emission wherever they occur: aliases of a
+    /// `metrics` or `events` module, imported metrics-facade macros (all of them under
+    /// `use metrics::*`), names imported from `instr` (`schema` under `use instr::*`).
+    pub fn bound_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .metric_aliases
+            .iter()
+            .chain(&self.event_aliases)
+            .chain(&self.facade_macros)
+            .chain(&self.instr_imports)
+            .filter(|name| *name != "*")
+            .cloned()
+            .collect();
+        if self.facade_glob {
+            names.extend(["counter", "gauge", "histogram"].map(str::to_owned));
+        }
+        if self.instr_imports.contains("*") {
+            names.push("schema".to_owned());
+        }
+        names
+    }
+
     fn module(&mut self) -> &mut ModuleFacts {
         let index = self.stack.last().copied().unwrap_or(0);
         &mut self.facts.modules[index]
