@@ -25,7 +25,8 @@ use instr_lint::commands::coverage;
 use instr_lint::report as output;
 use instr_lint::scan::outcome::Outcome;
 use instr_lint::scan::prefilter::{
-    ATTRIBUTE_SEGMENTS, ATTRIBUTES, CRATES, MACROS, OTHER_WORDS, REGISTRATIONS, SUFFIXES, Triggers,
+    ATTRIBUTE_SEGMENTS, ATTRIBUTES, CRATES, MACROS, OTHER_WORDS, REGISTRATION_METHODS,
+    REGISTRATIONS, SUFFIXES, Triggers,
 };
 use instr_lint::scan::visit::FileContext;
 use instr_lint::scan::{ScanOptions, analyse, scan_source, scan_source_lean};
@@ -454,6 +455,14 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
         "the method of a route that serves every method, not a name in code",
     ),
     (
+        "scope",
+        "a prefix for what is chained on it, which has its own words (`.service`)",
+    ),
+    (
+        "Scope",
+        "a prefix for what is chained on it, which has its own words (`.service`)",
+    ),
+    (
         "_service",
         "method router inside a registration (`get_service`)",
     ),
@@ -604,6 +613,7 @@ fn every_name_detection_compares_is_a_prefilter_word() {
     let words: BTreeSet<&str> = CRATES
         .iter()
         .chain(REGISTRATIONS)
+        .chain(REGISTRATION_METHODS)
         .chain(OTHER_WORDS)
         .chain(MACROS)
         .chain(ATTRIBUTES)

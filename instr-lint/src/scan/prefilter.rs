@@ -47,10 +47,10 @@ pub const CRATES: &[&str] = &[
     "tower_http",
 ];
 
-/// Methods and functions that register routes, mount routers or serve endpoints, in any
-/// framework: `.route(..)`, `.nest(..)`, `web::resource(..)`, `Resource::new(..)`,
-/// `.fallback(..)`, `ServeDir::new(..)`, ...
-pub const REGISTRATIONS: &[&str] = &[
+/// Methods that register routes, mount routers or serve endpoints, read only as method
+/// calls (`.route(..)`, `.nest(..)`, `.service(..)`, `.at(..)`, `.fallback(..)`): they count
+/// after a `.`, so `at` or `service` in prose does not.
+pub const REGISTRATION_METHODS: &[&str] = &[
     "route",
     "route_service",
     "nest",
@@ -61,24 +61,22 @@ pub const REGISTRATIONS: &[&str] = &[
     "service",
     "mount",
     "at",
-    "resource",
-    "Resource",
-    "scope",
-    "Scope",
     "fallback",
     "fallback_service",
     "default_service",
-    "ServeDir",
-    "ServeFile",
-    "Files",
 ];
 
-/// Other words that need a parse: item-level `include!` joins files into one module (its
-/// imports explain the included file's attributes); `oai` marks poem-openapi operations.
-pub const OTHER_WORDS: &[&str] = &["include", "oai"];
+/// Functions and types that build registrations: `web::resource(..)`, `resource(..)`,
+/// `Resource::new(..)`, and the static-file services.
+pub const REGISTRATIONS: &[&str] = &["resource", "Resource", "ServeDir", "ServeFile", "Files"];
 
-/// Macros read by name, wherever they come from: warp's `path!`, rocket's `routes!`.
-pub const MACROS: &[&str] = &["path", "routes"];
+/// Other words that need a parse: `oai` marks poem-openapi operations.
+pub const OTHER_WORDS: &[&str] = &["oai"];
+
+/// Macros read by name, wherever they come from: warp's `path!`, rocket's `routes!`, and
+/// item-level `include!`, which joins files into one module (its imports explain the
+/// included file's attributes).
+pub const MACROS: &[&str] = &["path", "routes", "include"];
 
 /// Attribute names read without a path: `#[get("/")]` is rocket's or actix-web's by the
 /// package's dependencies; `#[route]`, `#[routes]`, `#[query]` likewise. (The HTTP methods in
@@ -99,6 +97,8 @@ enum Stance {
     Word,
     /// A whole word followed by `!`.
     Macro,
+    /// A whole word after `.`: a method call.
+    Method,
     /// A whole word right after `#[` or `#![`.
     Attribute,
     /// A whole word after `#[`, `#![` or `::`.
@@ -192,19 +192,18 @@ fn found(matcher: Option<&AhoCorasick>, stances: &[Stance], bytes: &[u8]) -> boo
 impl Triggers {
     /// The prefilter for crate `crate_name` of `member`, under `config`.
     pub fn new(config: &Config, member: Option<&Member>, crate_name: &str) -> Self {
+        // A word may stand several ways (`route`: a method call or an attribute).
         let mut words: Vec<(String, Stance)> = Vec::new();
         let mut add = |word: &str, stance: Stance| {
-            if word.is_empty() {
-                return;
-            }
-            match words.iter_mut().find(|(known, _)| known == word) {
-                Some((_, known)) if stance == Stance::Word => *known = Stance::Word,
-                Some(_) => {}
-                None => words.push((word.to_owned(), stance)),
+            if !word.is_empty() && !words.iter().any(|(w, s)| w == word && *s == stance) {
+                words.push((word.to_owned(), stance));
             }
         };
         for word in CRATES.iter().chain(REGISTRATIONS).chain(OTHER_WORDS) {
             add(word, Stance::Word);
+        }
+        for word in REGISTRATION_METHODS {
+            add(word, Stance::Method);
         }
         for word in MACROS {
             add(word, Stance::Macro);
@@ -325,12 +324,16 @@ fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
-/// The last byte before `at` that is not whitespace.
+/// The last byte before `at` that is not whitespace. The end of a block comment reads as
+/// `*`: whatever the comment hides may be the byte looked for, so a stance accepts `*`.
 fn before(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
     bytes[..at]
         .iter()
         .rposition(|byte| !byte.is_ascii_whitespace())
-        .map(|index| (index, bytes[index]))
+        .map(|index| match bytes[index] {
+            b'/' if index > 0 && bytes[index - 1] == b'*' => (index, b'*'),
+            byte => (index, byte),
+        })
 }
 
 fn after(bytes: &[u8], at: usize) -> Option<u8> {
@@ -340,13 +343,13 @@ fn after(bytes: &[u8], at: usize) -> Option<u8> {
         .find(|byte| !byte.is_ascii_whitespace())
 }
 
-/// After `#[` or `#![`; a comment in between (`/`) counts, to be safe.
+/// After `#[` or `#![`; a block comment in between counts, to be safe.
 fn after_attribute_open(bytes: &[u8], at: usize) -> bool {
     match before(bytes, at) {
-        Some((_, b'/')) => true,
+        Some((_, b'*')) => true,
         Some((open, b'[')) => match before(bytes, open) {
-            Some((_, b'#' | b'/')) => true,
-            Some((bang, b'!')) => matches!(before(bytes, bang), Some((_, b'#' | b'/'))),
+            Some((_, b'#' | b'*')) => true,
+            Some((bang, b'!')) => matches!(before(bytes, bang), Some((_, b'#' | b'*'))),
             _ => false,
         },
         _ => false,
@@ -360,10 +363,13 @@ fn stands(bytes: &[u8], start: usize, end: usize, stance: Stance) -> bool {
         Stance::Suffix => right,
         _ if !(left && right) => false,
         Stance::Word => true,
+        // A comment after the name may hide the `!`.
         Stance::Macro => matches!(after(bytes, end), Some(b'!' | b'/')),
+        Stance::Method => matches!(before(bytes, start), Some((_, b'.' | b'*'))),
         Stance::Attribute => after_attribute_open(bytes, start),
         Stance::AttributeSegment => {
-            after_attribute_open(bytes, start) || matches!(before(bytes, start), Some((_, b':')))
+            after_attribute_open(bytes, start)
+                || matches!(before(bytes, start), Some((_, b':' | b'*')))
         }
     }
 }
@@ -383,7 +389,8 @@ mod tests {
         for text in [
             "use axum::Router;",
             "x.route(\"/\", get(h))",
-            "let r#route = 1;",
+            "Route::new()\n    .at(\"/\", ep)",
+            "include!(\"x.rs\");",
             "warp::path!(\"a\")",
             "path !(\"a\")",
             "#[get(\"/\")]",
@@ -404,6 +411,8 @@ mod tests {
             "struct ErrorHandler; fn handler() {}",
             "let servers_server1 = 1;",
             "let serviceable = true;",
+            "// at the end, the service is mounted: merge it",
+            "fn include() {}",
             "",
         ] {
             assert!(!t.present(text.as_bytes()), "{text}");
