@@ -26,7 +26,7 @@ use instr_lint::report as output;
 use instr_lint::scan::outcome::Outcome;
 use instr_lint::scan::prefilter::{
     ATTRIBUTE_SEGMENTS, ATTRIBUTES, CRATES, MACROS, OTHER_WORDS, REGISTRATION_METHODS,
-    REGISTRATIONS, SUFFIXES, Triggers,
+    REGISTRATIONS, ROUTER_FUNCTION_SUFFIX, ROUTER_FUNCTIONS, SUFFIXES, Triggers,
 };
 use instr_lint::scan::visit::FileContext;
 use instr_lint::scan::{ScanOptions, analyse, scan_source, scan_source_lean};
@@ -437,8 +437,6 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
         "handler value inside a registration (`post(h::default())`)",
     ),
     ("new", "handler value or builder inside a registration"),
-    ("any", "method router inside a registration"),
-    ("on", "method router inside a registration"),
     (
         "to",
         "actix-web builder inside `route`, `resource` or `service`",
@@ -461,10 +459,6 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
     (
         "Scope",
         "a prefix for what is chained on it, which has its own words (`.service`)",
-    ),
-    (
-        "_service",
-        "method router inside a registration (`get_service`)",
     ),
     ("and", "warp chain: rooted at `warp::...` or `path!`"),
     ("and_then", "warp chain: rooted at `warp::...` or `path!`"),
@@ -614,6 +608,7 @@ fn every_name_detection_compares_is_a_prefilter_word() {
         .iter()
         .chain(REGISTRATIONS)
         .chain(REGISTRATION_METHODS)
+        .chain(ROUTER_FUNCTIONS)
         .chain(OTHER_WORDS)
         .chain(MACROS)
         .chain(ATTRIBUTES)
@@ -627,6 +622,7 @@ fn every_name_detection_compares_is_a_prefilter_word() {
         .filter(|name| is_name(name))
         .filter(|name| !words.contains(name.as_str()))
         .filter(|name| !SUFFIXES.iter().any(|suffix| name.ends_with(suffix)))
+        .filter(|name| !name.ends_with(ROUTER_FUNCTION_SUFFIX))
         .filter(|name| !NEEDS_NO_WORD.iter().any(|(known, _)| known == name))
         .collect();
     assert!(

@@ -3,7 +3,9 @@
 //! modules, glob imports and the workspace's own library crates. Anything else is external.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+// foldhash: these tables are hashed on every lookup step; SipHash's resistance to chosen keys
+// buys nothing here and cost a tenth of a re-check.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::scan::discover::Scan;
 use crate::scan::facts::{FnFact, ModPath, ModuleFacts, WrittenPath};

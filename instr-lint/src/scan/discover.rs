@@ -11,7 +11,7 @@
 //! the prefilter) and the outcome stored. Files of 256 KiB or more are reduced one at a
 //! time, so two large generated files never hold their syntax trees at once.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 

@@ -90,6 +90,16 @@ pub const ATTRIBUTE_SEGMENTS: &[&str] = &["handler"];
 /// Endings of words: tonic generates a `<service>_server` module, which a service impl names.
 pub const SUFFIXES: &[&str] = &["_server"];
 
+/// Functions that build a method router on their own (`let h = get(f);`, `routing::any(f)`,
+/// `get_service(s)`), read as calls that are not method calls. (The HTTP methods in lower
+/// case are added to these; `_service` is an ending.) Detection keeps such a router only when
+/// its function resolves into axum or poem, whose names then show too, but the facts record
+/// every one.
+pub const ROUTER_FUNCTIONS: &[&str] = &["any", "on"];
+
+/// The ending of the `*_service` router functions.
+pub const ROUTER_FUNCTION_SUFFIX: &str = "_service";
+
 /// How a word must stand to count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Stance {
@@ -99,6 +109,10 @@ enum Stance {
     Macro,
     /// A whole word after `.`: a method call.
     Method,
+    /// A whole word called as a function, not as a method (`get(`, `routing::get(`).
+    Call,
+    /// The end of a word called as a function (`get_service(`).
+    CallSuffix,
     /// A whole word right after `#[` or `#![`.
     Attribute,
     /// A whole word after `#[`, `#![` or `::`.
@@ -219,6 +233,14 @@ impl Triggers {
         {
             add(word, Stance::Attribute);
         }
+        for word in ROUTER_FUNCTIONS
+            .iter()
+            .copied()
+            .chain(methods.iter().map(String::as_str))
+        {
+            add(word, Stance::Call);
+        }
+        add(ROUTER_FUNCTION_SUFFIX, Stance::CallSuffix);
         for word in ATTRIBUTE_SEGMENTS {
             add(word, Stance::AttributeSegment);
         }
@@ -359,9 +381,15 @@ fn after_attribute_open(bytes: &[u8], at: usize) -> bool {
 fn stands(bytes: &[u8], start: usize, end: usize, stance: Stance) -> bool {
     let left = start == 0 || !is_word_byte(bytes[start - 1]);
     let right = end == bytes.len() || !is_word_byte(bytes[end]);
+    let called = || {
+        matches!(after(bytes, end), Some(b'(' | b'/'))
+            && !matches!(before(bytes, start), Some((_, b'.')))
+    };
     match stance {
         Stance::Suffix => right,
+        Stance::CallSuffix => right && called(),
         _ if !(left && right) => false,
+        Stance::Call => called(),
         Stance::Word => true,
         // A comment after the name may hide the `!`.
         Stance::Macro => matches!(after(bytes, end), Some(b'!' | b'/')),

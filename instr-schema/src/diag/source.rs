@@ -80,13 +80,7 @@ impl LineIndex {
     pub fn new(text: impl AsRef<[u8]>) -> Self {
         let bytes = text.as_ref();
         let starts = std::iter::once(0)
-            .chain(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, byte)| **byte == b'\n')
-                    .map(|(index, _)| index + 1),
-            )
+            .chain(memchr::memchr_iter(b'\n', bytes).map(|index| index + 1))
             .collect();
         Self { starts }
     }
