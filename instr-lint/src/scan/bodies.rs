@@ -34,10 +34,14 @@ pub(crate) struct Blanked {
     pub(crate) ranges: Vec<(usize, usize)>,
 }
 
-/// Blanks every function body of `text` for which `keep` is false; `None` when there is none
-/// or the lexer is not sure of the file.
-pub(crate) fn blank(text: &str, keep: &dyn Fn(&str) -> bool) -> Option<Blanked> {
-    let ranges = bodies(text, keep).ok()?;
+/// Blanks every function body of `text` for which `keep`, given the body's text in `search`
+/// (the same text, comments blanked), is false; `None` when there is none or the lexer is not
+/// sure of the file.
+pub(crate) fn blank(text: &str, search: &str, keep: &dyn Fn(&str) -> bool) -> Option<Blanked> {
+    let ranges = bodies(text, &|start, end| {
+        keep(search.get(start..end).unwrap_or(&text[start..end]))
+    })
+    .ok()?;
     if ranges.is_empty() {
         return None;
     }
@@ -49,7 +53,7 @@ pub(crate) fn blank(text: &str, keep: &dyn Fn(&str) -> bool) -> Option<Blanked> 
     Some(Blanked { text, ranges })
 }
 
-fn bodies(text: &str, keep: &dyn Fn(&str) -> bool) -> Result<Vec<(usize, usize)>, GiveUp> {
+fn bodies(text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Result<Vec<(usize, usize)>, GiveUp> {
     let prepared = blank_preamble(text);
     let lexed = prepared.as_deref().unwrap_or(text);
     let mut lexer = Lexer::new(lexed);
@@ -75,7 +79,7 @@ fn bodies(text: &str, keep: &dyn Fn(&str) -> bool) -> Result<Vec<(usize, usize)>
             {
                 if let Some((body_start, after)) = body_of(&lexer)? {
                     let body_end = after.at - 1;
-                    if !keep(&text[body_start..body_end]) {
+                    if !keep(body_start, body_end) {
                         ranges.push((body_start, body_end));
                         lexer = after;
                         previous = None;

@@ -70,6 +70,28 @@ pub(super) struct Lexer<'t> {
     /// The byte after the last token read.
     pub(super) at: usize,
     peeked: Option<Option<Token>>,
+    /// When set, the byte ranges of the comments passed.
+    comments: Option<Vec<(usize, usize)>>,
+}
+
+/// `text` with every comment (doc comments included) turned into spaces, line breaks kept:
+/// what the prefilter reads, so prose and examples in documentation do not count. `None`
+/// when the lexer is not sure of the file (then the raw text is read).
+pub(crate) fn without_comments(text: &str) -> Option<String> {
+    let prepared = blank_preamble(text);
+    let mut lexer = Lexer::new(prepared.as_deref().unwrap_or(text));
+    lexer.comments = Some(Vec::new());
+    while lexer.next().ok()?.is_some() {}
+    let comments = lexer.comments.unwrap_or_default();
+    let mut bytes = text.as_bytes().to_vec();
+    for (start, end) in comments {
+        for byte in &mut bytes[start..end] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 fn is_ident_start(byte: u8) -> bool {
@@ -87,6 +109,7 @@ impl<'t> Lexer<'t> {
             text,
             at: 0,
             peeked: None,
+            comments: None,
         }
     }
 
@@ -122,10 +145,20 @@ impl<'t> Lexer<'t> {
             match byte {
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => self.at += 1,
                 b'/' if next == Some(b'/') => {
+                    let start = self.at;
                     self.at = memchr::memchr(b'\n', &self.bytes()[self.at..])
                         .map_or(self.bytes().len(), |offset| self.at + offset + 1);
+                    if let Some(comments) = &mut self.comments {
+                        comments.push((start, self.at));
+                    }
                 }
-                b'/' if next == Some(b'*') => self.block_comment()?,
+                b'/' if next == Some(b'*') => {
+                    let start = self.at;
+                    self.block_comment()?;
+                    if let Some(comments) = &mut self.comments {
+                        comments.push((start, self.at));
+                    }
+                }
                 b'"' => {
                     self.string(self.at + 1)?;
                     return Ok(Some(Token::Literal));

@@ -304,9 +304,15 @@ impl Triggers {
     }
 
     /// The light facts of a file that needs no parse (its module declarations), or `None`
-    /// when it must be parsed.
-    pub(crate) fn light_facts(&self, text: &str, context: &FileContext) -> Option<FileFacts> {
-        if self.present(text.as_bytes()) {
+    /// when it must be parsed. `search` is the text the words are looked for in: the file
+    /// without its comments, when the lexer could tell them (`light::without_comments`).
+    pub(crate) fn light_facts(
+        &self,
+        text: &str,
+        search: &str,
+        context: &FileContext,
+    ) -> Option<FileFacts> {
+        if self.present(search.as_bytes()) {
             return None;
         }
         let facts = light::module_facts(text, context)?;

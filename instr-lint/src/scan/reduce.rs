@@ -3,6 +3,7 @@
 
 use super::bodies;
 use super::facts;
+use super::light;
 use super::outcome::Outcome;
 use super::prefilter::{self, Triggers};
 use super::source::{self, ParseProblem, PieceOutcome};
@@ -25,7 +26,19 @@ pub fn scan_source_lean(
     context: &FileContext,
     triggers: &Triggers,
 ) -> Result<facts::FileFacts, ParseProblem> {
-    let Some(blanked) = bodies::blank(text, &|body| triggers.body_needed(body)) else {
+    let stripped = light::without_comments(text);
+    lean(text, stripped.as_deref().unwrap_or(text), context, triggers)
+}
+
+/// [`scan_source_lean`] with the text the words are looked for in (`search`: the text without
+/// its comments, or the text).
+fn lean(
+    text: &str,
+    search: &str,
+    context: &FileContext,
+    triggers: &Triggers,
+) -> Result<facts::FileFacts, ParseProblem> {
+    let Some(blanked) = bodies::blank(text, search, &|body| triggers.body_needed(body)) else {
         return scan_source(text, context);
     };
     let Ok((facts, mut names)) = visit_text(&blanked.text, context) else {
@@ -43,9 +56,10 @@ pub fn scan_source_lean(
         }
     }
     let matters = blanked.ranges.iter().any(|&(start, end)| {
+        let body = search.get(start..end).unwrap_or(&text[start..end]);
         names
             .iter()
-            .any(|name| prefilter::has_word(text[start..end].as_bytes(), name))
+            .any(|name| prefilter::has_word(body.as_bytes(), name))
     });
     if matters {
         return scan_source(text, context);
@@ -87,9 +101,11 @@ fn visit_text(
 /// keeps light facts and its error, reported only if a lookup needs the file: both ways
 /// report the same findings.
 pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter: bool) -> Outcome {
+    let stripped = light::without_comments(text);
+    let search = stripped.as_deref().unwrap_or(text);
     let light = |failure| {
         triggers
-            .light_facts(text, context)
+            .light_facts(text, search, context)
             .map(|light| Outcome::Light {
                 light,
                 words: WordSet::of(text.as_bytes()),
@@ -100,10 +116,10 @@ pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter
         return outcome;
     }
     let parsed = if prefilter {
-        scan_source_lean(text, context, triggers)
+        lean(text, search, context, triggers)
     } else {
         scan_source(text, context)
-            .or_else(|problem| scan_source_lean(text, context, triggers).map_err(|_| problem))
+            .or_else(|problem| lean(text, search, context, triggers).map_err(|_| problem))
     };
     match parsed {
         Ok(facts) => Outcome::Parsed(facts),
