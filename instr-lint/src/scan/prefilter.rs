@@ -14,10 +14,10 @@
 //! when a name it compares against is covered by none of them, and compares findings with and
 //! without the prefilter on every fixture, on published crates and on generated code.
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use foldhash::HashMap;
 use instr_schema::model::HTTP_METHODS;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -131,34 +131,87 @@ pub struct Triggers {
     fingerprint: u64,
 }
 
-/// The automata of one set of words, built once per process for each set.
+/// The word tables of one set of words, built once per process for each set.
 #[derive(Debug)]
 struct Matchers {
     /// The words, as they must stand.
-    file: Option<AhoCorasick>,
-    stances: Vec<Stance>,
+    file: WordTable,
     /// The words that keep a function body (`super::bodies`): the words above and the item
     /// keywords, with their stances (attribute names only stand in attributes, which in a
     /// body are on items, whose keyword keeps it).
-    body: Option<AhoCorasick>,
-    body_stances: Vec<Stance>,
+    body: WordTable,
     /// The plain words, for imports.
     plain: Vec<String>,
 }
 
-fn automaton(words: &[(String, Stance)]) -> Option<AhoCorasick> {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(words.iter().map(|(word, _)| word.as_bytes()))
-        .ok()
+/// Words by their text, and endings, each with the stances it counts in.
+#[derive(Debug, Default)]
+struct WordTable {
+    whole: HashMap<Box<[u8]>, Vec<Stance>>,
+    /// Bit `n` set when some whole word is `n` bytes long (up to 63): most runs of a file
+    /// are not looked up at all.
+    lengths: u64,
+    endings: Vec<(Box<[u8]>, Stance)>,
+}
+
+impl WordTable {
+    fn of(words: &[(String, Stance)]) -> Self {
+        let mut table = Self::default();
+        for (word, stance) in words {
+            match stance {
+                Stance::Suffix | Stance::CallSuffix => {
+                    table.endings.push((word.as_bytes().into(), *stance));
+                }
+                _ => {
+                    table.lengths |= 1 << word.len().min(63);
+                    table
+                        .whole
+                        .entry(word.as_bytes().into())
+                        .or_default()
+                        .push(*stance);
+                }
+            }
+        }
+        table
+    }
+
+    /// True when one of the words occurs in `bytes` as it must stand. `bytes` is read one
+    /// run of word bytes at a time: every word starts and ends a run.
+    fn found(&self, bytes: &[u8]) -> bool {
+        let mut at = 0;
+        while at < bytes.len() {
+            if !is_word_byte(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && is_word_byte(bytes[at]) {
+                at += 1;
+            }
+            let run = &bytes[start..at];
+            if self.lengths & (1 << run.len().min(63)) != 0
+                && let Some(stances) = self.whole.get(run)
+                && stances
+                    .iter()
+                    .any(|stance| stands(bytes, start, at, *stance))
+            {
+                return true;
+            }
+            if self.endings.iter().any(|(ending, stance)| {
+                run.ends_with(ending) && stands(bytes, at - ending.len(), at, *stance)
+            }) {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 impl Matchers {
     fn of(words: &[(String, Stance)]) -> Arc<Self> {
-        static BUILT: OnceLock<Mutex<HashMap<Vec<(String, Stance)>, Arc<Matchers>>>> =
+        static BUILT: OnceLock<Mutex<StdHashMap<Vec<(String, Stance)>, Arc<Matchers>>>> =
             OnceLock::new();
-        let built = BUILT.get_or_init(|| Mutex::new(HashMap::new()));
+        let built = BUILT.get_or_init(|| Mutex::new(StdHashMap::new()));
         let mut built = built
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -176,10 +229,8 @@ impl Matchers {
             }
         }
         let matchers = Arc::new(Self {
-            file: automaton(words),
-            stances: words.iter().map(|(_, stance)| *stance).collect(),
-            body: automaton(&body_words),
-            body_stances: body_words.iter().map(|(_, stance)| *stance).collect(),
+            file: WordTable::of(words),
+            body: WordTable::of(&body_words),
             plain: words
                 .iter()
                 .filter(|(_, stance)| *stance == Stance::Word)
@@ -189,18 +240,6 @@ impl Matchers {
         built.insert(words.to_vec(), Arc::clone(&matchers));
         matchers
     }
-}
-
-/// True when a match of `matcher` in `bytes` stands as its stance says.
-fn found(matcher: Option<&AhoCorasick>, stances: &[Stance], bytes: &[u8]) -> bool {
-    let Some(matcher) = matcher else {
-        // Unbuildable (never in practice): everything counts.
-        return true;
-    };
-    matcher.find_overlapping_iter(bytes).any(|found| {
-        let stance = stances[found.pattern().as_usize()];
-        stands(bytes, found.start(), found.end(), stance)
-    })
 }
 
 impl Triggers {
@@ -285,16 +324,12 @@ impl Triggers {
 
     /// True when one of the words occurs in `bytes` as it must stand.
     pub fn present(&self, bytes: &[u8]) -> bool {
-        found(self.matchers.file.as_ref(), &self.matchers.stances, bytes)
+        self.matchers.file.found(bytes)
     }
 
     /// True when a function body must be parsed: it holds a word, or an item keyword.
     pub(crate) fn body_needed(&self, body: &str) -> bool {
-        found(
-            self.matchers.body.as_ref(),
-            &self.matchers.body_stances,
-            body.as_bytes(),
-        )
+        self.matchers.body.found(body.as_bytes())
     }
 
     /// True when `word` is one of the plain words (a crate, a registration, a configured
