@@ -8,8 +8,9 @@
 //! to show that memory grows far slower than the workspace.
 //!
 //! Then, in the same run, with ratios printed:
-//! - a real-code corpus: published crates (`CORPUS`, exact versions) fetched with cargo into a
-//!   temporary workspace, checked (cold, no cache) against a bare parse of the same files;
+//! - a real-code corpus: published crates (`LIBRARIES` and `FRAMEWORK_CRATES`, exact versions)
+//!   fetched with cargo into temporary workspaces, checked (cold, no cache) against a bare
+//!   parse of the same files, per group and all together;
 //! - a warm re-check of the synthetic workspace after editing one file, with the facts cache;
 //! - the peak RSS of the real `cargo-instr-check` process (read with `wait4`) on the
 //!   workspace at 1x and 4x.
@@ -373,39 +374,44 @@ fn side_by_side() {
     );
 }
 
-/// Published crates of the real-code corpus, at exact versions: web frameworks and the
-/// libraries services are built from. Most of their files hold no handler, route or emitter.
-const CORPUS: &[(&str, &str)] = &[
+/// Published crates of the real-code corpus, at exact versions, in two groups: the libraries
+/// services are built from (most files hold no handler, route or emitter), and web frameworks
+/// and their plumbing (the worst case: routing is what their code is about).
+const LIBRARIES: &[(&str, &str)] = &[
     ("tokio", "1.54.1"),
-    ("hyper", "1.12.0"),
-    ("axum", "0.8.9"),
-    ("axum-core", "0.5.6"),
-    ("actix-web", "4.18.1"),
-    ("rocket", "0.5.1"),
     ("serde", "1.0.229"),
     ("serde_json", "1.0.154"),
     ("regex-syntax", "0.8.12"),
     ("regex-automata", "0.4.19"),
     ("tracing-subscriber", "0.3.23"),
     ("clap_builder", "4.6.7"),
-    ("tower", "0.5.3"),
     ("http", "1.5.0"),
     ("miette", "7.6.0"),
+];
+
+/// The web frameworks of the corpus.
+const FRAMEWORK_CRATES: &[(&str, &str)] = &[
+    ("hyper", "1.12.0"),
+    ("axum", "0.8.9"),
+    ("axum-core", "0.5.6"),
+    ("actix-web", "4.18.1"),
+    ("rocket", "0.5.1"),
+    ("tower", "0.5.3"),
 ];
 
 fn cargo() -> std::process::Command {
     std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// Fetches the corpus and copies each crate into a new workspace as a member; returns the
-/// workspace's manifest and the files its targets reach.
-fn corpus(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
+/// Fetches the corpus and copies each crate of `crates` into a new workspace as a member;
+/// returns the workspace's manifest and the files its targets reach.
+fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
     let fetch_dir = dir.join("fetch");
     std::fs::create_dir_all(fetch_dir.join("src")).unwrap();
     let mut manifest = String::from(
         "[package]\nname = \"instr-corpus\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n",
     );
-    for (name, version) in CORPUS {
+    for (name, version) in LIBRARIES.iter().chain(FRAMEWORK_CRATES) {
         manifest.push_str(&format!(
             "{name} = {{ version = \"={version}\", default-features = false }}\n"
         ));
@@ -429,9 +435,9 @@ fn corpus(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
         .output()
         .unwrap();
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
-    let root = dir.join("corpus");
+    let root = dir.join(format!("corpus{}", crates.len()));
     let mut members = Vec::new();
-    for (name, version) in CORPUS {
+    for (name, version) in crates {
         let package = metadata["packages"]
             .as_array()
             .unwrap()
@@ -506,7 +512,26 @@ fn real_code() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (manifest, files) = corpus(dir.path());
+    let all: Vec<(&str, &str)> = LIBRARIES.iter().chain(FRAMEWORK_CRATES).copied().collect();
+    println!(
+        "\nreal-code corpus: {}",
+        all.iter()
+            .map(|(name, version)| format!("{name} {version}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for (group, crates) in [
+        ("libraries", LIBRARIES),
+        ("web frameworks", FRAMEWORK_CRATES),
+        ("all", all.as_slice()),
+    ] {
+        real_code_group(dir.path(), group, crates);
+    }
+}
+
+/// Cold check (no cache) against a bare parse of the same files, for one group of crates.
+fn real_code_group(dir: &Path, group: &str, crates: &[(&str, &str)]) {
+    let (manifest, files) = corpus(dir, crates);
     let (mut lines, mut bytes) = (0, 0);
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap_or_default();
@@ -518,25 +543,14 @@ fn real_code() {
         cache: false,
     };
     let workspace = instr_lint::workspace::discover(Some(&manifest)).unwrap();
-    let all: Vec<usize> = (0..workspace.members.len()).collect();
-    let scan = instr_lint::scan::discover::scan_with(&workspace, &all, cold);
+    let members: Vec<usize> = (0..workspace.members.len()).collect();
+    let scan = instr_lint::scan::discover::scan_with(&workspace, &members, cold);
     let parsed = scan
         .files
         .iter()
         .filter(|f| f.facts.parsed().is_some())
         .count();
     drop(scan);
-    println!(
-        "\nreal-code corpus: {} crates ({}), {} files reached, {lines} lines, {:.1} MiB; the prefilter parses {parsed} of the files",
-        CORPUS.len(),
-        CORPUS
-            .iter()
-            .map(|(name, version)| format!("{name} {version}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        files.len(),
-        mib(bytes)
-    );
     coverage_check(&manifest, cold);
     bare_parse_lenient(&files);
     let (mut checks, mut parses) = (Vec::new(), Vec::new());
@@ -550,7 +564,10 @@ fn real_code() {
     }
     let (check, parse) = (median(checks), median(parses));
     println!(
-        "real code, side by side (median of 7): cold check (no cache) {check:.3?}, bare syn::parse_file {parse:.3?}, ratio {:.2}x",
+        "real code, {group} ({} crates, {} files, {lines} lines, {:.1} MiB; {parsed} files parsed), median of 7: cold check {check:.3?}, bare syn::parse_file {parse:.3?}, ratio {:.2}x",
+        crates.len(),
+        files.len(),
+        mib(bytes),
         check.as_secs_f64() / parse.as_secs_f64()
     );
 }
@@ -654,7 +671,8 @@ fn main() {
     }
     // `INSTR_BENCH_CORPUS=DIR` writes the real-code corpus workspace into DIR and exits.
     if let Some(dir) = std::env::var_os("INSTR_BENCH_CORPUS") {
-        let (manifest, files) = corpus(Path::new(&dir));
+        let all: Vec<(&str, &str)> = LIBRARIES.iter().chain(FRAMEWORK_CRATES).copied().collect();
+        let (manifest, files) = corpus(Path::new(&dir), &all);
         println!("{} files: {}", files.len(), manifest.display());
         return;
     }
