@@ -89,10 +89,13 @@ default, since most codebases adopting instr start with raw metrics; enable it w
     /// A source file that does not parse.
     UNPARSABLE_FILE = "unparsable-file", Warning,
         "a source file that does not parse as Rust, so its handlers cannot be seen",
-        "The checker parses every file of every library and binary target with syn. A file that does
-not parse (syntax newer than the checker, or a file that is not Rust at all) is reported with
-the position of the error and skipped; handlers in it are not checked. rustc would reject it too,
-unless it is behind a `cfg` that is never enabled.";
+        "The checker reads every file of every library and binary target. A file that does not parse
+with syn where it matters (syntax newer than the checker, or a file that is not Rust at all) is
+reported with the position of the error and skipped; handlers in it are not checked. rustc would
+reject it too, unless it is behind a `cfg` that is never enabled. A syntax error the checker does
+not need to read past (inside a function body that holds nothing it reads, or in a file that holds
+nothing it reads and whose delimiters balance) changes no finding, and is left to rustc; with and
+without `--no-prefilter` alike.";
 
     /// A source file that cannot be read.
     UNREADABLE_FILE = "unreadable-file", Warning,
