@@ -4,7 +4,6 @@
 //! always right.
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
 
 /// Bits per distinct word: with three probes, about 0.3% false positives.
 const BITS_PER_WORD: usize = 16;
@@ -15,6 +14,21 @@ pub struct WordSet {
     bits: Box<[u64]>,
 }
 
+// The hash of a word, one byte at a time: written here, so that a filter stored in the
+// cache by one build answers the same in another (the cache's version covers this file).
+const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// Spreads the bits of an FNV-1a hash over the whole word (the probes use both halves).
+fn finish(hash: u64) -> u64 {
+    let hash = (hash ^ (hash >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    let hash = (hash ^ (hash >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
+}
+
 fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
@@ -23,19 +37,18 @@ impl WordSet {
     /// The words of `text`.
     pub fn of(text: &[u8]) -> Self {
         let mut hashes: Vec<u64> = Vec::new();
-        let mut start = None;
-        for (at, byte) in text.iter().enumerate() {
-            match (is_word_byte(*byte), start) {
-                (true, None) => start = Some(at),
-                (false, Some(from)) => {
-                    hashes.push(xxh3_64(&text[from..at]));
-                    start = None;
-                }
-                _ => {}
+        let mut at = 0;
+        while at < text.len() {
+            if !is_word_byte(text[at]) {
+                at += 1;
+                continue;
             }
-        }
-        if let Some(from) = start {
-            hashes.push(xxh3_64(&text[from..]));
+            let mut hash = SEED;
+            while at < text.len() && is_word_byte(text[at]) {
+                hash = step(hash, text[at]);
+                at += 1;
+            }
+            hashes.push(finish(hash));
         }
         hashes.sort_unstable();
         hashes.dedup();
@@ -67,7 +80,7 @@ impl WordSet {
         if word.is_empty() {
             return true;
         }
-        let hash = xxh3_64(word.as_bytes());
+        let hash = finish(word.bytes().fold(SEED, step));
         self.probes(hash)
             .iter()
             .all(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
