@@ -86,6 +86,9 @@ fn an_edit_is_seen() {
     assert_eq!(after, report(&workspace, ScanOptions::default()));
 }
 
+/// A way to spoil an entry's bytes.
+type Damage = fn(&[u8]) -> Vec<u8>;
+
 /// Each way an entry can be wrong: the check ignores it, reports what a check without cache
 /// reports, and writes the entry again.
 #[test]
@@ -100,7 +103,7 @@ fn unsound_entries_are_ignored_and_rebuilt() {
             (path, bytes)
         })
         .collect();
-    let damages: [(&str, fn(&[u8]) -> Vec<u8>); 6] = [
+    let damages: [(&str, Damage); 6] = [
         ("truncated", |bytes| bytes[..bytes.len() / 2].to_vec()),
         ("empty", |_| Vec::new()),
         ("garbage", |bytes| {

@@ -78,9 +78,9 @@ fn shorten<'l, 'f: 'l>(
             .min();
         let last = labels.iter().map(|label| line_of(label.loc.span.end)).max();
         if let (Some(first), Some(last)) = (first, last) {
-            let to = (last + 1).min(kept.len().saturating_sub(1));
-            for line in first.saturating_sub(1)..=to {
-                kept[line] = true;
+            let from = first.saturating_sub(1);
+            for line in kept.iter_mut().take(last + 2).skip(from) {
+                *line = true;
             }
         }
         all.extend(labels.iter_mut());

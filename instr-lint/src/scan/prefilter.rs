@@ -144,6 +144,9 @@ struct Matchers {
     plain: Vec<String>,
 }
 
+/// The word tables built so far, by their words.
+type Built = StdHashMap<Vec<(String, Stance)>, Arc<Matchers>>;
+
 /// Words by their text, and endings, each with the stances it counts in.
 #[derive(Debug, Default)]
 struct WordTable {
@@ -209,8 +212,7 @@ impl WordTable {
 
 impl Matchers {
     fn of(words: &[(String, Stance)]) -> Arc<Self> {
-        static BUILT: OnceLock<Mutex<StdHashMap<Vec<(String, Stance)>, Arc<Matchers>>>> =
-            OnceLock::new();
+        static BUILT: OnceLock<Mutex<Built>> = OnceLock::new();
         let built = BUILT.get_or_init(|| Mutex::new(StdHashMap::new()));
         let mut built = built
             .lock()
