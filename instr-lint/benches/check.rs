@@ -204,14 +204,7 @@ fn generate(root: &Path, files: usize, huge_file_bytes: usize) -> (PathBuf, Vec<
         );
     }
     std::fs::write(root.join("instr.toml"), schema).unwrap();
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
+    write_workspace_manifest(&root, &members);
     (root.join("Cargo.toml"), sources)
 }
 
@@ -263,14 +256,13 @@ fn full_check(manifest: &Path) -> usize {
 }
 
 /// The competitor: read and `syn::parse_file` every file, in parallel on the same pool.
+/// (Published code may hold a file syn rejects: it counts no items.)
 fn bare_parse(sources: &[PathBuf]) -> usize {
     sources
         .par_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path).unwrap();
-            let file = syn::parse_file(&text).unwrap();
-            let items = file.items.len();
-            drop(file);
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let items = syn::parse_file(&text).map_or(0, |file| file.items.len());
             proc_macro2::extra::invalidate_current_thread_spans();
             items
         })
@@ -450,14 +442,7 @@ fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
         copy_dir(source, &root.join(name));
         members.push(format!("\"{name}\""));
     }
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
+    write_workspace_manifest(&root, &members);
     let manifest = root.join("Cargo.toml");
     let workspace = instr_lint::workspace::discover(Some(&manifest)).unwrap();
     let all: Vec<usize> = (0..workspace.members.len()).collect();
@@ -468,6 +453,18 @@ fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
     let scan = instr_lint::scan::discover::scan_with(&workspace, &all, options);
     let files = scan.files.iter().map(|file| file.path.clone()).collect();
     (manifest, files)
+}
+
+/// The root `Cargo.toml` of a workspace of `members` (quoted names).
+fn write_workspace_manifest(root: &Path, members: &[String]) {
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -491,19 +488,6 @@ fn coverage_check(manifest: &Path, options: ScanOptions) -> usize {
     };
     let report = instr_lint::commands::coverage::report_with(&options_of, options).unwrap();
     report.handlers.len()
-}
-
-/// Lenient bare parse: published code may hold a file syn rejects.
-fn bare_parse_lenient(sources: &[PathBuf]) -> usize {
-    sources
-        .par_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let items = syn::parse_file(&text).map_or(0, |file| file.items.len());
-            proc_macro2::extra::invalidate_current_thread_spans();
-            items
-        })
-        .sum()
 }
 
 fn real_code() {
@@ -552,11 +536,11 @@ fn real_code_group(dir: &Path, group: &str, crates: &[(&str, &str)]) {
         .count();
     drop(scan);
     coverage_check(&manifest, cold);
-    bare_parse_lenient(&files);
+    bare_parse(&files);
     let (mut checks, mut parses) = (Vec::new(), Vec::new());
     for _ in 0..7 {
         let start = Instant::now();
-        bare_parse_lenient(&files);
+        bare_parse(&files);
         parses.push(start.elapsed());
         let start = Instant::now();
         coverage_check(&manifest, cold);

@@ -296,17 +296,24 @@ fn generated_workspaces_find_the_same_with_and_without() {
         .unwrap();
 }
 
-/// A file left unparsed declares the same modules as its syn parse, and holds nothing that
-/// detection finds by going over files.
-#[test]
-fn light_scan_declares_what_syn_finds() {
+/// The prefilter of a crate without configuration, a file `a.rs` in it, and a runner of
+/// 2,000 generated files.
+fn one_file() -> (Triggers, FileContext, TestRunner) {
     let triggers = Triggers::new(&Default::default(), None, "gen");
     let context = FileContext::new(Path::new("/w/src/a.rs"), vec!["a".to_owned()], false);
-    let mut runner = TestRunner::new(ProptestConfig {
+    let runner = TestRunner::new(ProptestConfig {
         cases: 2000,
         failure_persistence: None,
         ..ProptestConfig::default()
     });
+    (triggers, context, runner)
+}
+
+/// A file left unparsed declares the same modules as its syn parse, and holds nothing that
+/// detection finds by going over files.
+#[test]
+fn light_scan_declares_what_syn_finds() {
+    let (triggers, context, mut runner) = one_file();
     let light = std::cell::Cell::new(0);
     runner
         .run(&(pieces(), damage()), |(pieces, damage)| {
@@ -363,13 +370,7 @@ fn light_scan_declares_what_syn_finds() {
 /// same error (the full parse may also reject a syntax error inside a blanked body).
 #[test]
 fn lean_parse_gives_the_full_facts() {
-    let triggers = Triggers::new(&Default::default(), None, "gen");
-    let context = FileContext::new(Path::new("/w/src/a.rs"), vec!["a".to_owned()], false);
-    let mut runner = TestRunner::new(ProptestConfig {
-        cases: 2000,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    });
+    let (triggers, context, mut runner) = one_file();
     runner
         .run(&(pieces(), damage()), |(pieces, damage)| {
             let text = file(&pieces, damage);
