@@ -7,12 +7,17 @@
 //! line is emptied but its line break kept, so line numbers stay right, and the findings'
 //! byte spans are moved to the shortened text. A workspace with a finding in every file
 //! then costs a few hundred bytes per file instead of its whole text, and the files are read
-//! one at a time: only one whole text is held at once.
+//! one at a time on each core: only a whole text or two is held at once.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use instr_schema::diag::{Diagnostic, FileId, Label, LineIndex, Sources, Span};
+use instr_schema::diag::{Diagnostic, FileId, LineIndex, Sources, Span};
+use rayon::prelude::*;
+
+/// Where a label is: its finding, and `None` for the primary label or the index of a
+/// secondary one.
+type Slot = (usize, Option<usize>);
 
 /// Fills in the registered files and moves the findings' spans into them.
 pub(crate) fn materialize(
@@ -20,34 +25,61 @@ pub(crate) fn materialize(
     files: &BTreeMap<FileId, PathBuf>,
     findings: &mut [Diagnostic],
 ) -> Sources {
-    // For each file, the labels pointing into it, by finding.
-    let mut labels: BTreeMap<FileId, BTreeMap<usize, Vec<&mut Label>>> = BTreeMap::new();
-    for (index, finding) in findings.iter_mut().enumerate() {
-        for label in finding
-            .primary
-            .iter_mut()
-            .chain(finding.secondary.iter_mut())
-        {
+    // For each file, the spans of the labels pointing into it, grouped by finding.
+    let mut groups: BTreeMap<FileId, BTreeMap<usize, Vec<(Slot, Span)>>> = BTreeMap::new();
+    for (index, finding) in findings.iter().enumerate() {
+        let labels = finding.primary.iter().map(|label| (None, label)).chain(
+            finding
+                .secondary
+                .iter()
+                .enumerate()
+                .map(|(i, label)| (Some(i), label)),
+        );
+        for (slot, label) in labels {
             if files.contains_key(&label.loc.file) {
-                labels
+                groups
                     .entry(label.loc.file)
                     .or_default()
                     .entry(index)
                     .or_default()
-                    .push(label);
+                    .push(((index, slot), label.loc.span));
             }
         }
     }
+    let work: Vec<(FileId, &PathBuf, Vec<Vec<(Slot, Span)>>)> = files
+        .iter()
+        .map(|(id, path)| {
+            let by_finding = groups.remove(id).unwrap_or_default();
+            (*id, path, by_finding.into_values().collect())
+        })
+        .collect();
+    let done: Vec<(FileId, String, Vec<(Slot, Span)>)> = work
+        .into_par_iter()
+        .map(|(id, path, mut by_finding)| {
+            let text = std::fs::read(path)
+                .map(|bytes| {
+                    String::from_utf8(bytes).unwrap_or_else(|error| {
+                        String::from_utf8_lossy(error.as_bytes()).into_owned()
+                    })
+                })
+                .unwrap_or_default();
+            let shortened = shorten(&text, &mut by_finding);
+            (id, shortened, by_finding.into_iter().flatten().collect())
+        })
+        .collect();
     let mut shortened: BTreeMap<FileId, String> = BTreeMap::new();
-    for (id, path) in files {
-        let text = std::fs::read(path)
-            .map(|bytes| {
-                String::from_utf8(bytes)
-                    .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
-            })
-            .unwrap_or_default();
-        let mut by_finding = labels.remove(id).unwrap_or_default();
-        shortened.insert(*id, shorten(&text, by_finding.values_mut()));
+    for (id, text, moved) in done {
+        for ((index, slot), span) in moved {
+            let finding = &mut findings[index];
+            let label = match slot {
+                None => finding.primary.as_mut(),
+                Some(i) => finding.secondary.get_mut(i),
+            };
+            if let Some(label) = label {
+                label.loc.span = span;
+            }
+        }
+        shortened.insert(id, text);
     }
     let mut rebuilt = Sources::new();
     for (id, file) in sources.iter() {
@@ -60,30 +92,22 @@ pub(crate) fn materialize(
     rebuilt
 }
 
-/// `text` with only the lines the labels show (each finding's lines, plus one line of context
-/// around them) and every other line emptied; the labels' spans moved into it.
-fn shorten<'l, 'f: 'l>(
-    text: &str,
-    by_finding: impl Iterator<Item = &'l mut Vec<&'f mut Label>>,
-) -> String {
+/// `text` with only the lines the spans show (each finding's lines, plus one line of context
+/// around them) and every other line emptied; the spans are moved into it.
+fn shorten(text: &str, by_finding: &mut [Vec<(Slot, Span)>]) -> String {
     let lines = LineIndex::new(text);
     let starts = lines.starts();
     let mut kept = vec![false; starts.len()];
     let line_of = |offset: usize| lines.line(offset.min(text.len()));
-    let mut all: Vec<&mut &mut Label> = Vec::new();
-    for labels in by_finding {
-        let first = labels
-            .iter()
-            .map(|label| line_of(label.loc.span.start))
-            .min();
-        let last = labels.iter().map(|label| line_of(label.loc.span.end)).max();
+    for spans in by_finding.iter() {
+        let first = spans.iter().map(|(_, span)| line_of(span.start)).min();
+        let last = spans.iter().map(|(_, span)| line_of(span.end)).max();
         if let (Some(first), Some(last)) = (first, last) {
             let from = first.saturating_sub(1);
             for line in kept.iter_mut().take(last + 2).skip(from) {
                 *line = true;
             }
         }
-        all.extend(labels.iter_mut());
     }
     let mut out = String::new();
     let mut new_starts = Vec::with_capacity(starts.len());
@@ -102,11 +126,10 @@ fn shorten<'l, 'f: 'l>(
         let line = lines.line(offset);
         new_starts[line] + (offset - lines.start(line))
     };
-    for label in all {
-        label.loc.span = Span::new(
-            move_offset(label.loc.span.start),
-            move_offset(label.loc.span.end),
-        );
+    for spans in by_finding.iter_mut() {
+        for (_, span) in spans.iter_mut() {
+            *span = Span::new(move_offset(span.start), move_offset(span.end));
+        }
     }
     out
 }

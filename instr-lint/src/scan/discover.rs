@@ -182,9 +182,13 @@ pub fn scan_units_with(
         files: Mutex::new(Vec::new()),
         problems: Mutex::new(Vec::new()),
     };
+    let walked = Mutex::new(Vec::new());
     rayon::scope(|scope| {
+        let (shared, walked) = (&shared, &walked);
+        scope.spawn(move |_| {
+            *lock(walked) = walked_files(workspace, &shared.excluded, members);
+        });
         for (index, unit) in units.iter().enumerate() {
-            let shared = &shared;
             let root = unit.root.clone();
             scope.spawn(move |scope| {
                 scan_file(scope, shared, index, root, Vec::new(), true, Vec::new());
@@ -199,12 +203,14 @@ pub fn scan_units_with(
         .problems
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    problems.extend(unreached_files(
-        workspace,
-        &shared.excluded,
-        members,
-        &reached,
-    ));
+    problems.extend(
+        walked
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .into_iter()
+            .filter(|(_, key)| !reached.contains(key))
+            .map(|(path, _)| FileProblem::Unreached { path }),
+    );
     let mut files = shared
         .files
         .into_inner()
@@ -362,15 +368,16 @@ fn mark_test_module(shared: &Shared<'_>, file: &Path) {
     }
 }
 
-/// `.rs` files under the scanned members that no module reached, skipping `target/`, hidden
-/// directories, nested packages, excluded paths, and the directories of test, bench, example
-/// and build-script targets (which are not scanned for handlers).
-fn unreached_files(
+/// `.rs` files under the scanned members that a module may reach, with their canonical
+/// paths: the walk skips `target/`, hidden directories, nested packages, excluded paths, and
+/// the directories of test, bench, example and build-script targets (which are not scanned
+/// for handlers). It does not depend on the scan, and runs beside it; those no module
+/// reached are reported.
+fn walked_files(
     workspace: &Workspace,
     excluded: &Globs,
     members: &[usize],
-    reached: &HashSet<PathBuf>,
-) -> Vec<FileProblem> {
+) -> Vec<(PathBuf, PathBuf)> {
     let mut out = Vec::new();
     let target_dir = canonical(&workspace.target_dir);
     for &index in members {
@@ -416,15 +423,10 @@ fn unreached_files(
                 continue;
             }
             let key = canonical(path);
-            if reached.contains(&key)
-                || other_roots.contains(&key)
-                || is_excluded(workspace, excluded, path)
-            {
+            if other_roots.contains(&key) || is_excluded(workspace, excluded, path) {
                 continue;
             }
-            out.push(FileProblem::Unreached {
-                path: path.to_path_buf(),
-            });
+            out.push((path.to_path_buf(), key));
         }
     }
     out
