@@ -398,6 +398,13 @@ fn walked_files(
             }
         }
         let member_dir = canonical(&member.dir);
+        // Links are not followed, so below the member's (canonical) directory a path that is
+        // not itself a link is canonical as it stands: no system call per file.
+        let canonical_entry =
+            |entry: &walkdir::DirEntry| match entry.path().strip_prefix(&member.dir) {
+                Ok(relative) if !entry.path_is_symlink() => member_dir.join(relative),
+                _ => canonical(entry.path()),
+            };
         let walker = walkdir::WalkDir::new(&member.dir)
             .follow_links(false)
             .into_iter()
@@ -408,7 +415,7 @@ fn walked_files(
                 }
                 let name = entry.file_name().to_string_lossy();
                 if entry.file_type().is_dir() {
-                    let canonical_dir = canonical(path);
+                    let canonical_dir = canonical_entry(entry);
                     return !(name.starts_with('.')
                         || canonical_dir == target_dir
                         || path.join("CACHEDIR.TAG").is_file()
@@ -422,7 +429,7 @@ fn walked_files(
             if !entry.file_type().is_file() || path.extension().is_none_or(|ext| ext != "rs") {
                 continue;
             }
-            let key = canonical(path);
+            let key = canonical_entry(&entry);
             if other_roots.contains(&key) || is_excluded(workspace, excluded, path) {
                 continue;
             }
