@@ -150,7 +150,7 @@ fn shop_and_repository_find_the_same_with_and_without() {
 /// Pieces of Rust a file is built from: items of every kind detection reads or looks up,
 /// module trees, and text the lexer must not be fooled by.
 fn piece(index: usize, name: &str) -> String {
-    let pieces: [String; 32] = [
+    let pieces: [String; 34] = [
         format!("pub fn {name}() {{}}\n"),
         format!("pub async fn {name}() -> &'static str {{ \"x\" }}\n"),
         format!("#[get(\"/{name}\")]\npub async fn {name}() {{}}\n"),
@@ -191,6 +191,8 @@ fn piece(index: usize, name: &str) -> String {
         format!("pub fn body_use_{name}() {{ use crate::a::{name}; let _ = {name}; }}\n"),
         format!("pub fn nested_{name}() {{ fn {name}() {{}} {name}() }}\n"),
         format!("pub fn mac_{name}() {{ println!(\"{{}}\", 1); vec![fn_like {{ x }}]; }}\n"),
+        format!("pub mod inner_test_{name} {{\n    #![cfg(test)]\n    pub mod gone;\n}}\n"),
+        format!("mod inner_path_{name} {{\n    #![allow(dead_code)]\n    pub mod kept;\n}}\n"),
     ];
     pieces[index % pieces.len()].clone()
 }
@@ -217,7 +219,7 @@ fn file(pieces: &[(usize, usize)], damage: Option<(usize, u8)>) -> String {
 }
 
 fn pieces() -> impl Strategy<Value = Vec<(usize, usize)>> {
-    proptest::collection::vec((0..32usize, 0..4usize), 0..8)
+    proptest::collection::vec((0..34usize, 0..4usize), 0..8)
 }
 
 fn damage() -> impl Strategy<Value = Option<(usize, u8)>> {

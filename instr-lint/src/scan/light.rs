@@ -76,8 +76,12 @@ pub(super) struct Lexer<'t> {
 
 /// `text` with every comment (doc comments included) turned into spaces, line breaks kept:
 /// what the prefilter reads, so prose and examples in documentation do not count. `None`
-/// when the lexer is not sure of the file (then the raw text is read).
+/// when the lexer is not sure of the file, or the file is large (then the raw text is read).
 pub(crate) fn without_comments(text: &str) -> Option<String> {
+    // A large (generated) file is read as it is: no copy of it is made.
+    if text.len() >= super::source::CHUNKED_FROM {
+        return None;
+    }
     let prepared = blank_preamble(text);
     let mut lexer = Lexer::new(prepared.as_deref().unwrap_or(text));
     lexer.comments = Some(Vec::new());
@@ -506,7 +510,8 @@ impl Scanner<'_> {
             Some(Token::Open(b'{')) => true,
             _ => return Err(GiveUp),
         };
-        // The item as syn sees it, without its body: the same attributes and name.
+        // The item as syn sees it, without its items: the same attributes (an inline
+        // module's inner attributes, `#![cfg(test)]`, are its attributes too) and name.
         let mut header = String::new();
         for &(start, end) in attrs {
             header.push_str(self.lexer.slice(start, end));
@@ -514,7 +519,23 @@ impl Scanner<'_> {
         }
         header.push_str("mod ");
         header.push_str(self.lexer.slice(name_start, name_end));
-        header.push_str(if inline { " {}" } else { ";" });
+        if inline {
+            header.push_str(" {\n");
+            let mut probe = self.lexer.clone();
+            while let Some(Token::Punct(b'#', start)) = probe.next()? {
+                if !matches!(probe.next()?, Some(Token::Punct(b'!', _)))
+                    || probe.next()? != Some(Token::Open(b'['))
+                {
+                    break;
+                }
+                probe.skip_group(b'[', None)?;
+                header.push_str(self.lexer.slice(start, probe.at));
+                header.push('\n');
+            }
+            header.push('}');
+        } else {
+            header.push(';');
+        }
         let item = syn::parse_str::<syn::ItemMod>(&header).map_err(|_| GiveUp)?;
         proc_macro2::extra::invalidate_current_thread_spans();
         let span = Span::new(mod_start, name_end);
