@@ -204,7 +204,7 @@ fn generate(root: &Path, files: usize, huge_file_bytes: usize) -> (PathBuf, Vec<
         );
     }
     std::fs::write(root.join("instr.toml"), schema).unwrap();
-    write_workspace_manifest(&root, &members);
+    write_workspace_manifest(root, &members);
     (root.join("Cargo.toml"), sources)
 }
 

@@ -19,6 +19,9 @@ use rayon::prelude::*;
 /// secondary one.
 type Slot = (usize, Option<usize>);
 
+/// Labels of one finding in one file: where each is, and its span.
+type Spans = Vec<(Slot, Span)>;
+
 /// Fills in the registered files and moves the findings' spans into them.
 pub(crate) fn materialize(
     sources: Sources,
@@ -26,7 +29,7 @@ pub(crate) fn materialize(
     findings: &mut [Diagnostic],
 ) -> Sources {
     // For each file, the spans of the labels pointing into it, grouped by finding.
-    let mut groups: BTreeMap<FileId, BTreeMap<usize, Vec<(Slot, Span)>>> = BTreeMap::new();
+    let mut groups: BTreeMap<FileId, BTreeMap<usize, Spans>> = BTreeMap::new();
     for (index, finding) in findings.iter().enumerate() {
         let labels = finding.primary.iter().map(|label| (None, label)).chain(
             finding
@@ -46,14 +49,14 @@ pub(crate) fn materialize(
             }
         }
     }
-    let work: Vec<(FileId, &PathBuf, Vec<Vec<(Slot, Span)>>)> = files
+    let work: Vec<(FileId, &PathBuf, Vec<Spans>)> = files
         .iter()
         .map(|(id, path)| {
             let by_finding = groups.remove(id).unwrap_or_default();
             (*id, path, by_finding.into_values().collect())
         })
         .collect();
-    let done: Vec<(FileId, String, Vec<(Slot, Span)>)> = work
+    let done: Vec<(FileId, String, Spans)> = work
         .into_par_iter()
         .map(|(id, path, mut by_finding)| {
             let text = std::fs::read(path)
@@ -94,7 +97,7 @@ pub(crate) fn materialize(
 
 /// `text` with only the lines the spans show (each finding's lines, plus one line of context
 /// around them) and every other line emptied; the spans are moved into it.
-fn shorten(text: &str, by_finding: &mut [Vec<(Slot, Span)>]) -> String {
+fn shorten(text: &str, by_finding: &mut [Spans]) -> String {
     let lines = LineIndex::new(text);
     let starts = lines.starts();
     let mut kept = vec![false; starts.len()];
