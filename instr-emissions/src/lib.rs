@@ -52,10 +52,7 @@ pub fn directory(target_dir: &Path) -> PathBuf {
 
 /// The folder a reader should look in for the target folder `target_dir`, as the writers
 /// choose it: `INSTR_EMISSIONS_DIR` when `env` sets it (not empty), else [`directory`].
-pub fn directory_from_env(
-    target_dir: &Path,
-    env: impl Fn(&str) -> Option<OsString>,
-) -> PathBuf {
+pub fn directory_from_env(target_dir: &Path, env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
     match env(process::DIR) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => directory(target_dir),
