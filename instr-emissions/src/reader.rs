@@ -195,6 +195,15 @@ impl Emissions {
             .collect()
     }
 
+    /// Every test that emitted anything (a test appears once per series or event).
+    pub fn tests(&self) -> impl Iterator<Item = &TestId> {
+        self.metrics
+            .values()
+            .flat_map(BTreeMap::values)
+            .chain(self.events.values())
+            .flatten()
+    }
+
     /// The tests that emitted `event`.
     pub fn tests_emitting_event(&self, event: &str) -> BTreeSet<&TestId> {
         self.events.get(event).into_iter().flatten().collect()

@@ -134,6 +134,7 @@ fn check_options_before_subcommand(cli: &Cli, args: &[OsString]) -> Option<Strin
         (cli.check.format != Format::Human, "--format"),
         (cli.check.baseline.is_some(), "--baseline"),
         (cli.check.write_baseline.is_some(), "--write-baseline"),
+        (cli.check.require_tested, "--require-tested"),
         (cli.list, "--list"),
         (cli.explain.is_some(), "--explain"),
     ];

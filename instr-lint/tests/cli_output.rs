@@ -8,7 +8,9 @@
 //! the code changed behaviour; fix the code, not the snapshot. After an intended change to what
 //! users see, review the snapshot diff like code (`INSTA_UPDATE=always`).
 //!
-//! Runs are made without colour (`NO_COLOR`) and with a fixed terminal width. Only what depends
+//! Runs are made without colour (`NO_COLOR`), with a fixed terminal width, and with the
+//! emission records of tests read from a folder that does not exist (`INSTR_EMISSIONS_DIR`),
+//! so that what `cargo test` recorded in `target/` does not show. Only what depends
 //! on the machine is normalised, in [`normalise`]: the absolute paths of the checked workspace,
 //! of the repository and of temporary directories, and the random names of temporary files.
 //! Git commits made here have fixed authors and dates, so their ids are the same on every
@@ -118,6 +120,8 @@ fn random_temp_names(text: &str) -> String {
 struct Transcript {
     text: String,
     replacements: Vec<(PathBuf, &'static str)>,
+    /// Where the binary looks for emission records: nowhere that exists.
+    records: PathBuf,
 }
 
 impl Transcript {
@@ -130,6 +134,7 @@ impl Transcript {
                 (fixtures(), "[FIXTURES]"),
                 (support::repo(), "[REPO]"),
             ],
+            records: temp.join("no-emission-records"),
         }
     }
 
@@ -141,6 +146,7 @@ impl Transcript {
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .env("COLUMNS", "100")
+            .env("INSTR_EMISSIONS_DIR", &self.records)
             .env_remove("CARGO_TERM_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .output()
@@ -692,6 +698,15 @@ fn rules_and_usage_errors() {
     std::fs::create_dir(&empty).unwrap();
     t.run(&empty, &[]);
     t.run(&empty, &["coverage"]);
+    // Proof in tests without any records is an error, not a pass.
+    t.run(
+        &repo,
+        &[
+            "--require-tested",
+            "--manifest-path",
+            clean.to_str().unwrap(),
+        ],
+    );
     insta::with_settings!({ snapshot_path => "snapshots/cli_output", prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!("rules-and-usage", t.finish());
     });

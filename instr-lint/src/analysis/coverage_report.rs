@@ -1,6 +1,7 @@
 //! What `cargo instr-check coverage` reports: every handler with its feature, owner and
-//! success metrics, every declared feature with how many handlers serve it, and totals per
-//! crate. Rendering is `crate::report::coverage`; `docs` reads the same rows.
+//! success metrics, every declared feature with how many handlers serve it and whether tests
+//! proved it (from the emission records, `super::proof`), and totals per crate. Rendering is
+//! `crate::report::coverage`; `docs` reads the same rows.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 use super::coverage;
 use super::handlers::Handler;
+use super::proof::{self, Records};
 use crate::workspace::schemas::SchemaUse;
 
 /// The coverage document (`--format json`).
@@ -21,6 +23,20 @@ pub struct CoverageReport {
     pub features: Vec<FeatureRow>,
     /// Totals over the workspace and per crate.
     pub totals: Totals,
+    /// The emission records the "proven in tests" values come from; `None` when none were
+    /// read.
+    pub emission_records: Option<RecordsSummary>,
+}
+
+/// Which emission records were read.
+#[derive(Debug, Serialize)]
+pub struct RecordsSummary {
+    /// The folder, relative to the workspace root when inside it.
+    pub dir: String,
+    /// Files read and merged.
+    pub files_read: usize,
+    /// Files left out: stale (their test binary was rebuilt or removed since) or unreadable.
+    pub files_left_out: usize,
 }
 
 /// One handler.
@@ -57,6 +73,9 @@ pub struct HandlerRow {
     pub covered: bool,
     /// Exempt with a reason.
     pub exempt: bool,
+    /// Whether tests emitted every success metric and objective series of its feature;
+    /// `None` without a feature or without emission records.
+    pub proven_in_tests: Option<bool>,
 }
 
 /// One feature.
@@ -70,6 +89,12 @@ pub struct FeatureRow {
     pub success_metrics: Vec<String>,
     /// How many handlers serve it.
     pub handlers: usize,
+    /// Whether tests emitted every success metric and objective series; `None` without
+    /// emission records.
+    pub proven_in_tests: Option<bool>,
+    /// The success metrics and objective series no test emitted, as selectors
+    /// (`checkout_attempts_total{outcome=~"success|declined"}`).
+    pub unproven: Vec<String>,
 }
 
 /// Totals.
@@ -136,16 +161,36 @@ impl Lines {
     }
 }
 
-/// Builds the report. `schemas` may be empty: adoption starts without one.
-pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> CoverageReport {
+/// Builds the report. `schemas` may be empty: adoption starts without one. With `records`,
+/// each feature (and each handler through its feature) says whether tests proved it.
+pub fn build(
+    root: &Path,
+    handlers: &[Handler],
+    schemas: &[SchemaUse],
+    records: Option<&Records>,
+) -> CoverageReport {
+    // Per schema, each feature's unproven measures; only when some test recorded anything.
+    let unproven: Vec<BTreeMap<String, Vec<String>>> = match records {
+        Some(records) if !records.emissions.is_empty() => schemas
+            .iter()
+            .map(|used| proof::unproven_by_feature(records, used))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let proven = |schema: usize, feature: &str| {
+        unproven
+            .get(schema)
+            .and_then(|features| features.get(feature))
+            .map(Vec::is_empty)
+    };
     let mut lines = Lines::default();
     let mut rows = Vec::new();
     let mut served: HashMap<String, usize> = HashMap::new();
     for handler in handlers {
-        let used = schemas
+        let index = schemas
             .iter()
-            .find(|used| used.packages.contains(&handler.package));
-        let schema = used.map(|used| &used.schema);
+            .position(|used| used.packages.contains(&handler.package));
+        let schema = index.map(|index| &schemas[index].schema);
         let status = coverage::status(handler, schema);
         let feature = status.feature.as_ref().map(|served| served.feature.clone());
         let declared = feature
@@ -184,10 +229,13 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
                 .unwrap_or_default(),
             covered: status.covered(),
             exempt: status.exempt,
+            proven_in_tests: index
+                .zip(declared)
+                .and_then(|(index, feature)| proven(index, &feature.name.value)),
         });
     }
     let mut features = Vec::new();
-    for used in schemas {
+    for (index, used) in schemas.iter().enumerate() {
         for feature in used.schema.features.values() {
             features.push(FeatureRow {
                 name: feature.name.value.clone(),
@@ -198,6 +246,12 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
                     .map(|m| m.value.clone())
                     .collect(),
                 handlers: served.get(&feature.name.value).copied().unwrap_or(0),
+                proven_in_tests: proven(index, &feature.name.value),
+                unproven: unproven
+                    .get(index)
+                    .and_then(|features| features.get(&feature.name.value))
+                    .cloned()
+                    .unwrap_or_default(),
             });
         }
     }
@@ -229,5 +283,10 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
         handlers: rows,
         features,
         totals,
+        emission_records: records.map(|records| RecordsSummary {
+            dir: records.shown_dir.clone(),
+            files_read: records.files_used(),
+            files_left_out: records.left_out().count(),
+        }),
     }
 }

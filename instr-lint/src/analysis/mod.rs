@@ -7,4 +7,5 @@ pub mod coverage_report;
 pub(crate) mod feature_guess;
 pub mod handlers;
 pub(crate) mod idents;
+pub mod proof;
 pub(crate) mod resolve;

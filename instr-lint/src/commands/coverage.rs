@@ -1,5 +1,6 @@
 //! `cargo instr-check coverage`: every member's handlers against the schemas (if any; it
-//! works before a schema exists), as a table, JSON or Markdown.
+//! works before a schema exists), and whether tests proved each feature (from the emission
+//! records of `INSTR_EMISSIONS=1 cargo test`, if any), as a table, JSON or Markdown.
 
 use clap::{Args, ValueEnum};
 use instr_schema::diag::Sources;
@@ -8,6 +9,7 @@ use super::check::{CheckError, CheckOptions};
 use super::{Failure, Global, print};
 use crate::analysis::coverage_report::{self, CoverageReport};
 use crate::analysis::handlers;
+use crate::analysis::proof;
 use crate::report;
 use crate::workspace::schemas::{self, SchemaError};
 use crate::{exit, workspace};
@@ -57,5 +59,11 @@ pub fn report(options: &CheckOptions) -> Result<CoverageReport, CheckError> {
     };
     let members: Vec<usize> = (0..workspace.members.len()).collect();
     let handlers = handlers::detect_in(&workspace, &members);
-    Ok(coverage_report::build(&workspace.root, &handlers, &schemas))
+    let records = proof::read(&workspace).map_err(CheckError::Records)?;
+    Ok(coverage_report::build(
+        &workspace.root,
+        &handlers,
+        &schemas,
+        Some(&records),
+    ))
 }

@@ -58,7 +58,7 @@ fn handlers_by_schema(
         })
         .collect();
     let handlers = handlers::detect_in(workspace, &members);
-    let report = coverage_report::build(&workspace.root, &handlers, schemas);
+    let report = coverage_report::build(&workspace.root, &handlers, schemas, None);
     schemas
         .iter()
         .map(|used| {

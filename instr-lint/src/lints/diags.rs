@@ -9,9 +9,11 @@ use instr_schema::model::Route;
 use instr_schema::names::upper_camel;
 
 use crate::analysis::handlers::Handler;
+use crate::analysis::proof::Measure;
 use crate::registry::lints::{
     EXEMPT_WITHOUT_REASON, FEATURE_UNSERVED, HANDLER_UNMAPPED, MISSING_MODULE, NEVER_EMITTED,
-    RAW_METRIC, STALE_MAPPING, UNKNOWN_FEATURE, UNPARSABLE_FILE, UNREACHED_FILE, UNREADABLE_FILE,
+    RAW_METRIC, SKIPPED_EMISSION_RECORDS, STALE_MAPPING, UNKNOWN_FEATURE, UNPARSABLE_FILE,
+    UNPROVEN, UNREACHED_FILE, UNREADABLE_FILE,
 };
 use crate::scan::facts::RawMetricCall;
 use crate::scan::source::ReadProblem;
@@ -353,5 +355,106 @@ pub(crate) fn raw_metric(
             call.kind,
             call.name.clone().unwrap_or_default()
         ),
+    )
+}
+
+// ---------------------------------------------------------------------- proof in tests
+
+/// Why a measure's records show nothing, for the help text.
+#[derive(Clone, Debug)]
+pub(crate) enum NoProof {
+    /// No test of the schema's packages recorded anything at all (`packages`, joined).
+    NoTestsOf(String),
+    /// Tests emitted the metric, but only series the selector does not match (these).
+    OtherSeries(Vec<String>),
+    /// Tests recorded, but not this.
+    NotEmitted,
+}
+
+/// `instr::unproven` at the schema entry of `measure`; `contact` is how to reach its owner.
+pub(crate) fn unproven(
+    measure: &Measure<'_>,
+    contact: Option<&str>,
+    why: &NoProof,
+) -> KeyedFinding {
+    let feature = &measure.feature.name.value;
+    let owner = &measure.feature.owner.value;
+    let what = if measure.event { "event" } else { "metric" };
+    let subject = format!("{} `{}`", measure.role.describe(), measure.selector());
+    let mut help = format!(
+        "write a test that exercises feature `{feature}` until it emits {what} `{}`{}, then record which tests emit what before the check:\n  INSTR_EMISSIONS=1 cargo test --workspace\n  cargo instr-check --require-tested",
+        measure.name,
+        if measure.matchers.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", matcher_words(measure))
+        }
+    );
+    match why {
+        NoProof::NoTestsOf(packages) => help.push_str(&format!(
+            "\nno test of {packages} recorded anything: were its tests run with INSTR_EMISSIONS=1?"
+        )),
+        NoProof::OtherSeries(series) => help.push_str(&format!(
+            "\ntests emitted `{}` only with other labels: {}",
+            measure.name,
+            series
+                .iter()
+                .map(|labels| format!("{{{labels}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        NoProof::NotEmitted => {}
+    }
+    help.push_str(&format!(
+        "\nowner: {owner}{}",
+        contact
+            .map(|contact| format!(" ({contact})"))
+            .unwrap_or_default()
+    ));
+    keyed(
+        Diagnostic::new(
+            &UNPROVEN,
+            measure.loc,
+            format!("feature `{feature}` (owner `{owner}`): {subject} was emitted by no test"),
+        )
+        .with_label("no test emitted this")
+        .with_help(help),
+        format!(
+            "schema:{feature}:{}:{}:unproven",
+            measure.role.key(),
+            measure.selector()
+        ),
+    )
+}
+
+/// `outcome` one of `success`, `declined`: the label values a measure asks for, in words.
+fn matcher_words(measure: &Measure<'_>) -> String {
+    let parts: Vec<String> = measure
+        .matchers
+        .iter()
+        .map(|(label, values)| match values.as_slice() {
+            [one] => format!("`{label}` = `{one}`"),
+            many => format!(
+                "`{label}` one of {}",
+                many.iter()
+                    .map(|value| format!("`{value}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+        .collect();
+    parts.join(" and ")
+}
+
+/// `instr::skipped-emission-records` for the record file `name` (as shown), left out for
+/// `reason`.
+pub(crate) fn skipped_emission_records(name: &str, reason: &str) -> KeyedFinding {
+    keyed(
+        Diagnostic::without_location(
+            &SKIPPED_EMISSION_RECORDS,
+            format!("emission records `{name}` were left out: {reason}"),
+        )
+        .with_help("run the tests again with INSTR_EMISSIONS=1 (a new build's first record deletes its earlier builds' files); after removing a test file, delete the records folder"),
+        format!("records:{name}"),
     )
 }

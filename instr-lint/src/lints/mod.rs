@@ -1,6 +1,6 @@
 //! The lints: the rules about code, run over the scan, the handlers and each schema. Each
 //! module below decides when a finding is due (`scan_problems`, `handlers`, `mapping`,
-//! `emission`); what a finding says is in `diags`. Around them: the files findings point
+//! `emission`, and `proof` for `--require-tested`); what a finding says is in `diags`. Around them: the files findings point
 //! into (`files`, `snippets`), configured levels (`levels`), stable fingerprints
 //! (`fingerprint`) and baselines (`baseline`), and the check's outcome ([`outcome`]).
 //!
@@ -16,6 +16,7 @@ mod handlers;
 pub(crate) mod levels;
 mod mapping;
 pub mod outcome;
+mod proof;
 mod scan_problems;
 pub(crate) mod snippets;
 
@@ -24,6 +25,7 @@ use std::collections::HashMap;
 use instr_schema::diag::Sources;
 
 use crate::analysis::handlers::Handler;
+use crate::analysis::proof::Records;
 use crate::scan::discover::Scan;
 use crate::workspace::schemas::SchemaUse;
 use diags::KeyedFinding;
@@ -41,6 +43,8 @@ pub(crate) struct Inputs<'a> {
     pub(crate) schemas: &'a [SchemaUse],
     /// True when only one member is checked: workspace-wide lints are skipped.
     pub(crate) partial: bool,
+    /// The tests' emission records, when the check requires proof in tests.
+    pub(crate) records: Option<&'a Records>,
 }
 
 /// Runs every lint.
@@ -75,6 +79,12 @@ pub(crate) fn run(
         );
     }
     emission::raw_metric_calls(inputs.scan, inputs.schemas, sources, files, &mut out);
+    if let Some(records) = inputs.records {
+        proof::skipped_files(records, &mut out);
+        for used in inputs.schemas {
+            proof::unproven(used, records, &mut out);
+        }
+    }
     if !inputs.partial {
         for (index, used) in inputs.schemas.iter().enumerate() {
             let handlers: Vec<&Handler> = inputs

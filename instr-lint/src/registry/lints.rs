@@ -86,6 +86,39 @@ the typed emitters that `instr::schema!` generates instead. This rule is off (`a
 default, since most codebases adopting instr start with raw metrics; enable it with
 `\"raw-metric\" = \"warn\"` (or `\"deny\"`) under `[workspace.metadata.instr.rules]`.";
 
+    /// A feature's success metric or objective series that no test emitted.
+    UNPROVEN = "unproven", Error,
+        "a feature's success metric, or a series its objectives read, that no test emitted (with `--require-tested`)",
+        "A feature declares how its success is measured; `--require-tested` (or `require-tested = true`
+under `[workspace.metadata.instr]`) asks for proof that the code emits it when it runs: a test
+of a package using the schema must have emitted each success metric (any series; an event when
+the success metric is one) and, for each objective, the series it reads: the good and the total
+selector of a ratio objective (only series whose labels match the selector's values count), the
+histogram series of a latency objective.
+
+The proof comes from the tests themselves. With `INSTR_EMISSIONS=1`, every test process records
+which test emitted which metric series and event under `target/instr/emissions` (or
+`INSTR_EMISSIONS_DIR`); the check reads those records:
+
+  INSTR_EMISSIONS=1 cargo test --workspace
+  cargo instr-check --require-tested
+
+Records of a test binary that was rebuilt since are left out (they may describe older code). Write
+a test that exercises the feature until it emits the metric, for example a request to one of its
+handlers, or, for an objective's good series, a request that succeeds. Without any records the
+check stops with an error rather than report every feature; see docs/testing.md.";
+
+    /// Emission records that were left out (with `--require-tested`).
+    SKIPPED_EMISSION_RECORDS = "skipped-emission-records", Warning,
+        "an emission-record file that `--require-tested` left out: stale or unreadable",
+        "With `--require-tested` the check reads every `*.emissions` file in the records folder. A file
+is left out when the test binary that wrote it was rebuilt or deleted since (it may describe older
+code), when a newer build of the same test binary wrote records too, or when it is not a record
+file this version can read (another format version, or not written by instr). What it recorded
+does not count as proof. Run the tests again with `INSTR_EMISSIONS=1`: a new build's first record
+deletes its earlier builds' files. After removing a test file, delete `target/instr/emissions`
+(or run `cargo clean`), since the removed test binary stays in `target/`.";
+
     /// A source file that does not parse.
     UNPARSABLE_FILE = "unparsable-file", Warning,
         "a source file that does not parse as Rust, so its handlers cannot be seen",
