@@ -12,6 +12,7 @@ use crate::commands::check::{CheckArgs, Format};
 use crate::commands::coverage::CoverageArgs;
 use crate::commands::diff::DiffArgs;
 use crate::commands::docs::DocsArgs;
+use crate::commands::export::ExportArgs;
 use crate::commands::init::InitArgs;
 use crate::commands::{self, Failure, Global, print};
 use crate::{exit, registry};
@@ -69,6 +70,8 @@ enum Command {
     /// Generate Prometheus recording and burn-rate alerting rules (or OpenSLO) from objectives.
     #[command(visible_alias = "rules")]
     Alerts(AlertsArgs),
+    /// Write the schema as an OpenTelemetry semantic-convention registry (Weaver's YAML).
+    Export(ExportArgs),
 }
 
 /// `--color` values.
@@ -123,6 +126,7 @@ fn dispatch(cli: &Cli, args: &[OsString]) -> Result<i32, Failure> {
         Some(Command::Diff(args)) => commands::diff::execute(&global, args),
         Some(Command::Docs(args)) => commands::docs::execute(&global, args),
         Some(Command::Alerts(args)) => commands::alerts::execute(&global, args),
+        Some(Command::Export(args)) => commands::export::execute(&global, args),
     }
 }
 
@@ -145,6 +149,7 @@ fn check_options_before_subcommand(cli: &Cli, args: &[OsString]) -> Option<Strin
         Command::Coverage(_) => "coverage",
         Command::Diff(_) => "diff",
         Command::Docs(_) => "docs",
+        Command::Export(_) => "export",
         // Named as the user spelt it: `alerts`, or its alias `rules`.
         Command::Alerts(_) => args
             .iter()

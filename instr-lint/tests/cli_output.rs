@@ -277,6 +277,27 @@ fn transcript_of(case: &Case) -> String {
             std::fs::remove_dir_all(&out).unwrap();
         }
     }
+    let semconv = temp.path().join("semconv");
+    if run_on(
+        &mut t,
+        &[
+            "export",
+            "--format",
+            "semconv",
+            "--out",
+            semconv.to_str().unwrap(),
+        ],
+    ) == 0
+    {
+        let mut written: Vec<PathBuf> = std::fs::read_dir(&semconv)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        written.sort();
+        for path in written {
+            t.file(&path);
+        }
+    }
     let catalog = temp.path().join("CATALOG.md");
     if run_on(&mut t, &["docs", "--out", catalog.to_str().unwrap()]) == 0 {
         t.file(&catalog);
@@ -674,6 +695,11 @@ fn rules_and_usage_errors() {
     t.run(&repo, &["--list", "--explain", "schema::expired"]);
     t.run(&repo, &["coverage", "--format", "html"]);
     t.run(&repo, &["rules", "--format", "yaml"]);
+    t.run(&repo, &["export", "--out", "registry"]);
+    t.run(
+        &repo,
+        &["export", "--format", "weaver", "--out", "registry"],
+    );
     t.run(&repo, &["diff"]);
     t.run(&repo, &["--manifest-path", "/nonexistent/Cargo.toml"]);
     t.run(

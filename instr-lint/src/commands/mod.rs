@@ -9,13 +9,15 @@
 //! - [`coverage`]: handlers against features, with totals;
 //! - `diff`: the schema's changes since a git revision, for review;
 //! - `docs`: the Markdown catalog;
-//! - `alerts`: Prometheus rules with their tests, or OpenSLO, from objectives.
+//! - `alerts`: Prometheus rules with their tests, or OpenSLO, from objectives;
+//! - `export`: the schema as an OpenTelemetry semantic-convention registry.
 
 pub(crate) mod alerts;
 pub mod check;
 pub mod coverage;
 pub(crate) mod diff;
 pub(crate) mod docs;
+pub(crate) mod export;
 pub(crate) mod init;
 
 use std::io::Write;
