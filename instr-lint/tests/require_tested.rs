@@ -10,11 +10,10 @@
 //! (`fixtures/proof/payments`), to pin down each case: label selectors, latency objectives,
 //! records of other packages, stale and missing records, the configuration key, `coverage`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::UNIX_EPOCH;
@@ -105,32 +104,18 @@ fn run_shop_test(executable: &Path, records: &Path, filter: &[&str]) -> String {
     stdout
 }
 
-/// `prometheus` is needed by the shop's Prometheus test, the only one besides
-/// `traffic_is_measured_exactly` that emits: without it, say so and skip, except under CI.
-fn prometheus_available() -> bool {
-    let found = Command::new("prometheus")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`prometheus` is missing, and CI must run this test (.ci/run installs it)"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED removing_the_test_that_emits_a_success_metric_fails_the_check: `prometheus` is not on PATH (apt-get install prometheus)"
-        );
-    }
-    found
-}
-
 /// The proof: in the shop, `traffic_is_measured_exactly` is the one test that emits
 /// the `catalog` feature's success metric `product_viewed`. Without it, `--require-tested`
 /// fails naming the feature, the event and its owner, and nothing else; with it, it passes.
 #[test]
 fn removing_the_test_that_emits_a_success_metric_fails_the_check() {
-    if !prometheus_available() {
+    // The shop's Prometheus test is the only other shop test that emits; it needs the server.
+    if support::prometheus_tool(
+        "prometheus",
+        "removing_the_test_that_emits_a_success_metric_fails_the_check",
+    )
+    .is_none()
+    {
         return;
     }
     let binaries = shop_test_binaries();
