@@ -175,6 +175,18 @@ impl Transcript {
         );
     }
 
+    /// Records every file the binary wrote into `dir`, by name.
+    fn files_in(&mut self, dir: &Path) {
+        let mut written: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        written.sort();
+        for path in written {
+            self.file(&path);
+        }
+    }
+
     fn finish(self) -> String {
         normalise(&self.text, &self.replacements)
     }
@@ -266,37 +278,18 @@ fn transcript_of(case: &Case) -> String {
     let out_text = out.to_str().unwrap().to_owned();
     for format in ["prometheus", "openslo"] {
         if run_on(&mut t, &["rules", "--format", format, "--out", &out_text]) == 0 {
-            let mut written: Vec<PathBuf> = std::fs::read_dir(&out)
-                .unwrap()
-                .map(|entry| entry.unwrap().path())
-                .collect();
-            written.sort();
-            for path in written {
-                t.file(&path);
-            }
+            t.files_in(&out);
             std::fs::remove_dir_all(&out).unwrap();
         }
     }
     let semconv = temp.path().join("semconv");
+    let semconv_text = semconv.to_str().unwrap().to_owned();
     if run_on(
         &mut t,
-        &[
-            "export",
-            "--format",
-            "semconv",
-            "--out",
-            semconv.to_str().unwrap(),
-        ],
+        &["export", "--format", "semconv", "--out", &semconv_text],
     ) == 0
     {
-        let mut written: Vec<PathBuf> = std::fs::read_dir(&semconv)
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        written.sort();
-        for path in written {
-            t.file(&path);
-        }
+        t.files_in(&semconv);
     }
     let catalog = temp.path().join("CATALOG.md");
     if run_on(&mut t, &["docs", "--out", catalog.to_str().unwrap()]) == 0 {

@@ -14,7 +14,13 @@ const FILES: [&str; 3] = ["events.yaml", "metrics.yaml", "registry.yaml"];
 fn export(manifest: &Path, out: &Path) -> std::process::Output {
     run_on(
         manifest,
-        &["export", "--format", "semconv", "--out", out.to_str().unwrap()],
+        &[
+            "export",
+            "--format",
+            "semconv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     )
 }
 
@@ -50,7 +56,10 @@ fn writes_the_registry_files_and_names_them() {
     std::fs::write(out.join("metrics.yaml"), "stale").unwrap();
     let again = export(&support::shop_manifest(), &out);
     assert_eq!(again.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(out.join("metrics.yaml")).unwrap(), metrics);
+    assert_eq!(
+        std::fs::read_to_string(out.join("metrics.yaml")).unwrap(),
+        metrics
+    );
     assert_eq!(listing(&out), FILES);
 }
 
@@ -107,5 +116,9 @@ fn refuses_what_it_cannot_export() {
     std::fs::write(&file, "").unwrap();
     let output = export(&support::shop_manifest(), &file);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("could not create"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("could not create"),
+        "{}",
+        stderr(&output)
+    );
 }

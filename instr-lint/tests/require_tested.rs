@@ -446,36 +446,28 @@ fn the_configuration_key_requires_it_too() {
     let plain = check(&records, &["--manifest-path", manifest_arg]);
     assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stderr));
 
-    std::fs::write(
-        &manifest,
-        original.replace(
-            "[package.metadata.instr]\n",
-            "[package.metadata.instr]\nrequire-tested = true\n",
-        ),
-    )
-    .unwrap();
-    let required = check(&records, &["--manifest-path", manifest_arg]);
-    assert_eq!(required.status.code(), Some(2));
+    let with_config = |line: &str| {
+        std::fs::write(
+            &manifest,
+            original.replace(
+                "[package.metadata.instr]\n",
+                &format!("[package.metadata.instr]\n{line}\n"),
+            ),
+        )
+        .unwrap();
+        let output = check(&records, &["--manifest-path", manifest_arg]);
+        assert_eq!(output.status.code(), Some(2), "{line}");
+        text(&output.stderr)
+    };
+    let required = with_config("require-tested = true");
     assert!(
-        text(&required.stderr).contains("--require-tested: no emission records"),
-        "{}",
-        text(&required.stderr)
+        required.contains("--require-tested: no emission records"),
+        "{required}"
     );
-
-    std::fs::write(
-        &manifest,
-        original.replace(
-            "[package.metadata.instr]\n",
-            "[package.metadata.instr]\nrequire-tested = \"yes\"\n",
-        ),
-    )
-    .unwrap();
-    let wrong = check(&records, &["--manifest-path", manifest_arg]);
-    assert_eq!(wrong.status.code(), Some(2));
+    let wrong = with_config("require-tested = \"yes\"");
     assert!(
-        text(&wrong.stderr).contains("`require-tested` must be `true` or `false`, found `\"yes\"`"),
-        "{}",
-        text(&wrong.stderr)
+        wrong.contains("`require-tested` must be `true` or `false`, found `\"yes\"`"),
+        "{wrong}"
     );
 
     let misplaced = check(&records, &["--require-tested", "coverage"]);

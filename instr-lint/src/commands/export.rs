@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use instr_artifacts::semconv::registry_files;
 
-use super::{Failure, Global, display_path, load_valid_schemas, note, write_atomic};
+use super::{
+    Failure, Global, display_path, load_valid_schemas, note, one_schema_at_a_time, write_atomic,
+};
 use crate::exit;
 
 /// Arguments of `export`.
@@ -33,18 +35,16 @@ pub(crate) enum ExportFormat {
 /// Runs `export` and returns its exit code.
 pub(crate) fn execute(global: &Global, args: &ExportArgs) -> Result<i32, Failure> {
     let (workspace, schemas) = load_valid_schemas(global)?;
-    let used = match schemas.as_slice() {
-        [one] => one,
+    let all: Vec<_> = schemas.iter().collect();
+    let used = match all.as_slice() {
+        [one] => *one,
         many => {
-            let names: Vec<String> = many
-                .iter()
-                .map(|used| display_path(&workspace.root, &used.path))
-                .collect();
-            return Err(Failure::usage(format!(
-                "{} schemas are used here ({}); export each with `--manifest-path <member>/Cargo.toml`",
-                many.len(),
-                names.join(", ")
-            )));
+            return Err(one_schema_at_a_time(
+                &workspace,
+                many,
+                "are used here",
+                "export each",
+            ));
         }
     };
     let source = display_path(&workspace.root, &used.path);

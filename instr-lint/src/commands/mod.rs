@@ -93,6 +93,25 @@ pub(crate) fn load_valid_schemas(global: &Global) -> Result<(Workspace, Vec<Sche
     Ok((workspace, loaded.uses))
 }
 
+/// The refusal of a command that works on one schema when `many` qualify: `{n} schemas
+/// {which} (paths); {action} with --manifest-path <member>/Cargo.toml`.
+pub(crate) fn one_schema_at_a_time(
+    workspace: &Workspace,
+    many: &[&SchemaUse],
+    which: &str,
+    action: &str,
+) -> Failure {
+    let names: Vec<String> = many
+        .iter()
+        .map(|used| display_path(&workspace.root, &used.path))
+        .collect();
+    Failure::usage(format!(
+        "{} schemas {which} ({}); {action} with `--manifest-path <member>/Cargo.toml`",
+        many.len(),
+        names.join(", ")
+    ))
+}
+
 /// A schema path as shown to people and written into generated files: relative to the
 /// workspace root, with `/` separators.
 pub(crate) fn display_path(root: &Path, path: &Path) -> String {
