@@ -39,10 +39,6 @@ pub use format::VERSION;
 pub use reader::{Emissions, FileStatus, MetricSeries, TestId};
 pub use writer::{attribute_child, record_event, record_metric, recording};
 
-/// The environment variable that names the folder records go to (and are read from), instead
-/// of `<target dir>/instr/emissions`.
-pub const DIR_VARIABLE: &str = process::DIR;
-
 /// Where test processes write their records for the target folder `target_dir` (what
 /// `cargo metadata` reports as `target_directory`): `<target_dir>/instr/emissions`. A process
 /// with `INSTR_EMISSIONS_DIR` set writes there instead (see [`directory_from_env`]).

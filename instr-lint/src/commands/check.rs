@@ -133,13 +133,13 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
 /// Checks a workspace; `require_tested` (`--require-tested`) requires proof in tests even when
 /// the configuration does not.
 fn check_requiring(workspace: &Workspace, require_tested: bool) -> Result<Report, CheckError> {
+    let mut sources = Sources::new();
+    let loaded = schemas::load(workspace, &mut sources)?;
     let records = if require_tested || workspace.config.require_tested {
         Some(records_to_prove_with(workspace)?)
     } else {
         None
     };
-    let mut sources = Sources::new();
-    let loaded = schemas::load(workspace, &mut sources)?;
     let mut keyed: Vec<KeyedFinding> = loaded
         .findings
         .into_iter()
