@@ -398,12 +398,15 @@ fn no_records_is_an_error() {
 }
 
 /// A stale file (its test binary was rebuilt since) and an unreadable one are reported as
-/// warnings naming the file and why, and what they hold does not count.
+/// warnings naming the file and why, and what they hold does not count; stale files of
+/// packages that do not use the schema are not reported.
 #[test]
 fn left_out_files_are_reported() {
     let mut records = Records::new();
     records.write("payments", EVERYTHING);
     let stale = records.write_as("payments", 1, 1, &["metric\tother\tnever_declared_total"]);
+    // Another package's stale records could prove nothing here: not reported.
+    let unrelated = records.write_as("billing", 1, 1, &["metric\tother\tinvoices_total"]);
     std::fs::write(records.dir.join("future.emissions"), "instr-emissions 2\n").unwrap();
     let output = records.check(&["--require-tested", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
@@ -416,6 +419,13 @@ fn left_out_files_are_reported() {
         .map(|finding| finding["message"].as_str().unwrap())
         .collect();
     assert_eq!(skipped.len(), 2, "{skipped:?}");
+    let unrelated_name = unrelated.file_name().unwrap().to_str().unwrap();
+    assert!(
+        !skipped
+            .iter()
+            .any(|message| message.contains(unrelated_name)),
+        "{skipped:?}"
+    );
     let stale_name = stale.file_name().unwrap().to_str().unwrap();
     assert!(
         skipped

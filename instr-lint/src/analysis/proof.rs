@@ -45,6 +45,19 @@ impl Records {
             })
     }
 
+    /// The files left out that could have held proof for `packages`: those written by one of
+    /// their test binaries, and those too broken to say whose they are.
+    pub fn left_out_for<'a>(
+        &'a self,
+        packages: &'a [&str],
+    ) -> impl Iterator<Item = (&'a PathBuf, &'a str)> {
+        self.left_out().filter(|(path, _)| {
+            self.emissions
+                .origin(path)
+                .is_none_or(|(package, _)| packages.contains(&package))
+        })
+    }
+
     /// How many files were read and merged.
     pub fn files_used(&self) -> usize {
         self.emissions

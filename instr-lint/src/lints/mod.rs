@@ -80,7 +80,7 @@ pub(crate) fn run(
     }
     emission::raw_metric_calls(inputs.scan, inputs.schemas, sources, files, &mut out);
     if let Some(records) = inputs.records {
-        proof::skipped_files(records, &mut out);
+        proof::skipped_files(records, inputs.schemas, &mut out);
         for used in inputs.schemas {
             proof::unproven(used, records, &mut out);
         }

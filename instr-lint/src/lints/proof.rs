@@ -39,9 +39,15 @@ pub(super) fn unproven(used: &SchemaUse, records: &Records, out: &mut Vec<KeyedF
     }
 }
 
-/// `instr::skipped-emission-records` for every record file that was left out.
-pub(super) fn skipped_files(records: &Records, out: &mut Vec<KeyedFinding>) {
-    for (path, reason) in records.left_out() {
+/// `instr::skipped-emission-records` for every record file that was left out and could
+/// have proved something for the packages using `schemas` (another package's stale records
+/// do not matter here).
+pub(super) fn skipped_files(records: &Records, schemas: &[SchemaUse], out: &mut Vec<KeyedFinding>) {
+    let packages: Vec<&str> = schemas
+        .iter()
+        .flat_map(|used| used.packages.iter().map(String::as_str))
+        .collect();
+    for (path, reason) in records.left_out_for(&packages) {
         let name = path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())

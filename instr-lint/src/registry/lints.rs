@@ -115,7 +115,8 @@ check stops with an error rather than report every feature; see docs/testing.md.
 is left out when the test binary that wrote it was rebuilt or deleted since (it may describe older
 code), when a newer build of the same test binary wrote records too, or when it is not a record
 file this version can read (another format version, or not written by instr). What it recorded
-does not count as proof. Run the tests again with `INSTR_EMISSIONS=1`: a new build's first record
+does not count as proof. Only files that could have proved something are reported: those of test
+binaries of the packages using the checked schemas, and those too broken to tell whose they are. Run the tests again with `INSTR_EMISSIONS=1`: a new build's first record
 deletes its earlier builds' files. After removing a test file, delete `target/instr/emissions`
 (or run `cargo clean`), since the removed test binary stays in `target/`.";
 
