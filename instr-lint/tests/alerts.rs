@@ -105,8 +105,8 @@ fn output_is_deterministic() {
     }
 }
 
-/// `examples/shop/generated/` holds the shop's generated catalog, rules, rule tests and
-/// OpenSLO documents, for readers of the repository. After a schema or renderer change,
+/// `examples/shop/generated/` holds the shop's generated catalog, rules, rule tests, OpenSLO
+/// documents and semantic-convention registry, for readers of the repository. After a schema or renderer change,
 /// regenerate them with `INSTR_BLESS=1 cargo test -p instr-lint --test alerts`.
 #[test]
 fn committed_examples_are_current() {
@@ -120,6 +120,18 @@ fn committed_examples_are_current() {
         &["docs", "--out", catalog.to_str().unwrap()],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let semconv = fresh.path().join("semconv");
+    let output = run_on(
+        &shop_manifest(),
+        &[
+            "export",
+            "--format",
+            "semconv",
+            "--out",
+            semconv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let bless = std::env::var_os("INSTR_BLESS").is_some();
     let mut stale = Vec::new();
     for name in [
@@ -127,11 +139,14 @@ fn committed_examples_are_current() {
         "instr.rules.yml",
         "instr.rules.test.yml",
         "instr.openslo.yml",
+        "semconv/registry.yaml",
+        "semconv/metrics.yaml",
+        "semconv/events.yaml",
     ] {
         let expected = std::fs::read_to_string(fresh.path().join(name)).unwrap();
         let path = committed.join(name);
         if bless {
-            std::fs::create_dir_all(&committed).unwrap();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &expected).unwrap();
         }
         if std::fs::read_to_string(&path).unwrap_or_default() != expected {
