@@ -57,6 +57,27 @@ fn promtool_accepts_the_rules_and_their_tests_pass() {
     println!("promtool test rules:\n{text}");
 }
 
+/// Skipped is not passed: run where `promtool` is missing (an empty PATH, `CI` unset), the
+/// promtool test fails and names the tool, rather than passing without checking anything.
+#[test]
+fn a_missing_promtool_fails_the_test_that_needs_it() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "promtool_accepts_the_rules_and_their_tests_pass",
+            "--include-ignored",
+            "--nocapture",
+        ])
+        .env("PATH", empty.path())
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(text.contains("1 failed"), "{text}");
+    assert!(text.contains("`promtool` is missing"), "{text}");
+}
+
 /// The unit tests are not vacuous: rules with a wrong threshold fail them.
 #[test]
 fn promtool_tests_catch_a_wrong_threshold() {

@@ -99,3 +99,21 @@ pub(crate) fn prometheus_tool(name: &str, test: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// Writes the files of a workspace under `root` (`(relative path, contents)`), creating
+/// directories as needed.
+pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (relative, contents) in files {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+/// A standalone package manifest (ending in an empty `[workspace]`) named `name` with these
+/// `[dependencies]` lines, plus `extra` (more tables) before the workspace table.
+pub(crate) fn manifest(name: &str, dependencies: &str, extra: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n{extra}\n[workspace]\n"
+    )
+}
