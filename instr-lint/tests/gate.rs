@@ -105,7 +105,10 @@ fn item1_framework_without_handlers_is_a_warning_and_not_full_coverage() {
     assert_eq!(warnings.len(), 1, "{report:#}");
     assert_eq!(warnings[0]["severity"], "warning");
     let message = warnings[0]["message"].as_str().unwrap();
-    assert!(message.contains("axum") && message.contains("silent"), "{message}");
+    assert!(
+        message.contains("axum") && message.contains("silent"),
+        "{message}"
+    );
 
     let human = stderr(&check(dir.path(), &[]));
     assert!(human.contains("0 handlers, 0 covered (n/a)"), "{human}");
@@ -596,10 +599,7 @@ fn item6_syntax_error_does_not_cascade() {
     );
     assert!(!codes.is_empty());
     let human = stderr(&check(dir.path(), &[]));
-    assert!(
-        human.contains("instr.toml: could not be read"),
-        "{human}"
-    );
+    assert!(human.contains("instr.toml: could not be read"), "{human}");
 }
 
 // ------------------------------------------------------------------------------ item 7
@@ -707,7 +707,9 @@ fn item7_unmapped_handler_suggests_a_declared_feature_first() {
     let declared = help
         .find("feature = \"orders\"")
         .unwrap_or_else(|| panic!("{help}"));
-    let new = help.find("[features.order]").unwrap_or_else(|| panic!("{help}"));
+    let new = help
+        .find("[features.order]")
+        .unwrap_or_else(|| panic!("{help}"));
     assert!(declared < new, "{help}");
     assert!(!help.contains("feature = \"order\""), "{help}");
 }
@@ -793,13 +795,19 @@ fn item9_first_run_is_not_silent() {
     );
 
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    assert!(readme.contains("cargo run -p shop"), "README: how to run the shop");
+    assert!(
+        readme.contains("cargo run -p shop"),
+        "README: how to run the shop"
+    );
     let main = std::fs::read_to_string(repo().join("examples/shop/src/main.rs")).unwrap();
     let default = main
         .split('"')
         .find(|part| part.starts_with("127.0.0.1:"))
         .unwrap();
-    assert!(readme.contains(default), "README: where the shop listens ({default})");
+    assert!(
+        readme.contains(default),
+        "README: where the shop listens ({default})"
+    );
     let coverage = json(&run_on(
         &support::shop_manifest(),
         &["coverage", "--format", "json"],
@@ -887,12 +895,18 @@ fn item10_tests_that_need_prometheus_are_visibly_ignored_and_run_in_ci() {
                 .iter()
                 .filter(|function| {
                     names_a_tool(&function.block.to_token_stream(), &[])
-                        && !function.attrs.iter().any(|attr| attr.path().is_ident("test"))
+                        && !function
+                            .attrs
+                            .iter()
+                            .any(|attr| attr.path().is_ident("test"))
                 })
                 .map(|function| function.sig.ident.to_string())
                 .collect();
             for function in &functions {
-                let is_test = function.attrs.iter().any(|attr| attr.path().is_ident("test"));
+                let is_test = function
+                    .attrs
+                    .iter()
+                    .any(|attr| attr.path().is_ident("test"));
                 if !is_test || !names_a_tool(&function.block.to_token_stream(), &helpers) {
                     continue;
                 }
@@ -901,11 +915,15 @@ fn item10_tests_that_need_prometheus_are_visibly_ignored_and_run_in_ci() {
                     attr.path().is_ident("ignore")
                         && attr.to_token_stream().to_string().contains("\"needs")
                 });
-                assert!(ignored, "{name} needs a Prometheus tool but is not #[ignore = \"needs ...\"]");
+                assert!(
+                    ignored,
+                    "{name} needs a Prometheus tool but is not #[ignore = \"needs ...\"]"
+                );
                 let target = path.file_stem().unwrap().to_string_lossy().into_owned();
                 assert!(
-                    ci.lines().any(|line| line.contains(&format!("--test {target}"))
-                        && line.contains("--include-ignored")),
+                    ci.lines()
+                        .any(|line| line.contains(&format!("--test {target}"))
+                            && line.contains("--include-ignored")),
                     ".ci/run does not run `--test {target}` with --include-ignored ({name})"
                 );
                 needing.push(name);
@@ -991,7 +1009,11 @@ fn item11_out_says_what_was_written() {
         &["docs", "--out", catalog.to_str().unwrap()],
     );
     assert_eq!(output.status.code(), Some(0));
-    assert!(stderr(&output).contains("CATALOG.md"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("CATALOG.md"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// The README's finding example is what the checker prints for the axum fixture, whose code

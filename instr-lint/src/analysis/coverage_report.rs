@@ -33,7 +33,11 @@ pub struct HandlerRow {
     pub file: String,
     /// 1-based line of its name.
     pub line: usize,
-    /// `name`, `Type::method`, or `<closure in f>`.
+    /// `handler`, `fallback`, `static` (a static-file service) or `external` (another
+    /// crate's function).
+    pub kind: &'static str,
+    /// `name`, `Type::method`, `<closure in f>`, `<ServeDir::new in f>`, or the path of an
+    /// external function as written.
     pub function: String,
     /// The full item path, as schema `handlers` entries name it.
     pub path: String,
@@ -43,7 +47,7 @@ pub struct HandlerRow {
     pub method: Option<String>,
     /// The path of its first route, if known.
     pub route: Option<String>,
-    /// Every route, `METHOD /path`.
+    /// Every route, `METHOD /path` (`METHOD <dynamic>` when the path is built at run time).
     pub routes: Vec<String>,
     /// The feature it serves.
     pub feature: Option<String>,
@@ -164,6 +168,7 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
                 .to_string_lossy()
                 .replace('\\', "/"),
             line: lines.line(&handler.path, handler.site.span.start),
+            kind: handler.kind.as_str(),
             function: handler.function.clone(),
             path: handler.item_path.clone(),
             framework: handler.framework().as_str(),

@@ -86,7 +86,7 @@ pub(crate) fn run(
             // handler" say nothing but "not adopted yet": these lints start once a package
             // using the schema invokes `instr::schema!`.
             let instrumented = inputs.scan.files.iter().any(|file| {
-                file.facts.invokes_schema
+                file.facts.invokes_schema()
                     && used
                         .packages
                         .contains(&inputs.scan.units[file.unit].package)

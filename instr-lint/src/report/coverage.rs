@@ -3,15 +3,17 @@
 use std::fmt::Write as _;
 
 use crate::analysis::coverage_report::{CoverageReport, HandlerRow};
+use crate::analysis::handlers::DYNAMIC_PATH;
 
-fn cells(row: &HandlerRow) -> [String; 7] {
+fn cells(row: &HandlerRow) -> [String; 8] {
     [
         format!("{}:{}", row.file, row.line),
+        row.kind.to_owned(),
         row.function.clone(),
         row.framework.to_owned(),
         match (&row.method, &row.route) {
             (Some(method), Some(route)) => format!("{method} {route}"),
-            (Some(method), None) => format!("{method} <dynamic>"),
+            (Some(method), None) => format!("{method} {DYNAMIC_PATH}"),
             _ => "-".to_owned(),
         },
         if row.exempt {
@@ -28,8 +30,9 @@ fn cells(row: &HandlerRow) -> [String; 7] {
     ]
 }
 
-const HEADERS: [&str; 7] = [
-    "handler",
+const HEADERS: [&str; 8] = [
+    "endpoint",
+    "kind",
     "function",
     "framework",
     "route",
@@ -55,7 +58,7 @@ fn totals_lines(report: &CoverageReport) -> Vec<String> {
 
 /// A plain-text table for the terminal.
 pub fn render_table(report: &CoverageReport) -> String {
-    let rows: Vec<[String; 7]> = report.handlers.iter().map(cells).collect();
+    let rows: Vec<[String; 8]> = report.handlers.iter().map(cells).collect();
     let mut widths = HEADERS.map(str::len);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -99,9 +102,9 @@ pub fn render_markdown(report: &CoverageReport) -> String {
     for row in &report.handlers {
         let mut cells = cells(row).map(|cell| markdown_cell(&cell));
         cells[0] = format!("`{}`", cells[0]);
-        cells[1] = format!("`{}`", cells[1]);
+        cells[2] = format!("`{}`", cells[2]);
         if !row.covered {
-            cells[4] = format!("**{}** ⚠", cells[4]);
+            cells[5] = format!("**{}** ⚠", cells[5]);
         }
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
