@@ -825,34 +825,35 @@ fn item9_first_run_is_not_silent() {
 
 // ----------------------------------------------------------------------------- item 10
 
-/// Whether a function's body names a Prometheus tool (a `"promtool"` or `"prometheus"`
-/// literal) or calls a function of the same file that does.
+/// Whether a function's body calls something with a Prometheus tool's name as its first
+/// argument (`Command::new("promtool")`, `required_tool("prometheus")`), or calls a function
+/// of the same file that does.
 fn names_a_tool(body: &proc_macro2::TokenStream, helpers: &[String]) -> bool {
     let mut previous_ident: Option<String> = None;
     for tree in body.clone() {
         match tree {
-            proc_macro2::TokenTree::Literal(literal) => {
-                let text = literal.to_string();
-                if text == "\"promtool\"" || text == "\"prometheus\"" {
-                    return true;
-                }
-                previous_ident = None;
-            }
             proc_macro2::TokenTree::Ident(ident) => previous_ident = Some(ident.to_string()),
             proc_macro2::TokenTree::Group(group) => {
-                if group.delimiter() == proc_macro2::Delimiter::Parenthesis
-                    && previous_ident
-                        .as_ref()
-                        .is_some_and(|name| helpers.contains(name))
-                {
-                    return true;
+                if group.delimiter() == proc_macro2::Delimiter::Parenthesis {
+                    let first = group
+                        .stream()
+                        .into_iter()
+                        .next()
+                        .map(|tree| tree.to_string());
+                    if matches!(first.as_deref(), Some("\"promtool\"" | "\"prometheus\""))
+                        || previous_ident
+                            .as_ref()
+                            .is_some_and(|name| helpers.contains(name))
+                    {
+                        return true;
+                    }
                 }
                 if names_a_tool(&group.stream(), helpers) {
                     return true;
                 }
                 previous_ident = None;
             }
-            proc_macro2::TokenTree::Punct(_) => previous_ident = None,
+            _ => previous_ident = None,
         }
     }
     false

@@ -9,6 +9,7 @@ use instr_schema::diag::LineIndex;
 use serde::Serialize;
 
 use super::coverage;
+use super::frameworks::Silent;
 use super::handlers::Handler;
 use crate::workspace::schemas::SchemaUse;
 
@@ -61,6 +62,8 @@ pub struct HandlerRow {
     pub covered: bool,
     /// Exempt with a reason.
     pub exempt: bool,
+    /// Why it is exempt: the reason of its `#[instr::exempt]` or `[exempt]` entry.
+    pub exempt_reason: Option<String>,
 }
 
 /// One feature.
@@ -85,8 +88,9 @@ pub struct Totals {
     pub covered: usize,
     /// Exempt handlers.
     pub exempt: usize,
-    /// `covered / handlers` in percent, 100 when there are none.
-    pub percent: f64,
+    /// `covered / handlers` in percent; `null` when no handler was found (coverage is
+    /// unknown then, not 100%).
+    pub percent: Option<f64>,
     /// The same per crate.
     pub crates: Vec<CrateTotals>,
 }
@@ -103,8 +107,9 @@ pub struct CrateTotals {
     pub covered: usize,
     /// Exempt handlers.
     pub exempt: usize,
-    /// Percent covered.
-    pub percent: f64,
+    /// Percent covered; `null` for a crate that depends on a web framework but has no
+    /// handler the checker can see.
+    pub percent: Option<f64>,
 }
 
 /// Handlers counted for one crate.
@@ -115,13 +120,9 @@ struct Tally {
     exempt: usize,
 }
 
-fn percent(covered: usize, total: usize) -> f64 {
-    if total == 0 {
-        100.0
-    } else {
-        // One decimal is plenty for people and stable for tools.
-        ((covered as f64) * 1000.0 / (total as f64)).round() / 10.0
-    }
+fn percent(covered: usize, total: usize) -> Option<f64> {
+    // One decimal is plenty for people and stable for tools.
+    (total > 0).then(|| ((covered as f64) * 1000.0 / (total as f64)).round() / 10.0)
 }
 
 /// 1-based line of a byte offset in a file, each file read once.
@@ -140,8 +141,14 @@ impl Lines {
     }
 }
 
-/// Builds the report. `schemas` may be empty: adoption starts without one.
-pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> CoverageReport {
+/// Builds the report. `schemas` may be empty: adoption starts without one. `silent` crates
+/// (a web framework, no handler found) are listed with no percentage.
+pub fn build(
+    root: &Path,
+    handlers: &[Handler],
+    schemas: &[SchemaUse],
+    silent: &[Silent],
+) -> CoverageReport {
     let mut lines = Lines::default();
     let mut rows = Vec::new();
     let mut served: HashMap<String, usize> = HashMap::new();
@@ -188,7 +195,8 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
                 })
                 .unwrap_or_default(),
             covered: status.covered(),
-            exempt: status.exempt,
+            exempt: status.exempt.is_some(),
+            exempt_reason: status.exempt,
         });
     }
     let mut features = Vec::new();
@@ -207,6 +215,9 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
         }
     }
     let mut per_crate: BTreeMap<String, Tally> = BTreeMap::new();
+    for crate_ in silent {
+        per_crate.entry(crate_.package.clone()).or_default();
+    }
     for row in &rows {
         let tally = per_crate.entry(row.krate.clone()).or_default();
         tally.handlers += 1;

@@ -222,6 +222,18 @@ pub(crate) fn detect_in(workspace: &Workspace, members: &[usize]) -> Vec<Handler
     detect(workspace, &scan)
 }
 
+/// The names a handler's code emits (see `FnFact::emits`): empty unless it is a function of
+/// the scanned code.
+pub(crate) fn emits_of<'s>(scan: &'s Scan, handler: &Handler) -> &'s [String] {
+    scan.files[handler.site.file]
+        .facts
+        .modules
+        .iter()
+        .flat_map(|module| &module.fns)
+        .find(|function| function.name_span == handler.site.span)
+        .map_or(&[], |function| &*function.emits)
+}
+
 /// `Self::f` written in a method, with `Self` replaced by the impl's type.
 fn self_type(path: &[String], scope: Option<&FnScope>) -> Vec<String> {
     match (

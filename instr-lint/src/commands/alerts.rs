@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use instr_artifacts::alerts::{RULES_FILE_NAME, RULES_TEST_FILE_NAME, rules_file, rules_test_file};
 use instr_artifacts::openslo::openslo_file;
 
-use super::{Failure, Global, display_path, load_valid_schemas, print, write_atomic};
+use super::{Failure, Global, display_path, load_valid_schemas, note, print, write_atomic};
 use crate::exit;
 
 /// The OpenSLO file `--format openslo --out DIR` writes.
@@ -80,7 +80,9 @@ pub(crate) fn execute(global: &Global, args: &AlertsArgs) -> Result<i32, Failure
                 Failure::usage(format!("could not create `{}`: {error}", dir.display()))
             })?;
             for (name, text) in &files {
-                write_atomic(&dir.join(name), text)?;
+                let path = dir.join(name);
+                write_atomic(&path, text)?;
+                note(&format!("wrote `{}`\n", path.display()));
             }
         }
         None => {

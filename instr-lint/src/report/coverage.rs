@@ -41,17 +41,29 @@ const HEADERS: [&str; 8] = [
     "success metrics",
 ];
 
+/// `95.5%`, or `n/a` when nothing was found to cover.
+fn percent(percent: Option<f64>) -> String {
+    percent.map_or_else(|| "n/a".to_owned(), |percent| format!("{percent}%"))
+}
+
 fn totals_lines(report: &CoverageReport) -> Vec<String> {
     let mut out = Vec::new();
     for krate in &report.totals.crates {
         out.push(format!(
-            "{}: {} handlers, {} covered ({}%), {} exempt",
-            krate.krate, krate.handlers, krate.covered, krate.percent, krate.exempt
+            "{}: {} handlers, {} covered ({}), {} exempt",
+            krate.krate,
+            krate.handlers,
+            krate.covered,
+            percent(krate.percent),
+            krate.exempt
         ));
     }
     out.push(format!(
-        "total: {} handlers, {} covered ({}%), {} exempt",
-        report.totals.handlers, report.totals.covered, report.totals.percent, report.totals.exempt
+        "total: {} handlers, {} covered ({}), {} exempt",
+        report.totals.handlers,
+        report.totals.covered,
+        percent(report.totals.percent),
+        report.totals.exempt
     ));
     out
 }

@@ -130,6 +130,9 @@ pub struct FnFact {
     pub name_span: Span,
     /// Its attributes, in source order.
     pub attrs: Box<[AttrFact]>,
+    /// Metric and event names its attributes and body refer to, as [`Emits`] records them
+    /// (generated type names and literal names), sorted.
+    pub emits: Box<[String]>,
 }
 
 impl FnFact {

@@ -325,8 +325,36 @@ impl FileVisitor {
             is_pub: !matches!(vis, syn::Visibility::Inherited),
             name_span: self.span(sig.ident.span()),
             attrs: attrs.into_boxed_slice(),
+            emits: Box::default(),
         };
         self.module().fns.push(fact);
+    }
+
+    /// How many names of each kind have been recorded as emitted so far in the file.
+    fn emit_mark(&self) -> [usize; 3] {
+        let emits = &self.facts.emits;
+        [
+            emits.metric_idents.len(),
+            emits.event_idents.len(),
+            emits.raw_names.len(),
+        ]
+    }
+
+    /// Gives function `position` of module `module`, just visited, the names recorded since
+    /// `mark`: those of its attributes and body.
+    fn close_fn_at(&mut self, module: usize, position: usize, mark: [usize; 3]) {
+        let emits = &self.facts.emits;
+        let mut names: Vec<String> = emits.metric_idents[mark[0]..]
+            .iter()
+            .chain(&emits.event_idents[mark[1]..])
+            .chain(&emits.raw_names[mark[2]..])
+            .cloned()
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
+            function.emits = names.into_boxed_slice();
+        }
     }
 
     /// String options of `#[instr::handler(...)]` may name metrics it records into.
@@ -598,7 +626,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
         }
         // A function nested in another function's body belongs to no impl.
         let saved_impl = std::mem::take(&mut self.impl_ctx);
+        let mark = self.emit_mark();
+        let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
+        let position = self.facts.modules[module].fns.len() - 1;
         self.fn_scope.push(FnScope {
             self_ty: None,
             name: item.sig.ident.to_string(),
@@ -608,6 +639,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         self.warp.pop();
         self.fn_scope.pop();
         self.impl_ctx = saved_impl;
+        self.close_fn_at(module, position, mark);
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
@@ -649,7 +681,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
         if is_cfg_test(&item.attrs) {
             return;
         }
+        let mark = self.emit_mark();
+        let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
+        let position = self.facts.modules[module].fns.len() - 1;
         let self_ty = self
             .impl_ctx
             .last()
@@ -664,6 +699,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         self.warp.pop();
         self.impl_ctx = saved_impl;
         self.fn_scope.pop();
+        self.close_fn_at(module, position, mark);
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
