@@ -280,14 +280,17 @@ pub(crate) fn handler_unmapped(
     // Attributes go on the crate's own functions; anything else is mapped from the schema.
     let takes_attributes = !handler.function.starts_with('<')
         && matches!(handler.kind, EndpointKind::Handler | EndpointKind::Fallback);
-    let feature = suggestion
-        .closest
-        .or(suggestion.declared.first().copied())
-        .unwrap_or(suggestion.guess);
+    // A declared feature close by name, module or emitted metric comes first; with none close,
+    // the declared ones are listed rather than one picked at random; a new feature comes second.
+    let feature = match (suggestion.closest, suggestion.declared.is_empty()) {
+        (Some(closest), _) => closest,
+        (None, false) => "<feature>",
+        (None, true) => suggestion.guess,
+    };
     let mut help = String::from("declare which feature it serves and how success is measured");
     if suggestion.closest.is_none() && !suggestion.declared.is_empty() {
         help.push_str(&format!(
-            " (declared features: {})",
+            ", one of the declared features ({})",
             suggestion.declared.join(", ")
         ));
     }
@@ -308,7 +311,10 @@ pub(crate) fn handler_unmapped(
             routes.join(", ")
         ));
     }
-    if feature != suggestion.guess && !suggestion.declared.contains(&suggestion.guess) {
+    if !suggestion.declared.is_empty()
+        && feature != suggestion.guess
+        && !suggestion.declared.contains(&suggestion.guess)
+    {
         help.push_str(&format!(
             "or declare a new feature for it in {schema_file}, [features.{}], with an owner and a success metric\n",
             suggestion.guess

@@ -31,7 +31,7 @@ fn cells(row: &HandlerRow) -> [String; 8] {
 }
 
 const HEADERS: [&str; 8] = [
-    "endpoint",
+    "handler",
     "kind",
     "function",
     "framework",
