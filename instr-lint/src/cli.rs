@@ -247,22 +247,20 @@ mod tests {
     #[test]
     fn format_moves_after_its_subcommand() {
         let args = |text: &str| -> Vec<OsString> { text.split(' ').map(OsString::from).collect() };
-        assert_eq!(
-            normalize_args(args("c --format json coverage --manifest-path m")),
-            args("c coverage --format json --manifest-path m")
-        );
-        assert_eq!(
-            normalize_args(args("c --manifest-path m --format=json diff")),
-            args("c --manifest-path m diff --format=json")
-        );
-        assert_eq!(
-            normalize_args(args("c --format json docs")),
-            args("c --format json docs")
-        );
-        assert_eq!(
-            normalize_args(args("c --format json")),
-            args("c --format json")
-        );
+        for (given, read) in [
+            (
+                "c --format json coverage --manifest-path m",
+                "c coverage --format json --manifest-path m",
+            ),
+            (
+                "c --manifest-path m --format=json diff",
+                "c --manifest-path m diff --format=json",
+            ),
+            ("c --format json docs", "c --format json docs"),
+            ("c --format json", "c --format json"),
+        ] {
+            assert_eq!(normalize_args(args(given)), args(read), "{given}");
+        }
     }
 
     /// `cargo instr-check --list` and `cargo-instr-check --list` parse the same.

@@ -15,6 +15,17 @@ use std::process::Output;
 use serde_json::Value;
 use support::{json, manifest, repo, run_on, stderr, stdout, write_files};
 
+/// A temporary package `name` (never built) with these `[dependencies]` lines and files.
+fn package(name: &str, dependencies: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[("Cargo.toml", &manifest(name, dependencies, ""))],
+    );
+    write_files(dir.path(), files);
+    dir
+}
+
 /// A schema with one owner, one metric and one feature measured by it.
 const SCHEMA: &str = r##"version = 1
 
@@ -84,14 +95,10 @@ fn coverage_rows(dir: &Path) -> Vec<String> {
 /// dependency, and coverage `n/a` (human summary, table, JSON `null`), never 100%.
 #[test]
 fn item1_framework_without_handlers_is_a_warning_and_not_full_coverage() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
+    let dir = package(
+        "silent",
+        "axum = \"0.8\"\ninstr = \"0.1\"",
         &[
-            (
-                "Cargo.toml",
-                &manifest("silent", "axum = \"0.8\"\ninstr = \"0.1\"", ""),
-            ),
             ("instr.toml", SCHEMA),
             (
                 "src/main.rs",
@@ -171,21 +178,10 @@ pub fn app() -> Router {
 /// them.
 #[test]
 fn item2_axum_fallback_static_and_external_are_endpoints() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "Cargo.toml",
-                &manifest(
-                    "app",
-                    "axum = \"0.8\"\ntower-http = { version = \"0.6\", features = [\"fs\"] }\nbuild_info = \"1\"\ninstr = \"0.1\"",
-                    "",
-                ),
-            ),
-            ("instr.toml", SCHEMA),
-            ("src/lib.rs", AXUM_APP),
-        ],
+    let dir = package(
+        "app",
+        "axum = \"0.8\"\ntower-http = { version = \"0.6\", features = [\"fs\"] }\nbuild_info = \"1\"\ninstr = \"0.1\"",
+        &[("instr.toml", SCHEMA), ("src/lib.rs", AXUM_APP)],
     );
     assert_eq!(
         coverage_rows(dir.path()),
@@ -279,20 +275,10 @@ async fn main() -> std::io::Result<()> {
 /// route to actix-web's own `HttpResponse::Ok` an external endpoint.
 #[test]
 fn item2_actix_default_service_files_and_external_are_endpoints() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "Cargo.toml",
-                &manifest(
-                    "site",
-                    "actix-web = \"4\"\nactix-files = \"0.6\"\ninstr = \"0.1\"",
-                    "",
-                ),
-            ),
-            ("src/main.rs", ACTIX_APP),
-        ],
+    let dir = package(
+        "site",
+        "actix-web = \"4\"\nactix-files = \"0.6\"\ninstr = \"0.1\"",
+        &[("src/main.rs", ACTIX_APP)],
     );
     assert_eq!(
         coverage_rows(dir.path()),
@@ -326,21 +312,10 @@ fn item2_readme_quick_start_passes_as_written() {
     let main = format!(
         "use axum::routing::{{get, post}};\nuse axum::Router;\n\n{code}\nfn app() -> Router {{\n    Router::new(){router}\n}}\n\nfn main() {{\n    let _ = app();\n}}\n"
     );
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "Cargo.toml",
-                &manifest(
-                    "quickstart",
-                    "axum = \"0.8\"\ninstr = { version = \"0.1\", features = [\"axum\"] }",
-                    "",
-                ),
-            ),
-            ("instr.toml", &schema),
-            ("src/main.rs", &main),
-        ],
+    let dir = package(
+        "quickstart",
+        "axum = \"0.8\"\ninstr = { version = \"0.1\", features = [\"axum\"] }",
+        &[("instr.toml", &schema), ("src/main.rs", &main)],
     );
     let output = check(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(0), "{main}\n{}", stderr(&output));
@@ -396,19 +371,13 @@ fn item3_warp_service_routes_with_const_paths_and_closures() {
 /// A warp path the checker cannot resolve is `<dynamic>`, never `ANY /`.
 #[test]
 fn item3_unresolvable_warp_path_is_dynamic() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "Cargo.toml",
-                &manifest("mounted", "warp = \"0.3\"\ninstr = \"0.1\"", ""),
-            ),
-            (
-                "src/lib.rs",
-                "use warp::Filter;\n\npub fn routes(base: &'static str) -> impl Filter<Extract = (String,), Error = warp::Rejection> + Clone {\n    warp::path(base).and(warp::get()).map(|| String::from(\"listed\"))\n}\n",
-            ),
-        ],
+    let dir = package(
+        "mounted",
+        "warp = \"0.3\"\ninstr = \"0.1\"",
+        &[(
+            "src/lib.rs",
+            "use warp::Filter;\n\npub fn routes(base: &'static str) -> impl Filter<Extract = (String,), Error = warp::Rejection> + Clone {\n    warp::path(base).and(warp::get()).map(|| String::from(\"listed\"))\n}\n",
+        )],
     );
     let rows = coverage_rows(dir.path());
     assert_eq!(rows, ["handler GET <dynamic> <closure in routes>"]);
@@ -487,16 +456,10 @@ impl Endpoint for Guarded {
 /// the bounds or a where clause, or the output of `Middleware::transform`) is middleware.
 #[test]
 fn item4_poem_middleware_is_not_a_handler() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "Cargo.toml",
-                &manifest("greeter", "poem = \"3\"\ninstr = \"0.1\"", ""),
-            ),
-            ("src/lib.rs", POEM_APP),
-        ],
+    let dir = package(
+        "greeter",
+        "poem = \"3\"\ninstr = \"0.1\"",
+        &[("src/lib.rs", POEM_APP)],
     );
     let rows = coverage_rows(dir.path());
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -684,15 +647,11 @@ success_metrics = []
 /// only second.
 #[test]
 fn item7_unmapped_handler_suggests_a_declared_feature_first() {
-    let dir = tempfile::tempdir().unwrap();
     let schema = SCHEMA.replace("[features.pages]", "[features.orders]");
-    write_files(
-        dir.path(),
+    let dir = package(
+        "shop",
+        "axum = \"0.8\"\ninstr = \"0.1\"",
         &[
-            (
-                "Cargo.toml",
-                &manifest("shop", "axum = \"0.8\"\ninstr = \"0.1\"", ""),
-            ),
             ("instr.toml", &schema),
             (
                 "src/lib.rs",
@@ -718,15 +677,11 @@ fn item7_unmapped_handler_suggests_a_declared_feature_first() {
 /// function name first.
 #[test]
 fn item7_wrong_handler_path_suggests_the_same_function_name() {
-    let dir = tempfile::tempdir().unwrap();
     let schema = format!("{SCHEMA}handlers = [\"shop::orders::list\"]\n");
-    write_files(
-        dir.path(),
+    let dir = package(
+        "shop",
+        "axum = \"0.8\"\ninstr = \"0.1\"",
         &[
-            (
-                "Cargo.toml",
-                &manifest("shop", "axum = \"0.8\"\ninstr = \"0.1\"", ""),
-            ),
             ("instr.toml", &schema),
             (
                 "src/lib.rs",
@@ -750,14 +705,10 @@ fn item7_wrong_handler_path_suggests_the_same_function_name() {
 /// invokes `instr::schema!`, with what to do.
 #[test]
 fn item8_success_metric_never_emitted_without_the_macro() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
+    let dir = package(
+        "pages",
+        "axum = \"0.8\"\ninstr = \"0.1\"",
         &[
-            (
-                "Cargo.toml",
-                &manifest("pages", "axum = \"0.8\"\ninstr = \"0.1\"", ""),
-            ),
             ("instr.toml", SCHEMA),
             (
                 "src/lib.rs",
@@ -948,19 +899,13 @@ fn item11_explain_suggests_codes_by_their_short_name() {
 /// The coverage table and its JSON spell a dynamic path the same way.
 #[test]
 fn item11_dynamic_path_is_spelt_the_same_everywhere() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "Cargo.toml",
-                &manifest("dynamic", "axum = \"0.8\"\ninstr = \"0.1\"", ""),
-            ),
-            (
-                "src/lib.rs",
-                "pub fn app(prefix: &str) -> axum::Router {\n    axum::Router::new().route(&format!(\"{prefix}/items\"), axum::routing::get(items))\n}\n\nasync fn items() {}\n",
-            ),
-        ],
+    let dir = package(
+        "dynamic",
+        "axum = \"0.8\"\ninstr = \"0.1\"",
+        &[(
+            "src/lib.rs",
+            "pub fn app(prefix: &str) -> axum::Router {\n    axum::Router::new().route(&format!(\"{prefix}/items\"), axum::routing::get(items))\n}\n\nasync fn items() {}\n",
+        )],
     );
     let table = stdout(&check(dir.path(), &["coverage"]));
     assert!(table.contains("GET <dynamic>"), "{table}");

@@ -20,7 +20,8 @@ use super::facts::{
     WrittenPath,
 };
 use super::syntax::{
-    expr_span, is_method_name, literal_text, method_in_any_case, path_span, span_of, written,
+    address, expr_span, is_method_name, literal_text, method_in_any_case, path_span, span_of,
+    unchain, written,
 };
 use super::warp::{self, Context, FilterRoute, Returns, WarpFn};
 
@@ -33,10 +34,6 @@ pub(crate) struct RouteEval<'h> {
     warp: Option<&'h mut WarpFn>,
     routes: Vec<RouteFact>,
     nests: Vec<NestFact>,
-}
-
-fn address(expr: &Expr) -> usize {
-    std::ptr::from_ref(expr) as usize
 }
 
 fn string_literal(expr: &Expr) -> Option<String> {
@@ -63,27 +60,6 @@ fn call_path(expr: &Expr) -> Option<&syn::Path> {
 
 fn last_ident(path: &syn::Path) -> Option<String> {
     path.segments.last().map(|s| s.ident.to_string())
-}
-
-/// Splits a method-call chain into its root and the calls on it, innermost first.
-fn unchain(expr: &Expr) -> (&Expr, Vec<&syn::ExprMethodCall>) {
-    let mut calls = Vec::new();
-    let mut current = expr;
-    loop {
-        match current {
-            Expr::MethodCall(call) => {
-                calls.push(call);
-                current = &call.receiver;
-            }
-            Expr::Paren(paren) => current = &paren.expr,
-            Expr::Group(group) => current = &group.expr,
-            Expr::Await(inner) => current = &inner.base,
-            Expr::Try(inner) => current = &inner.expr,
-            _ => break,
-        }
-    }
-    calls.reverse();
-    (current, calls)
 }
 
 fn method_call_span(call: &syn::ExprMethodCall) -> proc_macro2::Span {

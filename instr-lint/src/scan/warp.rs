@@ -15,6 +15,7 @@ use syn::Expr;
 use syn::visit::{self, Visit};
 
 use super::facts::PathPart;
+use super::syntax::{address, unchain};
 
 /// Where a filter chain is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,10 +75,6 @@ pub(crate) struct WarpFn {
     pub(crate) returns: Returns,
 }
 
-fn address(expr: &Expr) -> usize {
-    std::ptr::from_ref(expr) as usize
-}
-
 fn strip(expr: &Expr) -> &Expr {
     match expr {
         Expr::Paren(paren) => strip(&paren.expr),
@@ -91,27 +88,6 @@ fn strip(expr: &Expr) -> &Expr {
         }
         other => other,
     }
-}
-
-/// The root of a method-call chain and the methods called on it, innermost first.
-fn unchain(expr: &Expr) -> (&Expr, Vec<&syn::ExprMethodCall>) {
-    let mut calls = Vec::new();
-    let mut current = expr;
-    loop {
-        match current {
-            Expr::MethodCall(call) => {
-                calls.push(call);
-                current = &call.receiver;
-            }
-            Expr::Paren(paren) => current = &paren.expr,
-            Expr::Group(group) => current = &group.expr,
-            Expr::Await(inner) => current = &inner.base,
-            Expr::Try(inner) => current = &inner.expr,
-            _ => break,
-        }
-    }
-    calls.reverse();
-    (current, calls)
 }
 
 /// `.and_then(..)`, `.map(..)` or `.then(..)`: what a chain maps requests with.
@@ -299,29 +275,26 @@ fn wraps_a_route(sig: &syn::Signature) -> bool {
 }
 
 fn bound_text(bound: &syn::TypeParamBound) -> String {
-    use std::fmt::Write as _;
-    struct Idents(String);
-    impl<'ast> Visit<'ast> for Idents {
-        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
-            let _ = write!(self.0, "{ident} ");
-        }
-    }
     let mut idents = Idents(String::new());
     idents.visit_type_param_bound(bound);
     idents.0
 }
 
 fn quote_type(ty: &syn::Type) -> String {
-    use std::fmt::Write as _;
-    struct Idents(String);
-    impl<'ast> Visit<'ast> for Idents {
-        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
-            let _ = write!(self.0, "{ident} ");
-        }
-    }
     let mut idents = Idents(String::new());
     idents.visit_type(ty);
     idents.0
+}
+
+/// The identifiers of a type or bound, each followed by a space: what the checks above read
+/// (`impl Filter<Extract = (impl Reply,)>` reads `Filter Extract Reply `).
+struct Idents(String);
+
+impl<'ast> Visit<'ast> for Idents {
+    fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+        self.0.push_str(&ident.to_string());
+        self.0.push(' ');
+    }
 }
 
 /// The pre-pass over a body: filter variables live at each point, and their uses.
