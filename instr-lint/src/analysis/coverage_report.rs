@@ -10,6 +10,7 @@ use instr_schema::diag::LineIndex;
 use serde::Serialize;
 
 use super::coverage;
+use super::frameworks::Silent;
 use super::handlers::Handler;
 use super::proof::{self, Records};
 use crate::workspace::schemas::SchemaUse;
@@ -49,7 +50,11 @@ pub struct HandlerRow {
     pub file: String,
     /// 1-based line of its name.
     pub line: usize,
-    /// `name`, `Type::method`, or `<closure in f>`.
+    /// `handler`, `fallback`, `static` (a static-file service) or `external` (another
+    /// crate's function).
+    pub kind: &'static str,
+    /// `name`, `Type::method`, `<closure in f>`, `<ServeDir::new in f>`, or the path of an
+    /// external function as written.
     pub function: String,
     /// The full item path, as schema `handlers` entries name it.
     pub path: String,
@@ -59,7 +64,7 @@ pub struct HandlerRow {
     pub method: Option<String>,
     /// The path of its first route, if known.
     pub route: Option<String>,
-    /// Every route, `METHOD /path`.
+    /// Every route, `METHOD /path` (`METHOD <dynamic>` when the path is built at run time).
     pub routes: Vec<String>,
     /// The feature it serves.
     pub feature: Option<String>,
@@ -73,6 +78,8 @@ pub struct HandlerRow {
     pub covered: bool,
     /// Exempt with a reason.
     pub exempt: bool,
+    /// Why it is exempt: the reason of its `#[instr::exempt]` or `[exempt]` entry.
+    pub exempt_reason: Option<String>,
     /// Whether tests emitted every success metric and objective series of its feature;
     /// `None` without a feature or without emission records.
     pub proven_in_tests: Option<bool>,
@@ -106,8 +113,9 @@ pub struct Totals {
     pub covered: usize,
     /// Exempt handlers.
     pub exempt: usize,
-    /// `covered / handlers` in percent, 100 when there are none.
-    pub percent: f64,
+    /// `covered / handlers` in percent; `null` when no handler was found (coverage is
+    /// unknown then, not 100%).
+    pub percent: Option<f64>,
     /// The same per crate.
     pub crates: Vec<CrateTotals>,
 }
@@ -124,8 +132,9 @@ pub struct CrateTotals {
     pub covered: usize,
     /// Exempt handlers.
     pub exempt: usize,
-    /// Percent covered.
-    pub percent: f64,
+    /// Percent covered; `null` for a crate that depends on a web framework but has no
+    /// handler the checker can see.
+    pub percent: Option<f64>,
 }
 
 /// Handlers counted for one crate.
@@ -136,13 +145,9 @@ struct Tally {
     exempt: usize,
 }
 
-fn percent(covered: usize, total: usize) -> f64 {
-    if total == 0 {
-        100.0
-    } else {
-        // One decimal is plenty for people and stable for tools.
-        ((covered as f64) * 1000.0 / (total as f64)).round() / 10.0
-    }
+fn percent(covered: usize, total: usize) -> Option<f64> {
+    // One decimal is plenty for people and stable for tools.
+    (total > 0).then(|| ((covered as f64) * 1000.0 / (total as f64)).round() / 10.0)
 }
 
 /// 1-based line of a byte offset in a file, each file read once.
@@ -161,12 +166,14 @@ impl Lines {
     }
 }
 
-/// Builds the report. `schemas` may be empty: adoption starts without one. With `records`,
-/// each feature (and each handler through its feature) says whether tests proved it.
+/// Builds the report. `schemas` may be empty: adoption starts without one. `silent` crates
+/// (a web framework, no handler found) are listed with no percentage. With `records`, each
+/// feature (and each handler through its feature) says whether tests proved it.
 pub fn build(
     root: &Path,
     handlers: &[Handler],
     schemas: &[SchemaUse],
+    silent: &[Silent],
     records: Option<&Records>,
 ) -> CoverageReport {
     // Per schema, each feature's unproven measures; only when some test recorded anything.
@@ -209,6 +216,7 @@ pub fn build(
                 .to_string_lossy()
                 .replace('\\', "/"),
             line: lines.line(&handler.path, handler.site.span.start),
+            kind: handler.kind.as_str(),
             function: handler.function.clone(),
             path: handler.item_path.clone(),
             framework: handler.framework().as_str(),
@@ -228,7 +236,8 @@ pub fn build(
                 })
                 .unwrap_or_default(),
             covered: status.covered(),
-            exempt: status.exempt,
+            exempt: status.exempt.is_some(),
+            exempt_reason: status.exempt,
             proven_in_tests: index
                 .zip(declared)
                 .and_then(|(index, feature)| proven(index, &feature.name.value)),
@@ -256,6 +265,9 @@ pub fn build(
         }
     }
     let mut per_crate: BTreeMap<String, Tally> = BTreeMap::new();
+    for crate_ in silent {
+        per_crate.entry(crate_.package.clone()).or_default();
+    }
     for row in &rows {
         let tally = per_crate.entry(row.krate.clone()).or_default();
         tally.handlers += 1;

@@ -9,7 +9,8 @@ use instr_artifacts::alerts::{RULES_FILE_NAME, RULES_TEST_FILE_NAME, rules_file,
 use instr_artifacts::openslo::openslo_file;
 
 use super::{
-    Failure, Global, display_path, load_valid_schemas, one_schema_at_a_time, print, write_atomic,
+    Failure, Global, display_path, load_valid_schemas, one_schema_at_a_time, print,
+    write_files_into,
 };
 use crate::exit;
 
@@ -74,14 +75,7 @@ pub(crate) fn execute(global: &Global, args: &AlertsArgs) -> Result<i32, Failure
         AlertsFormat::Openslo => vec![(OPENSLO_FILE_NAME, openslo_file(&used.schema, &source))],
     };
     match &args.out {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|error| {
-                Failure::usage(format!("could not create `{}`: {error}", dir.display()))
-            })?;
-            for (name, text) in &files {
-                write_atomic(&dir.join(name), text)?;
-            }
-        }
+        Some(dir) => write_files_into(dir, &files)?,
         None => {
             if let Some((_, text)) = files.first() {
                 print(text)?;

@@ -10,8 +10,8 @@ use instr_schema::diag::{Diagnostic, RenderOptions, Sources};
 
 use super::{Failure, Global, note, print};
 use crate::analysis::coverage;
-use crate::analysis::handlers;
 use crate::analysis::proof::{self, Records};
+use crate::analysis::{frameworks, handlers};
 use crate::exit;
 use crate::lints::diags::KeyedFinding;
 use crate::lints::files::FileMap;
@@ -140,14 +140,7 @@ fn check_requiring(workspace: &Workspace, require_tested: bool) -> Result<Report
     } else {
         None
     };
-    let mut keyed: Vec<KeyedFinding> = loaded
-        .findings
-        .into_iter()
-        .map(|finding| KeyedFinding {
-            key: fingerprint::schema_key(&finding, &sources),
-            finding,
-        })
-        .collect();
+    let mut schema_findings = loaded.findings;
     let schemas = loaded.uses;
     let members: Vec<usize> = workspace
         .members
@@ -162,8 +155,19 @@ fn check_requiring(workspace: &Workspace, require_tested: bool) -> Result<Report
         .collect();
     let scan = discover::scan(workspace, &members);
     let handlers = handlers::detect(workspace, &scan);
+    let silent = frameworks::silent_members(workspace, &members, &handlers);
+    lints::refine_schema_findings(&mut schema_findings, &scan, &handlers, &schemas);
+    let mut keyed: Vec<KeyedFinding> = schema_findings
+        .into_iter()
+        .map(|finding| KeyedFinding {
+            key: fingerprint::schema_key(&finding, &sources),
+            finding,
+        })
+        .collect();
     let mut files = FileMap::new(&workspace.root);
     let inputs = lints::Inputs {
+        workspace,
+        silent: &silent,
         scan: &scan,
         handlers: &handlers,
         schemas: &schemas,

@@ -6,10 +6,12 @@ use clap::{Args, ValueEnum};
 use instr_schema::diag::Sources;
 
 use super::check::{CheckError, CheckOptions};
-use super::{Failure, Global, print};
+use super::{Failure, Global, note, print};
 use crate::analysis::coverage_report::{self, CoverageReport};
+use crate::analysis::frameworks::{self, Silent};
 use crate::analysis::handlers;
 use crate::analysis::proof;
+use crate::lints;
 use crate::report;
 use crate::workspace::schemas::{self, SchemaError};
 use crate::{exit, workspace};
@@ -38,7 +40,9 @@ pub(crate) fn execute(global: &Global, args: &CoverageArgs) -> Result<i32, Failu
     let options = CheckOptions {
         manifest_path: global.manifest_path.clone(),
     };
-    let report = report(&options).map_err(|error| Failure::usage(error.to_string()))?;
+    let (report, silent) =
+        report_with_silent(&options).map_err(|error| Failure::usage(error.to_string()))?;
+    note(&lints::no_handlers_notes(&silent));
     let text = match args.format {
         CoverageFormat::Table => report::coverage::render_table(&report),
         CoverageFormat::Json => format!("{}\n", report::coverage::render_json(&report)),
@@ -51,6 +55,11 @@ pub(crate) fn execute(global: &Global, args: &CoverageArgs) -> Result<i32, Failu
 /// Every member's handlers against the schemas, if any. Findings in the schemas are ignored
 /// here; `check` reports them.
 pub fn report(options: &CheckOptions) -> Result<CoverageReport, CheckError> {
+    report_with_silent(options).map(|(report, _)| report)
+}
+
+/// The report, and the members that depend on a web framework but have no handler found.
+fn report_with_silent(options: &CheckOptions) -> Result<(CoverageReport, Vec<Silent>), CheckError> {
     let workspace = workspace::discover(options.manifest_path.as_deref())?;
     let schemas = match schemas::load(&workspace, &mut Sources::new()) {
         Ok(loaded) => loaded.uses,
@@ -59,11 +68,14 @@ pub fn report(options: &CheckOptions) -> Result<CoverageReport, CheckError> {
     };
     let members: Vec<usize> = (0..workspace.members.len()).collect();
     let handlers = handlers::detect_in(&workspace, &members);
+    let silent = frameworks::silent_members(&workspace, &members, &handlers);
     let records = proof::read(&workspace).map_err(CheckError::Records)?;
-    Ok(coverage_report::build(
+    let report = coverage_report::build(
         &workspace.root,
         &handlers,
         &schemas,
+        &silent,
         Some(&records),
-    ))
+    );
+    Ok((report, silent))
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use instr_artifacts::semconv::registry_files;
 
 use super::{
-    Failure, Global, display_path, load_valid_schemas, note, one_schema_at_a_time, write_atomic,
+    Failure, Global, display_path, load_valid_schemas, one_schema_at_a_time, write_files_into,
 };
 use crate::exit;
 
@@ -60,16 +60,6 @@ pub(crate) fn execute(global: &Global, args: &ExportArgs) -> Result<i32, Failure
     let files = match args.format {
         ExportFormat::Semconv => registry_files(&used.schema, &name, &source),
     };
-    std::fs::create_dir_all(&args.out).map_err(|error| {
-        Failure::usage(format!(
-            "could not create `{}`: {error}",
-            args.out.display()
-        ))
-    })?;
-    for (file, text) in &files {
-        let path = args.out.join(file);
-        write_atomic(&path, text)?;
-        note(&format!("wrote `{}`\n", path.display()));
-    }
+    write_files_into(&args.out, &files)?;
     Ok(exit::CLEAN)
 }

@@ -130,6 +130,26 @@ pub(crate) fn write_atomic(path: &Path, contents: &str) -> Result<(), Failure> {
         .map_err(|error| Failure::usage(format!("could not write `{}`: {error}", path.display())))
 }
 
+/// Writes `contents` to `path` atomically and names the file on stderr, so a user sees what a
+/// command wrote.
+pub(crate) fn write_noted(path: &Path, contents: &str) -> Result<(), Failure> {
+    write_atomic(path, contents)?;
+    note(&format!("wrote `{}`\n", path.display()));
+    Ok(())
+}
+
+/// Writes each `(file name, contents)` into the folder `dir` (created if missing) with
+/// [`write_noted`].
+pub(crate) fn write_files_into(dir: &Path, files: &[(&str, String)]) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        Failure::usage(format!("could not create `{}`: {error}", dir.display()))
+    })?;
+    for (name, contents) in files {
+        write_noted(&dir.join(name), contents)?;
+    }
+    Ok(())
+}
+
 /// Writes text to stdout; a closed pipe (`| head`) is not an error.
 pub(crate) fn print(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();

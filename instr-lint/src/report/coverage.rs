@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::coverage_report::{CoverageReport, HandlerRow};
+use crate::analysis::handlers::DYNAMIC_PATH;
 
 /// The "proven in tests" cell: `yes`, `no` with what no test emitted, `?` without emission
 /// records, `-` for a handler without a feature.
@@ -23,14 +24,15 @@ fn proven_cell(row: &HandlerRow, report: &CoverageReport) -> String {
     }
 }
 
-fn cells(row: &HandlerRow, report: &CoverageReport) -> [String; 8] {
+fn cells(row: &HandlerRow, report: &CoverageReport) -> [String; 9] {
     [
         format!("{}:{}", row.file, row.line),
+        row.kind.to_owned(),
         row.function.clone(),
         row.framework.to_owned(),
         match (&row.method, &row.route) {
             (Some(method), Some(route)) => format!("{method} {route}"),
-            (Some(method), None) => format!("{method} <dynamic>"),
+            (Some(method), None) => format!("{method} {DYNAMIC_PATH}"),
             _ => "-".to_owned(),
         },
         if row.exempt {
@@ -48,8 +50,9 @@ fn cells(row: &HandlerRow, report: &CoverageReport) -> [String; 8] {
     ]
 }
 
-const HEADERS: [&str; 8] = [
+const HEADERS: [&str; 9] = [
     "handler",
+    "kind",
     "function",
     "framework",
     "route",
@@ -59,17 +62,29 @@ const HEADERS: [&str; 8] = [
     "proven in tests",
 ];
 
+/// `95.5%`, or `n/a` when nothing was found to cover.
+fn percent(percent: Option<f64>) -> String {
+    percent.map_or_else(|| "n/a".to_owned(), |percent| format!("{percent}%"))
+}
+
 fn totals_lines(report: &CoverageReport) -> Vec<String> {
     let mut out = Vec::new();
     for krate in &report.totals.crates {
         out.push(format!(
-            "{}: {} handlers, {} covered ({}%), {} exempt",
-            krate.krate, krate.handlers, krate.covered, krate.percent, krate.exempt
+            "{}: {} handlers, {} covered ({}), {} exempt",
+            krate.krate,
+            krate.handlers,
+            krate.covered,
+            percent(krate.percent),
+            krate.exempt
         ));
     }
     out.push(format!(
-        "total: {} handlers, {} covered ({}%), {} exempt",
-        report.totals.handlers, report.totals.covered, report.totals.percent, report.totals.exempt
+        "total: {} handlers, {} covered ({}), {} exempt",
+        report.totals.handlers,
+        report.totals.covered,
+        percent(report.totals.percent),
+        report.totals.exempt
     ));
     out.extend(proof_line(report));
     out
@@ -109,7 +124,7 @@ fn proof_line(report: &CoverageReport) -> Option<String> {
 
 /// A plain-text table for the terminal.
 pub fn render_table(report: &CoverageReport) -> String {
-    let rows: Vec<[String; 8]> = report
+    let rows: Vec<[String; 9]> = report
         .handlers
         .iter()
         .map(|row| cells(row, report))
@@ -157,9 +172,9 @@ pub fn render_markdown(report: &CoverageReport) -> String {
     for row in &report.handlers {
         let mut cells = cells(row, report).map(|cell| markdown_cell(&cell));
         cells[0] = format!("`{}`", cells[0]);
-        cells[1] = format!("`{}`", cells[1]);
+        cells[2] = format!("`{}`", cells[2]);
         if !row.covered {
-            cells[4] = format!("**{}** ⚠", cells[4]);
+            cells[5] = format!("**{}** ⚠", cells[5]);
         }
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }

@@ -12,6 +12,7 @@ pub(crate) mod routes;
 pub mod source;
 pub(crate) mod syntax;
 pub mod visit;
+pub(crate) mod warp;
 
 use source::{ParseProblem, PieceOutcome};
 use visit::{FileContext, FileVisitor};

@@ -176,6 +176,7 @@ fn levels(value: &Value) -> Result<BTreeMap<&'static str, Level>, String> {
     for (name, level) in entries {
         let rule = registry::find(name).ok_or_else(|| {
             let hint = registry::suggest(name)
+                .first()
                 .map(|code| format!(" (did you mean `{code}`?)"))
                 .unwrap_or_default();
             format!("`rules` names unknown rule `{name}`{hint}; `cargo instr-check --list` shows every code")
