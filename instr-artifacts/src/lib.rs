@@ -3,7 +3,8 @@
 //! - [`alerts`]: Prometheus recording rules and multi-window burn-rate alerts for every
 //!   objective, with `promtool test rules` unit tests proving each alert fires at its burn rate;
 //! - [`openslo`]: the same objectives as OpenSLO v1 documents;
-//! - [`catalog`]: the Markdown catalog of owners, features, metrics and events.
+//! - [`catalog`]: the Markdown catalog of owners, features, metrics and events;
+//! - [`semconv`]: the schema as an OpenTelemetry semantic-convention registry (Weaver's YAML).
 //!
 //! [`slo`] is the one plan all of them read (windows, burn factors, names), and [`promql`]
 //! spells numbers, selectors and strings as Prometheus does. The schema itself (parsing,
@@ -14,5 +15,6 @@ pub mod alerts;
 pub mod catalog;
 pub mod openslo;
 pub mod promql;
+pub mod semconv;
 pub mod slo;
 mod yaml;

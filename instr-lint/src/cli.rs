@@ -12,6 +12,7 @@ use crate::commands::check::{CheckArgs, Format};
 use crate::commands::coverage::CoverageArgs;
 use crate::commands::diff::DiffArgs;
 use crate::commands::docs::DocsArgs;
+use crate::commands::export::ExportArgs;
 use crate::commands::init::InitArgs;
 use crate::commands::{self, Failure, Global, print};
 use crate::scan::ScanOptions;
@@ -79,6 +80,8 @@ enum Command {
     /// Generate Prometheus recording and burn-rate alerting rules (or OpenSLO) from objectives.
     #[command(visible_alias = "rules")]
     Alerts(AlertsArgs),
+    /// Write the schema as an OpenTelemetry semantic-convention registry (Weaver's YAML).
+    Export(ExportArgs),
 }
 
 /// `--color` values.
@@ -137,6 +140,7 @@ fn dispatch(cli: &Cli, args: &[OsString]) -> Result<i32, Failure> {
         Some(Command::Diff(args)) => commands::diff::execute(&global, args),
         Some(Command::Docs(args)) => commands::docs::execute(&global, args),
         Some(Command::Alerts(args)) => commands::alerts::execute(&global, args),
+        Some(Command::Export(args)) => commands::export::execute(&global, args),
     }
 }
 
@@ -148,6 +152,7 @@ fn check_options_before_subcommand(cli: &Cli, args: &[OsString]) -> Option<Strin
         (cli.check.format != Format::Human, "--format"),
         (cli.check.baseline.is_some(), "--baseline"),
         (cli.check.write_baseline.is_some(), "--write-baseline"),
+        (cli.check.require_tested, "--require-tested"),
         (cli.list, "--list"),
         (cli.explain.is_some(), "--explain"),
     ];
@@ -158,6 +163,7 @@ fn check_options_before_subcommand(cli: &Cli, args: &[OsString]) -> Option<Strin
         Command::Coverage(_) => "coverage",
         Command::Diff(_) => "diff",
         Command::Docs(_) => "docs",
+        Command::Export(_) => "export",
         // Named as the user spelt it: `alerts`, or its alias `rules`.
         Command::Alerts(_) => args
             .iter()
@@ -173,7 +179,9 @@ fn check_options_before_subcommand(cli: &Cli, args: &[OsString]) -> Option<Strin
     ))
 }
 
-/// Drops the `instr-check` argument cargo inserts when it runs `cargo instr-check`.
+/// Drops the `instr-check` argument cargo inserts when it runs `cargo instr-check`, and
+/// moves a `--format` given before a subcommand that has one after it: `--format json
+/// coverage` is `coverage --format json`.
 fn normalize_args<I>(args: I) -> Vec<OsString>
 where
     I: IntoIterator<Item = OsString>,
@@ -181,6 +189,52 @@ where
     let mut args: Vec<OsString> = args.into_iter().collect();
     if args.get(1).is_some_and(|arg| arg == "instr-check") {
         args.remove(1);
+    }
+    format_after_subcommand(args)
+}
+
+/// The subcommands with a `--format` of their own.
+const FORMATTED: [&str; 5] = ["check", "coverage", "diff", "alerts", "rules"];
+/// Options before a subcommand that take a value.
+const VALUED: [&str; 6] = [
+    "--manifest-path",
+    "--color",
+    "--format",
+    "--baseline",
+    "--write-baseline",
+    "--explain",
+];
+
+fn format_after_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
+    let mut format: Option<(usize, usize)> = None;
+    let mut index = 1;
+    while index < args.len() {
+        let Some(arg) = args[index].to_str() else {
+            index += 1;
+            continue;
+        };
+        if FORMATTED.contains(&arg) {
+            if let Some((at, count)) = format {
+                let moved: Vec<OsString> = args.drain(at..at + count).collect();
+                let after = index - count + 1;
+                args.splice(after..after, moved);
+            }
+            return args;
+        }
+        if arg == "--" || (!arg.starts_with('-') && !VALUED.contains(&arg)) {
+            return args;
+        }
+        if arg == "--format" {
+            format = Some((index, 2.min(args.len() - index)));
+            index += 2;
+        } else if arg.starts_with("--format=") {
+            format = Some((index, 1));
+            index += 1;
+        } else if VALUED.contains(&arg) {
+            index += 2;
+        } else {
+            index += 1;
+        }
     }
     args
 }
@@ -208,6 +262,26 @@ fn use_color(choice: ColorChoice) -> bool {
 mod tests {
     use super::*;
     use crate::registry::explain as explain_rule;
+
+    /// `--format` before a subcommand that has one moves after it; elsewhere it stays.
+    #[test]
+    fn format_moves_after_its_subcommand() {
+        let args = |text: &str| -> Vec<OsString> { text.split(' ').map(OsString::from).collect() };
+        for (given, read) in [
+            (
+                "c --format json coverage --manifest-path m",
+                "c coverage --format json --manifest-path m",
+            ),
+            (
+                "c --manifest-path m --format=json diff",
+                "c --manifest-path m diff --format=json",
+            ),
+            ("c --format json docs", "c --format json docs"),
+            ("c --format json", "c --format json"),
+        ] {
+            assert_eq!(normalize_args(args(given)), args(read), "{given}");
+        }
+    }
 
     /// `cargo instr-check --list` and `cargo-instr-check --list` parse the same.
     #[test]

@@ -2,8 +2,10 @@
 //! promtool accepts the rules and their unit tests pass; output is deterministic, written
 //! atomically, and the committed examples in `examples/shop/generated/` are current.
 //!
-//! Tests that need `promtool` skip with a message when it is missing locally and fail under
-//! CI. To add a case, add a test that runs the binary (see `support`).
+//! Tests that need `promtool` are `#[ignore = "needs promtool ..."]`: a plain `cargo test`
+//! lists them as ignored, `--include-ignored` runs them and fails when promtool is missing
+//! (`.ci/run` installs it and runs them). To add a case, add a test that runs the binary (see
+//! `support`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,7 +14,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use support::{prometheus_tool, run_on, shop_manifest, stderr, stdout};
+use support::{required_tool, run_on, shop_manifest, stderr, stdout};
 
 fn generate(out: &Path, format: &str) {
     let output = run_on(
@@ -36,15 +38,9 @@ fn promtool(args: &[&str], dir: &Path) -> (bool, String) {
 /// the generated unit tests (alerts fire above their burn rate, stay silent below it and
 /// after a burst ends; the SLI records hold the expected ratio) and they pass.
 #[test]
+#[ignore = "needs promtool: run with --include-ignored (.ci/run installs Prometheus and does)"]
 fn promtool_accepts_the_rules_and_their_tests_pass() {
-    if prometheus_tool(
-        "promtool",
-        "promtool_accepts_the_rules_and_their_tests_pass",
-    )
-    .is_none()
-    {
-        return;
-    }
+    required_tool("promtool");
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), "prometheus");
     let (ok, text) = promtool(&["check", "rules", "instr.rules.yml"], dir.path());
@@ -57,12 +53,33 @@ fn promtool_accepts_the_rules_and_their_tests_pass() {
     println!("promtool test rules:\n{text}");
 }
 
+/// Skipped is not passed: run where `promtool` is missing (an empty PATH, `CI` unset), the
+/// promtool test fails and names the tool, rather than passing without checking anything.
+#[test]
+fn a_missing_promtool_fails_the_test_that_needs_it() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "promtool_accepts_the_rules_and_their_tests_pass",
+            "--include-ignored",
+            "--nocapture",
+        ])
+        .env("PATH", empty.path())
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(text.contains("1 failed"), "{text}");
+    assert!(text.contains("`promtool` is missing"), "{text}");
+    assert!(!text.contains("1 passed"), "{text}");
+}
+
 /// The unit tests are not vacuous: rules with a wrong threshold fail them.
 #[test]
+#[ignore = "needs promtool: run with --include-ignored (.ci/run installs Prometheus and does)"]
 fn promtool_tests_catch_a_wrong_threshold() {
-    if prometheus_tool("promtool", "promtool_tests_catch_a_wrong_threshold").is_none() {
-        return;
-    }
+    required_tool("promtool");
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), "prometheus");
     let rules_path = dir.path().join("instr.rules.yml");
@@ -105,8 +122,8 @@ fn output_is_deterministic() {
     }
 }
 
-/// `examples/shop/generated/` holds the shop's generated catalog, rules, rule tests and
-/// OpenSLO documents, for readers of the repository. After a schema or renderer change,
+/// `examples/shop/generated/` holds the shop's generated catalog, rules, rule tests, OpenSLO
+/// documents and semantic-convention registry, for readers of the repository. After a schema or renderer change,
 /// regenerate them with `INSTR_BLESS=1 cargo test -p instr-lint --test alerts`.
 #[test]
 fn committed_examples_are_current() {
@@ -120,6 +137,18 @@ fn committed_examples_are_current() {
         &["docs", "--out", catalog.to_str().unwrap()],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let semconv = fresh.path().join("semconv");
+    let output = run_on(
+        &shop_manifest(),
+        &[
+            "export",
+            "--format",
+            "semconv",
+            "--out",
+            semconv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let bless = std::env::var_os("INSTR_BLESS").is_some();
     let mut stale = Vec::new();
     for name in [
@@ -127,11 +156,14 @@ fn committed_examples_are_current() {
         "instr.rules.yml",
         "instr.rules.test.yml",
         "instr.openslo.yml",
+        "semconv/registry.yaml",
+        "semconv/metrics.yaml",
+        "semconv/events.yaml",
     ] {
         let expected = std::fs::read_to_string(fresh.path().join(name)).unwrap();
         let path = committed.join(name);
         if bless {
-            std::fs::create_dir_all(&committed).unwrap();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &expected).unwrap();
         }
         if std::fs::read_to_string(&path).unwrap_or_default() != expected {
@@ -249,12 +281,11 @@ fn rules_need_an_objective() {
 /// their tests pass; the alerts that can never fire or whose window exceeds the objective's
 /// are left out, and the rules file says why.
 #[test]
+#[ignore = "needs promtool: run with --include-ignored (.ci/run installs Prometheus and does)"]
 fn promtool_passes_on_edge_objectives() {
     use instr_artifacts::alerts::{rules_file, rules_test_file};
 
-    if prometheus_tool("promtool", "promtool_passes_on_edge_objectives").is_none() {
-        return;
-    }
+    required_tool("promtool");
     let path = support::fixtures().join("slo/edge-objectives.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut sources = instr_schema::diag::Sources::new();

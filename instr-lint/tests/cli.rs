@@ -42,7 +42,7 @@ fn clean_workspace_exits_zero() {
     assert_eq!(report["findings"], Value::Array(vec![]));
     assert_eq!(
         report["summary"],
-        serde_json::json!({"errors": 0, "warnings": 0, "handlers": 0, "covered": 0, "baselined": 0})
+        serde_json::json!({"errors": 0, "warnings": 0, "handlers": 1, "covered": 1, "baselined": 0})
     );
 }
 
@@ -227,7 +227,7 @@ fn cannot_run_exits_two() {
         (&["--manifest-path", &no_schema], "no schema to check"),
         (
             &["--manifest-path", &missing_schema],
-            "could not read schema file",
+            "the schema `schema/instr.toml` set by `schema` under [workspace.metadata.instr] in",
         ),
         (
             &["--manifest-path", "/nonexistent/Cargo.toml"],
@@ -396,8 +396,9 @@ fn expectation(path: &Path) -> (String, String, u64) {
     )
 }
 
-/// Global options (`--manifest-path`, `--color`) go on either side of a subcommand; an
-/// option of `check` before another subcommand is refused instead of silently ignored.
+/// Global options (`--manifest-path`, `--color`) go on either side of a subcommand, and so
+/// does `--format` of a subcommand that has one; another option of `check` before a
+/// subcommand is refused instead of silently ignored.
 #[test]
 fn options_around_subcommands() {
     let manifest = fixture("clean");
@@ -406,10 +407,24 @@ fn options_around_subcommands() {
     let after = run(&["coverage", "--format", "json", "--manifest-path", manifest]);
     assert_eq!(before.status.code(), Some(0), "{}", stderr(&before));
     assert_eq!(before.stdout, after.stdout);
-    let misplaced = run(&["--manifest-path", manifest, "--format", "json", "coverage"]);
+    let format_first = run(&["--manifest-path", manifest, "--format", "json", "coverage"]);
+    assert_eq!(
+        format_first.status.code(),
+        Some(0),
+        "{}",
+        stderr(&format_first)
+    );
+    assert_eq!(format_first.stdout, after.stdout);
+    let misplaced = run(&[
+        "--manifest-path",
+        manifest,
+        "--baseline",
+        "b.json",
+        "coverage",
+    ]);
     assert_eq!(misplaced.status.code(), Some(2));
     assert!(
-        stderr(&misplaced).contains("`--format` belongs to `check`"),
+        stderr(&misplaced).contains("`--baseline` belongs to `check`"),
         "{}",
         stderr(&misplaced)
     );

@@ -8,7 +8,9 @@
 //! the code changed behaviour; fix the code, not the snapshot. After an intended change to what
 //! users see, review the snapshot diff like code (`INSTA_UPDATE=always`).
 //!
-//! Runs are made without colour (`NO_COLOR`) and with a fixed terminal width. Only what depends
+//! Runs are made without colour (`NO_COLOR`), with a fixed terminal width, and with the
+//! emission records of tests read from a folder that does not exist (`INSTR_EMISSIONS_DIR`),
+//! so that what `cargo test` recorded in `target/` does not show. Only what depends
 //! on the machine is normalised, in [`normalise`]: the absolute paths of the checked workspace,
 //! of the repository and of temporary directories, and the random names of temporary files.
 //! Git commits made here have fixed authors and dates, so their ids are the same on every
@@ -118,6 +120,8 @@ fn random_temp_names(text: &str) -> String {
 struct Transcript {
     text: String,
     replacements: Vec<(PathBuf, &'static str)>,
+    /// Where the binary looks for emission records: nowhere that exists.
+    records: PathBuf,
 }
 
 impl Transcript {
@@ -130,6 +134,7 @@ impl Transcript {
                 (fixtures(), "[FIXTURES]"),
                 (support::repo(), "[REPO]"),
             ],
+            records: temp.join("no-emission-records"),
         }
     }
 
@@ -141,6 +146,7 @@ impl Transcript {
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .env("COLUMNS", "100")
+            .env("INSTR_EMISSIONS_DIR", &self.records)
             .env_remove("CARGO_TERM_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .output()
@@ -167,6 +173,18 @@ impl Transcript {
             "=== file {}\n{contents}=== end\n\n",
             path.display()
         );
+    }
+
+    /// Records every file the binary wrote into `dir`, by name.
+    fn files_in(&mut self, dir: &Path) {
+        let mut written: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        written.sort();
+        for path in written {
+            self.file(&path);
+        }
     }
 
     fn finish(self) -> String {
@@ -260,16 +278,18 @@ fn transcript_of(case: &Case) -> String {
     let out_text = out.to_str().unwrap().to_owned();
     for format in ["prometheus", "openslo"] {
         if run_on(&mut t, &["rules", "--format", format, "--out", &out_text]) == 0 {
-            let mut written: Vec<PathBuf> = std::fs::read_dir(&out)
-                .unwrap()
-                .map(|entry| entry.unwrap().path())
-                .collect();
-            written.sort();
-            for path in written {
-                t.file(&path);
-            }
+            t.files_in(&out);
             std::fs::remove_dir_all(&out).unwrap();
         }
+    }
+    let semconv = temp.path().join("semconv");
+    let semconv_text = semconv.to_str().unwrap().to_owned();
+    if run_on(
+        &mut t,
+        &["export", "--format", "semconv", "--out", &semconv_text],
+    ) == 0
+    {
+        t.files_in(&semconv);
     }
     let catalog = temp.path().join("CATALOG.md");
     if run_on(&mut t, &["docs", "--out", catalog.to_str().unwrap()]) == 0 {
@@ -668,6 +688,11 @@ fn rules_and_usage_errors() {
     t.run(&repo, &["--list", "--explain", "schema::expired"]);
     t.run(&repo, &["coverage", "--format", "html"]);
     t.run(&repo, &["rules", "--format", "yaml"]);
+    t.run(&repo, &["export", "--out", "registry"]);
+    t.run(
+        &repo,
+        &["export", "--format", "weaver", "--out", "registry"],
+    );
     t.run(&repo, &["diff"]);
     t.run(&repo, &["--manifest-path", "/nonexistent/Cargo.toml"]);
     t.run(
@@ -692,6 +717,15 @@ fn rules_and_usage_errors() {
     std::fs::create_dir(&empty).unwrap();
     t.run(&empty, &[]);
     t.run(&empty, &["coverage"]);
+    // Proof in tests without any records is an error, not a pass.
+    t.run(
+        &repo,
+        &[
+            "--require-tested",
+            "--manifest-path",
+            clean.to_str().unwrap(),
+        ],
+    );
     insta::with_settings!({ snapshot_path => "snapshots/cli_output", prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!("rules-and-usage", t.finish());
     });

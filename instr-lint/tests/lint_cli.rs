@@ -257,8 +257,9 @@ fn coverage_without_schema() {
     let markdown = instr_check(dir.path(), &["coverage", "--format", "markdown"]);
     let markdown = stdout(&markdown);
     assert!(
-        markdown
-            .contains("| `src/products.rs:10` | `show` | rocket | GET /products/<id> | **-** ⚠ |"),
+        markdown.contains(
+            "| `src/products.rs:10` | handler | `show` | rocket | GET /products/<id> | **-** ⚠ |"
+        ),
         "{markdown}"
     );
 }

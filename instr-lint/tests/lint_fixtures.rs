@@ -202,14 +202,15 @@ fn tonic_services() {
     );
 }
 
-/// warp: functions handed to `.and_then` / `.map` on `warp::path` chains; closures are not
-/// named handlers there.
+/// warp: functions handed to `.and_then` / `.map` on `warp::path` chains, and a closure that
+/// ends a served chain (issue 8), are handlers.
 #[test]
 fn warp_filters() {
     let report = check("warp");
     assert_eq!(
         routes_of(&report),
         [
+            "warp_fixture::<closure in main> [warp] ANY /static",
             "warp_fixture::handlers::greet [warp] ANY /hello/{param}",
             "warp_fixture::handlers::search [warp] GET /search/{param}",
         ]

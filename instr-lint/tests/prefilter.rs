@@ -25,8 +25,9 @@ use instr_lint::commands::coverage;
 use instr_lint::report as output;
 use instr_lint::scan::outcome::Outcome;
 use instr_lint::scan::prefilter::{
-    ATTRIBUTE_SEGMENTS, ATTRIBUTES, CRATES, MACROS, OTHER_WORDS, REGISTRATION_METHODS,
-    REGISTRATIONS, ROUTER_FUNCTION_SUFFIX, ROUTER_FUNCTIONS, SUFFIXES, Triggers,
+    ATTRIBUTE_SEGMENTS, ATTRIBUTES, CRATES, FILE_SERVICES, MACROS, OTHER_WORDS,
+    REGISTRATION_METHODS, REGISTRATIONS, ROUTER_FUNCTION_SUFFIX, ROUTER_FUNCTIONS, SUFFIXES,
+    Triggers,
 };
 use instr_lint::scan::visit::FileContext;
 use instr_lint::scan::{ScanOptions, analyse, scan_source, scan_source_lean};
@@ -147,10 +148,13 @@ fn shop_and_repository_find_the_same_with_and_without() {
 
 // --- Generated workspaces --------------------------------------------------------------
 
+/// How many pieces [`piece`] knows.
+const PIECES: usize = 44;
+
 /// Pieces of Rust a file is built from: items of every kind detection reads or looks up,
 /// module trees, and text the lexer must not be fooled by.
 fn piece(index: usize, name: &str) -> String {
-    let pieces: [String; 34] = [
+    let pieces: [String; PIECES] = [
         format!("pub fn {name}() {{}}\n"),
         format!("pub async fn {name}() -> &'static str {{ \"x\" }}\n"),
         format!("#[get(\"/{name}\")]\npub async fn {name}() {{}}\n"),
@@ -193,6 +197,33 @@ fn piece(index: usize, name: &str) -> String {
         format!("pub fn mac_{name}() {{ println!(\"{{}}\", 1); vec![fn_like {{ x }}]; }}\n"),
         format!("pub mod inner_test_{name} {{\n    #![cfg(test)]\n    pub mod gone;\n}}\n"),
         format!("mod inner_path_{name} {{\n    #![allow(dead_code)]\n    pub mod kept;\n}}\n"),
+        // Issue 8's detection: warp filters served from a function whose body holds no word,
+        // paths from constants of another file, fallbacks and file services, closures bound
+        // to locals, poem middleware looked up by the type it outputs.
+        format!(
+            "use warp::Filter;\npub fn served_{name}() -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {{ query_{name}().or(other()).then(handle_{name}) }}\n"
+        ),
+        format!(
+            "use warp::Filter;\npub fn w_{name}() {{ let r = warp::path(crate::b::API_{name}).and(warp::path(super::a::NOTES)).and(warp::get()).map(|| \"x\"); warp::serve(r); }}\n"
+        ),
+        format!("pub const API_{name}: &str = \"api\";\npub static NOTES: &str = \"notes\";\n"),
+        format!(
+            "pub use self::consts_{name}::*;\nmod consts_{name} {{ pub const API_{name}: &str = \"v1\"; }}\n"
+        ),
+        format!(
+            "pub fn closure_{name}() -> axum::Router {{ let h = || async {{ \"x\" }}; axum::Router::new().route(\"/c_{name}\", axum::routing::get(h)) }}\n"
+        ),
+        format!("pub fn lonely_{name}() {{ let h = |x: u8| x; let _ = h(1); }}\n"),
+        format!(
+            "pub fn files_{name}() -> axum::Router {{ axum::Router::new().nest_service(\"/s\", tower_http::services::ServeDir::new(\"s\")).fallback(crate::a::{name}) }}\n"
+        ),
+        format!("pub fn assets_{name}() -> Assets {{ fs::dir(\"static\").boxed() }}\n"),
+        format!(
+            "use poem::{{Endpoint, Request, Response, Result}};\npub struct W_{name}<E>(pub E);\nimpl<E: Endpoint> Endpoint for W_{name}<E> {{ type Output = Response; async fn call(&self, _r: Request) -> Result<Response> {{ todo!() }} }}\n"
+        ),
+        format!(
+            "pub struct M_{name};\nimpl<E> Middleware<E> for M_{name} {{ type Output = W_{name}<E>; fn transform(&self, e: E) -> Self::Output {{ W_{name}(e) }} }}\n"
+        ),
     ];
     pieces[index % pieces.len()].clone()
 }
@@ -219,7 +250,7 @@ fn file(pieces: &[(usize, usize)], damage: Option<(usize, u8)>) -> String {
 }
 
 fn pieces() -> impl Strategy<Value = Vec<(usize, usize)>> {
-    proptest::collection::vec((0..34usize, 0..4usize), 0..8)
+    proptest::collection::vec((0..PIECES, 0..4usize), 0..8)
 }
 
 fn damage() -> impl Strategy<Value = Option<(usize, u8)>> {
@@ -245,7 +276,7 @@ fn generated_workspace(root: &Path) -> PathBuf {
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::write(
         root.join("Cargo.toml"),
-        "[package]\nname = \"gen\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\nactix-web = \"4\"\n\n[workspace]\n",
+        "[package]\nname = \"gen\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\nactix-web = \"4\"\nwarp = \"0.3\"\npoem = \"3\"\ntower-http = \"0.6\"\n\n[workspace]\n",
     )
     .unwrap();
     std::fs::write(
@@ -346,7 +377,7 @@ fn light_scan_declares_what_syn_finds() {
                 text
             );
             prop_assert!(
-                full.raw_metric_calls.is_empty() && !full.invokes_schema,
+                full.raw_metric_calls.is_empty() && !full.invokes_schema(),
                 "{}",
                 text
             );
@@ -473,7 +504,8 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
     ("prefix_path", "read for `#[oai]` methods only"),
     (
         "Handler",
-        "hand-written handler: the trait resolves into `rocket`",
+        "hand-written handler: the trait resolves into `rocket` (in rocket's own crate it is a \
+         word: `OWN_CRATE_WORDS`)",
     ),
     (
         "handle",
@@ -481,7 +513,8 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
     ),
     (
         "Endpoint",
-        "hand-written handler: the trait resolves into `poem`",
+        "hand-written handler: the trait resolves into `poem` (in poem's own crate it is a \
+         word: `OWN_CRATE_WORDS`)",
     ),
     (
         "call",
@@ -505,6 +538,64 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
     ("Into", "warp: not a handler"),
     ("From", "warp: not a handler"),
     ("String", "warp: not a handler"),
+    (
+        "or",
+        "warp chain: rooted at `warp::...` or `path!`, or in a file that uses warp",
+    ),
+    (
+        "or_else",
+        "warp chain: rooted at `warp::...` or `path!`, or in a file that uses warp",
+    ),
+    (
+        "clone",
+        "warp: a filter variable, read in a file that uses warp",
+    ),
+    (
+        "boxed",
+        "warp: a filter variable, read in a file that uses warp",
+    ),
+    (
+        "fs",
+        "warp's `fs::dir` and `fs::file`: `dir` and `file` are words",
+    ),
+    (
+        "FileServer",
+        "static-file service: read inside a registration (`.mount`)",
+    ),
+    (
+        "from",
+        "`FileServer::from`: read inside a registration (`.mount`)",
+    ),
+    (
+        "StaticFilesEndpoint",
+        "static-file service: read inside a registration (`.nest`, `.at`)",
+    ),
+    (
+        "StaticFileEndpoint",
+        "static-file service: read inside a registration (`.nest`, `.at`)",
+    ),
+    (
+        "spa",
+        "static-file service: read inside a registration (`.service`)",
+    ),
+    (
+        "actix_web_lab",
+        "the crate a `spa()` inside a registration resolves into",
+    ),
+    (
+        "Self",
+        "a handler path inside a registration, written in a method",
+    ),
+    (
+        "Middleware",
+        "poem middleware: its `Output` is looked up by type name (`Index::wraps_endpoint`) \
+         in the files that may contain the name",
+    ),
+    (
+        "Output",
+        "poem middleware: its `Output` is looked up by type name (`Index::wraps_endpoint`) \
+         in the files that may contain the name",
+    ),
 ];
 
 /// Every string literal the code compares a name against: match patterns (also inside
@@ -584,6 +675,7 @@ const DETECTION_SOURCES: &[&str] = &[
     "src/scan/routes.rs",
     "src/scan/attrs.rs",
     "src/scan/syntax.rs",
+    "src/scan/warp.rs",
     "src/analysis/handlers.rs",
     "src/analysis/resolve.rs",
     "src/lints/emission.rs",
@@ -612,6 +704,7 @@ fn every_name_detection_compares_is_a_prefilter_word() {
         .chain(REGISTRATIONS)
         .chain(REGISTRATION_METHODS)
         .chain(ROUTER_FUNCTIONS)
+        .chain(FILE_SERVICES)
         .chain(OTHER_WORDS)
         .chain(MACROS)
         .chain(ATTRIBUTES)

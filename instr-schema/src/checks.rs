@@ -235,6 +235,12 @@ objective reads as 0% or 100%.";
 `shop::api::Orders::list`.";
 }
 
+/// The message of `missing-success-metric` for a feature. The checker, which knows what the
+/// feature's handlers emit, finds the finding by it and adds those metrics to its help.
+pub fn missing_success_metric_message(feature: &str) -> String {
+    format!("feature `{feature}` has no success metric")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

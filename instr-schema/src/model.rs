@@ -24,6 +24,37 @@ pub struct Schema {
     pub events: BTreeMap<String, Event>,
     /// Features, by name.
     pub features: BTreeMap<String, Feature>,
+    /// `[exempt]`: endpoints that serve no feature on purpose, each with its reason.
+    pub exempt: Vec<Exemption>,
+}
+
+/// An `[exempt]` entry: an endpoint no feature measures, on purpose. For endpoints that
+/// cannot carry `#[instr::exempt]`: closures, static-file services, fallbacks and other
+/// crates' functions.
+#[derive(Clone, Debug)]
+pub struct Exemption {
+    /// What is exempt, where the schema names it.
+    pub target: Spanned<ExemptTarget>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an exemption names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExemptTarget {
+    /// A route, `METHOD /path`.
+    Route(Route),
+    /// A handler by its path (`shop::ops::health`, or another crate's function).
+    Handler(String),
+}
+
+impl std::fmt::Display for ExemptTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Route(route) => route.fmt(f),
+            Self::Handler(path) => f.write_str(path),
+        }
+    }
 }
 
 /// The kinds of item a schema declares, as `kind:name` keys name an item

@@ -79,6 +79,41 @@ pub fn base_unit_for(unit: &str) -> Option<&'static str> {
     })
 }
 
+/// Schema base units with their [UCUM](https://ucum.org) codes, as OpenTelemetry writes units
+/// (`seconds` is `s`). The one table: the runtime's `otel` backend gets each metric's code
+/// baked into the generated catalog, and the semantic-convention export writes it.
+const UCUM_UNITS: [(&str, &str); 11] = [
+    ("seconds", "s"),
+    ("bytes", "By"),
+    ("ratio", "1"),
+    ("meters", "m"),
+    ("grams", "g"),
+    ("celsius", "Cel"),
+    ("volts", "V"),
+    ("amperes", "A"),
+    ("joules", "J"),
+    ("watts", "W"),
+    ("hertz", "Hz"),
+];
+
+/// The UCUM code OpenTelemetry uses for a schema unit; units without one in the table go
+/// through as written. OTLP receivers map UCUM back to words (Prometheus turns `s` into the
+/// `_seconds` suffix), so the names they show match the schema's.
+pub fn ucum(unit: &str) -> &str {
+    UCUM_UNITS
+        .iter()
+        .find(|(word, _)| *word == unit)
+        .map_or(unit, |(_, code)| code)
+}
+
+/// The schema unit a UCUM code stands for: the inverse of [`ucum`].
+pub fn unit_from_ucum(code: &str) -> &str {
+    UCUM_UNITS
+        .iter()
+        .find(|(_, ucum)| *ucum == code)
+        .map_or(code, |(word, _)| word)
+}
+
 /// The metric-name suffixes a histogram exposes itself; a metric named like that collides.
 pub const HISTOGRAM_SERIES_SUFFIXES: [&str; 3] = ["_bucket", "_sum", "_count"];
 
@@ -91,6 +126,21 @@ pub fn unit_position(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Prometheus base units map to the UCUM codes the OpenTelemetry specification uses and
+    /// back; other text is kept both ways.
+    #[test]
+    fn units_map_to_ucum_and_back() {
+        assert_eq!(ucum("seconds"), "s");
+        assert_eq!(ucum("bytes"), "By");
+        assert_eq!(ucum("ratio"), "1");
+        assert_eq!(ucum("requests"), "requests");
+        for (word, code) in UCUM_UNITS {
+            assert_eq!(unit_from_ucum(ucum(word)), word);
+            assert_eq!(ucum(unit_from_ucum(code)), code);
+        }
+        assert_eq!(unit_from_ucum("requests"), "requests");
+    }
 
     /// snake_case is what Prometheus and Rust both accept without escaping.
     #[test]

@@ -18,6 +18,35 @@ where
         .map(|(_, candidate)| candidate)
 }
 
+/// The candidates close to `input` (the same likeness as [`did_you_mean`]), closest first, at
+/// most `limit` of them. `key` gives the text of a candidate to compare with.
+pub fn close_matches<'a, I>(
+    input: &str,
+    candidates: I,
+    key: impl Fn(&str) -> String,
+    limit: usize,
+) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let input_lower = input.to_ascii_lowercase();
+    let mut scored: Vec<(f64, &'a str)> = candidates
+        .into_iter()
+        .map(|candidate| {
+            let score = strsim::jaro_winkler(&input_lower, &key(candidate).to_ascii_lowercase());
+            (score, candidate)
+        })
+        .filter(|(score, _)| *score >= 0.85)
+        .collect();
+    scored.sort_by(|(a, x), (b, y)| b.total_cmp(a).then_with(|| x.cmp(y)));
+    scored.dedup_by(|(_, a), (_, b)| a == b);
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, candidate)| candidate)
+        .collect()
+}
+
 /// A comma-separated list of names in backticks, at most `limit` of them.
 pub fn list_names<'a, I>(names: I, limit: usize) -> String
 where

@@ -426,8 +426,13 @@ fn catalog_describes_the_schema() {
     assert_eq!(latency.buckets, [0.1, 0.5, 1.0]);
     assert_eq!(latency.series, 3);
     assert_eq!(latency.unit, Some("seconds"));
+    assert_eq!(latency.ucum_unit, "s");
     let merchant = CATALOG.metric("merchant_payments_total").expect("declared");
     assert_eq!(merchant.series, 9);
+    assert_eq!(
+        merchant.ucum_unit, "",
+        "no unit: OpenTelemetry's empty unit"
+    );
     assert_eq!(
         CATALOG.owner("payments").map(|owner| owner.contact),
         Some("#payments")

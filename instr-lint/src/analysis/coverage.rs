@@ -2,9 +2,16 @@
 //! `handler-unmapped` and `stale-mapping` lints, the check's coverage count and `coverage`.
 
 use instr_schema::Schema;
-use instr_schema::model::Route;
+use instr_schema::model::{ExemptTarget, Route};
 
 use super::handlers::{Handler, HandlerRoute};
+use crate::scan::facts::EndpointKind;
+
+/// Other crates' endpoints that are exempt wherever they are routed, with the reason.
+pub(crate) const KNOWN_EXEMPT: &[(&str, &str)] = &[(
+    "instr::prometheus::axum::handler",
+    "instr's Prometheus exposition: the scrape endpoint of the metrics themselves",
+)];
 
 /// How a handler is tied to a feature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,23 +49,55 @@ pub(crate) struct Served {
 pub(crate) struct Coverage {
     /// The feature it serves, if any.
     pub feature: Option<Served>,
-    /// Exempt with a reason.
-    pub exempt: bool,
+    /// Exempt with a reason: `#[instr::exempt]`, an `[exempt]` entry of the schema, or a
+    /// known endpoint of another crate.
+    pub exempt: Option<String>,
 }
 
 impl Coverage {
     /// Served by a declared feature, or exempt with a reason.
     pub(crate) fn covered(&self) -> bool {
-        self.feature.is_some() || self.exempt
+        self.feature.is_some() || self.exempt.is_some()
+    }
+}
+
+/// Why a handler is exempt, if it is: its `#[instr::exempt(reason)]`, an `[exempt]` entry of
+/// the schema naming one of its routes or its path, or a known endpoint of another crate.
+fn exemption(handler: &Handler, schema: Option<&Schema>) -> Option<String> {
+    if let Some(reason) = handler.exempt.as_ref().and_then(|mark| mark.reason.clone()) {
+        return Some(reason);
+    }
+    if let Some(schema) = schema
+        && let Some(entry) = schema
+            .exempt
+            .iter()
+            .find(|entry| exempts(&entry.target.value, handler))
+    {
+        return Some(entry.reason.clone());
+    }
+    if handler.kind == EndpointKind::External {
+        return KNOWN_EXEMPT
+            .iter()
+            .find(|(path, _)| *path == handler.item_path)
+            .map(|(_, reason)| (*reason).to_owned());
+    }
+    None
+}
+
+/// True when an `[exempt]` entry names this handler: one of its routes, or its path.
+pub(crate) fn exempts(target: &ExemptTarget, handler: &Handler) -> bool {
+    match target {
+        ExemptTarget::Route(route) => handler
+            .routes
+            .iter()
+            .any(|served| route_matches(route, served)),
+        ExemptTarget::Handler(path) => handler_path_matches(path, handler),
     }
 }
 
 /// The coverage of `handler` under `schema` (none yet: only attributes and exemptions).
 pub(crate) fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
-    let exempt = handler
-        .exempt
-        .as_ref()
-        .is_some_and(|mark| mark.reason.is_some());
+    let exempt = exemption(handler, schema);
     let mut feature = None;
     if let Some(named) = handler
         .feature

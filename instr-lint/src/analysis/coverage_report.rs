@@ -1,6 +1,7 @@
 //! What `cargo instr-check coverage` reports: every handler with its feature, owner and
-//! success metrics, every declared feature with how many handlers serve it, and totals per
-//! crate. Rendering is `crate::report::coverage`; `docs` reads the same rows.
+//! success metrics, every declared feature with how many handlers serve it and whether tests
+//! proved it (from the emission records, `super::proof`), and totals per crate. Rendering is
+//! `crate::report::coverage`; `docs` reads the same rows.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -9,7 +10,9 @@ use instr_schema::diag::LineIndex;
 use serde::Serialize;
 
 use super::coverage;
+use super::frameworks::Silent;
 use super::handlers::Handler;
+use super::proof::{self, Records};
 use crate::workspace::schemas::SchemaUse;
 
 /// The coverage document (`--format json`).
@@ -21,6 +24,20 @@ pub struct CoverageReport {
     pub features: Vec<FeatureRow>,
     /// Totals over the workspace and per crate.
     pub totals: Totals,
+    /// The emission records the "proven in tests" values come from; `None` when none were
+    /// read.
+    pub emission_records: Option<RecordsSummary>,
+}
+
+/// Which emission records were read.
+#[derive(Debug, Serialize)]
+pub struct RecordsSummary {
+    /// The folder, relative to the workspace root when inside it.
+    pub dir: String,
+    /// Files read and merged.
+    pub files_read: usize,
+    /// Files left out: stale (their test binary was rebuilt or removed since) or unreadable.
+    pub files_left_out: usize,
 }
 
 /// One handler.
@@ -33,7 +50,11 @@ pub struct HandlerRow {
     pub file: String,
     /// 1-based line of its name.
     pub line: usize,
-    /// `name`, `Type::method`, or `<closure in f>`.
+    /// `handler`, `fallback`, `static` (a static-file service) or `external` (another
+    /// crate's function).
+    pub kind: &'static str,
+    /// `name`, `Type::method`, `<closure in f>`, `<ServeDir::new in f>`, or the path of an
+    /// external function as written.
     pub function: String,
     /// The full item path, as schema `handlers` entries name it.
     pub path: String,
@@ -43,7 +64,7 @@ pub struct HandlerRow {
     pub method: Option<String>,
     /// The path of its first route, if known.
     pub route: Option<String>,
-    /// Every route, `METHOD /path`.
+    /// Every route, `METHOD /path` (`METHOD <dynamic>` when the path is built at run time).
     pub routes: Vec<String>,
     /// The feature it serves.
     pub feature: Option<String>,
@@ -57,6 +78,11 @@ pub struct HandlerRow {
     pub covered: bool,
     /// Exempt with a reason.
     pub exempt: bool,
+    /// Why it is exempt: the reason of its `#[instr::exempt]` or `[exempt]` entry.
+    pub exempt_reason: Option<String>,
+    /// Whether tests emitted every success metric and objective series of its feature;
+    /// `None` without a feature or without emission records.
+    pub proven_in_tests: Option<bool>,
 }
 
 /// One feature.
@@ -70,6 +96,12 @@ pub struct FeatureRow {
     pub success_metrics: Vec<String>,
     /// How many handlers serve it.
     pub handlers: usize,
+    /// Whether tests emitted every success metric and objective series; `None` without
+    /// emission records.
+    pub proven_in_tests: Option<bool>,
+    /// The success metrics and objective series no test emitted, as selectors
+    /// (`checkout_attempts_total{outcome=~"success|declined"}`).
+    pub unproven: Vec<String>,
 }
 
 /// Totals.
@@ -81,8 +113,9 @@ pub struct Totals {
     pub covered: usize,
     /// Exempt handlers.
     pub exempt: usize,
-    /// `covered / handlers` in percent, 100 when there are none.
-    pub percent: f64,
+    /// `covered / handlers` in percent; `null` when no handler was found (coverage is
+    /// unknown then, not 100%).
+    pub percent: Option<f64>,
     /// The same per crate.
     pub crates: Vec<CrateTotals>,
 }
@@ -99,8 +132,9 @@ pub struct CrateTotals {
     pub covered: usize,
     /// Exempt handlers.
     pub exempt: usize,
-    /// Percent covered.
-    pub percent: f64,
+    /// Percent covered; `null` for a crate that depends on a web framework but has no
+    /// handler the checker can see.
+    pub percent: Option<f64>,
 }
 
 /// Handlers counted for one crate.
@@ -111,13 +145,9 @@ struct Tally {
     exempt: usize,
 }
 
-fn percent(covered: usize, total: usize) -> f64 {
-    if total == 0 {
-        100.0
-    } else {
-        // One decimal is plenty for people and stable for tools.
-        ((covered as f64) * 1000.0 / (total as f64)).round() / 10.0
-    }
+fn percent(covered: usize, total: usize) -> Option<f64> {
+    // One decimal is plenty for people and stable for tools.
+    (total > 0).then(|| ((covered as f64) * 1000.0 / (total as f64)).round() / 10.0)
 }
 
 /// 1-based line of a byte offset in a file, each file read once.
@@ -136,16 +166,38 @@ impl Lines {
     }
 }
 
-/// Builds the report. `schemas` may be empty: adoption starts without one.
-pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> CoverageReport {
+/// Builds the report. `schemas` may be empty: adoption starts without one. `silent` crates
+/// (a web framework, no handler found) are listed with no percentage. With `records`, each
+/// feature (and each handler through its feature) says whether tests proved it.
+pub fn build(
+    root: &Path,
+    handlers: &[Handler],
+    schemas: &[SchemaUse],
+    silent: &[Silent],
+    records: Option<&Records>,
+) -> CoverageReport {
+    // Per schema, each feature's unproven measures; only when some test recorded anything.
+    let unproven: Vec<BTreeMap<String, Vec<String>>> = match records {
+        Some(records) if !records.emissions.is_empty() => schemas
+            .iter()
+            .map(|used| proof::unproven_by_feature(records, used))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let proven = |schema: usize, feature: &str| {
+        unproven
+            .get(schema)
+            .and_then(|features| features.get(feature))
+            .map(Vec::is_empty)
+    };
     let mut lines = Lines::default();
     let mut rows = Vec::new();
     let mut served: HashMap<String, usize> = HashMap::new();
     for handler in handlers {
-        let used = schemas
+        let index = schemas
             .iter()
-            .find(|used| used.packages.contains(&handler.package));
-        let schema = used.map(|used| &used.schema);
+            .position(|used| used.packages.contains(&handler.package));
+        let schema = index.map(|index| &schemas[index].schema);
         let status = coverage::status(handler, schema);
         let feature = status.feature.as_ref().map(|served| served.feature.clone());
         let declared = feature
@@ -164,6 +216,7 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
                 .to_string_lossy()
                 .replace('\\', "/"),
             line: lines.line(&handler.path, handler.site.span.start),
+            kind: handler.kind.as_str(),
             function: handler.function.clone(),
             path: handler.item_path.clone(),
             framework: handler.framework().as_str(),
@@ -183,11 +236,15 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
                 })
                 .unwrap_or_default(),
             covered: status.covered(),
-            exempt: status.exempt,
+            exempt: status.exempt.is_some(),
+            exempt_reason: status.exempt,
+            proven_in_tests: index
+                .zip(declared)
+                .and_then(|(index, feature)| proven(index, &feature.name.value)),
         });
     }
     let mut features = Vec::new();
-    for used in schemas {
+    for (index, used) in schemas.iter().enumerate() {
         for feature in used.schema.features.values() {
             features.push(FeatureRow {
                 name: feature.name.value.clone(),
@@ -198,10 +255,19 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
                     .map(|m| m.value.clone())
                     .collect(),
                 handlers: served.get(&feature.name.value).copied().unwrap_or(0),
+                proven_in_tests: proven(index, &feature.name.value),
+                unproven: unproven
+                    .get(index)
+                    .and_then(|features| features.get(&feature.name.value))
+                    .cloned()
+                    .unwrap_or_default(),
             });
         }
     }
     let mut per_crate: BTreeMap<String, Tally> = BTreeMap::new();
+    for crate_ in silent {
+        per_crate.entry(crate_.package.clone()).or_default();
+    }
     for row in &rows {
         let tally = per_crate.entry(row.krate.clone()).or_default();
         tally.handlers += 1;
@@ -229,5 +295,10 @@ pub fn build(root: &Path, handlers: &[Handler], schemas: &[SchemaUse]) -> Covera
         handlers: rows,
         features,
         totals,
+        emission_records: records.map(|records| RecordsSummary {
+            dir: records.shown_dir.clone(),
+            files_read: records.files_used(),
+            files_left_out: records.left_out().count(),
+        }),
     }
 }

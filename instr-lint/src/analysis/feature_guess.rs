@@ -1,6 +1,10 @@
 //! Guessing the feature a handler belongs to, for the help text of an unmapped handler and
 //! for the starter schema `init` writes.
 
+use instr_schema::Schema;
+use instr_schema::names::upper_camel;
+use instr_schema::suggest::did_you_mean;
+
 use super::handlers::Handler;
 use super::idents::snake;
 
@@ -42,4 +46,47 @@ pub(crate) fn guess_feature(handler: &Handler) -> String {
         })
         .unwrap_or_else(|| handler.crate_name.clone());
     snake(&raw)
+}
+
+/// The declared feature a handler most likely serves: one whose success metric it emits
+/// (`emits`: the names its code refers to), else the guessed name itself or one close to it,
+/// else one named like (or close to) one of its modules or its function. `None` when no
+/// declared feature is close.
+pub(crate) fn closest_declared(
+    handler: &Handler,
+    guess: &str,
+    schema: &Schema,
+    emits: &[String],
+) -> Option<String> {
+    let measured = schema.features.values().find(|feature| {
+        feature.success_metrics.iter().any(|metric| {
+            let generated = upper_camel(&metric.value).unwrap_or_default();
+            emits
+                .iter()
+                .any(|name| *name == generated || *name == metric.value)
+        })
+    });
+    if let Some(feature) = measured {
+        return Some(feature.name.value.clone());
+    }
+    let declared = || schema.features.keys().map(String::as_str);
+    let function = snake(
+        handler
+            .function
+            .rsplit("::")
+            .next()
+            .unwrap_or(&handler.function),
+    );
+    let names = std::iter::once(guess.to_owned())
+        .chain(handler.module.iter().rev().map(|segment| snake(segment)))
+        .chain(std::iter::once(function));
+    for name in names {
+        if let Some(exact) = declared().find(|feature| *feature == name) {
+            return Some(exact.to_owned());
+        }
+        if let Some(close) = did_you_mean(&name, declared()) {
+            return Some(close.to_owned());
+        }
+    }
+    None
 }

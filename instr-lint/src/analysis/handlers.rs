@@ -18,7 +18,8 @@ use super::resolve::{FnId, Index, Resolved};
 use crate::globs::Globs;
 use crate::scan::discover::Scan;
 use crate::scan::facts::{
-    AttrFact, FnFact, FnScope, Framework, HandlerRef, ModPath, RouteFact, RoutePath,
+    AttrFact, EndpointKind, FnFact, FnScope, Framework, HandlerRef, ModPath, PathPart, RouteFact,
+    RoutePath,
 };
 use crate::scan::prefilter::module_matches;
 use crate::scan::syntax::{is_method_name, method_in_any_case};
@@ -41,6 +42,9 @@ impl Site {
     }
 }
 
+/// How every output spells a path known only at run time.
+pub const DYNAMIC_PATH: &str = "<dynamic>";
+
 /// One route a handler serves.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct HandlerRoute {
@@ -55,12 +59,14 @@ pub struct HandlerRoute {
 }
 
 impl HandlerRoute {
-    /// `GET /p`, or `GET <dynamic path>`.
+    /// `GET /p`, or `GET <dynamic>` when the path is only known at run time.
     pub fn display(&self) -> String {
-        match &self.path {
-            Some(path) => format!("{} {path}", self.method),
-            None => format!("{} <dynamic path>", self.method),
-        }
+        format!("{} {}", self.method, self.path_display())
+    }
+
+    /// The path, or `<dynamic>`: one spelling for every output.
+    pub fn path_display(&self) -> &str {
+        self.path.as_deref().unwrap_or(DYNAMIC_PATH)
     }
 }
 
@@ -91,21 +97,27 @@ pub struct ExemptMark {
     pub attr: Site,
 }
 
-/// A handler.
+/// An endpoint: a handler of the crate, a fallback, a static-file service, or another
+/// crate's function served under a route of this one. (Named `Handler` for the handlers that
+/// are most of them; [`Handler::kind`] tells them apart.)
 #[derive(Debug, Clone)]
 pub struct Handler {
     /// Index into [`Scan::units`].
     pub unit: usize,
+    /// What serves its requests.
+    pub kind: EndpointKind,
     /// The package it belongs to.
     pub package: String,
     /// The crate name of its target.
     pub crate_name: String,
     /// Its module in the crate.
     pub module: ModPath,
-    /// `name`, `Type::name`, or `<closure>` for handlers written in place.
+    /// `name`, `Type::name`, `<closure in f>` for handlers written in place,
+    /// `<ServeDir::new in f>` for static-file services, the path as written for external ones.
     pub function: String,
     /// `crate_name::module::Type::name`: the stable identity used by schema `handlers`,
-    /// baselines and `init`.
+    /// baselines and `init`; for an external endpoint, the function's own path
+    /// (`instr::prometheus::axum::handler`).
     pub item_path: String,
     /// Where its name (or the closure) is.
     pub site: Site,
@@ -213,6 +225,33 @@ pub(crate) fn detect_in(
 ) -> Vec<Handler> {
     let scan = crate::scan::discover::scan_with(workspace, members, options);
     detect(workspace, &scan)
+}
+
+/// The names a handler's code emits (see `FnFact::emits`): empty unless it is a function of
+/// the scanned code.
+pub(crate) fn emits_of<'s>(scan: &'s Scan, handler: &Handler) -> &'s [String] {
+    scan.files[handler.site.file]
+        .facts
+        .modules
+        .iter()
+        .flat_map(|module| &module.fns)
+        .find(|function| function.name_span == handler.site.span)
+        .map_or(&[], |function| &*function.emits)
+}
+
+/// `Self::f` written in a method, with `Self` replaced by the impl's type.
+fn self_type(path: &[String], scope: Option<&FnScope>) -> Vec<String> {
+    match (
+        path.first().map(String::as_str),
+        scope.and_then(|scope| scope.self_ty.as_ref()),
+    ) {
+        (Some("Self"), Some(ty)) => {
+            let mut out = vec![ty.clone()];
+            out.extend(path[1..].iter().cloned());
+            out
+        }
+        _ => path.to_vec(),
+    }
 }
 
 /// Joins route prefixes and paths: `"/api" + "/users/"` is `/api/users`; the root is `/`.
@@ -341,7 +380,8 @@ impl<'s> Detector<'_, 's> {
             (RoutePath::FromAttribute, HandlerRef::Inline(..)) => {}
             (path, handler) => {
                 let literal = match path {
-                    RoutePath::Literal(literal) => Some(literal.as_str()),
+                    RoutePath::Literal(literal) => Some(literal.clone()),
+                    RoutePath::Parts(parts) => self.resolve_parts(unit, &module_path, parts),
                     _ => None,
                 };
                 let how = match route.framework {
@@ -356,6 +396,7 @@ impl<'s> Detector<'_, 's> {
                     .methods
                     .iter()
                     .flat_map(|method| {
+                        let literal = literal.as_deref();
                         prefixes.iter().map(move |outer| HandlerRoute {
                             method: method.clone(),
                             path: literal
@@ -365,34 +406,91 @@ impl<'s> Detector<'_, 's> {
                         })
                     })
                     .collect();
+                let in_scope = |what: &str| match &route.scope {
+                    Some(scope) => format!("<{what} in {}>", scope.display_name()),
+                    None => format!("<{what}>"),
+                };
                 let index = match handler {
                     HandlerRef::Path(path, reference) => {
-                        match self.index.resolve(unit, &module_path, path) {
-                            Resolved::Fn(id) => Some(self.handler_for_fn(id, route.framework)),
+                        let path = self_type(path, route.scope.as_ref());
+                        match self.index.resolve(unit, &module_path, &path) {
+                            Resolved::Fn(id) => {
+                                Some(self.handler_for_fn(id, route.framework, route.kind))
+                            }
                             // poem endpoints are attributed functions; an unknown name there is not
                             // a handler we can tell apart from any other endpoint value.
                             _ if route.framework == Framework::Poem => None,
-                            _ => Some(self.handler_at(
-                                Site::new(file, *reference),
-                                unit,
-                                &module_path,
-                                path.join("::"),
-                                route.framework,
-                            )),
+                            // A closure bound to a local variable of the registering function.
+                            _ if let Some(closure) =
+                                self.local_closure(file, module, route, &path, *reference) =>
+                            {
+                                let kind = match route.kind {
+                                    EndpointKind::Fallback => EndpointKind::Fallback,
+                                    _ => EndpointKind::Handler,
+                                };
+                                Some(self.handler_at(
+                                    Site::new(file, closure),
+                                    unit,
+                                    &module_path,
+                                    in_scope("closure"),
+                                    (route.framework, kind),
+                                ))
+                            }
+                            // Another crate's function (or a parameter holding one): its code is
+                            // not here, its route is. A fallback stays a fallback.
+                            _ => {
+                                let kind = match route.kind {
+                                    EndpointKind::Fallback => EndpointKind::Fallback,
+                                    _ => EndpointKind::External,
+                                };
+                                let index = self.handler_at(
+                                    Site::new(file, *reference),
+                                    unit,
+                                    &module_path,
+                                    path.join("::"),
+                                    (route.framework, kind),
+                                );
+                                let expanded = self.index.expand(unit, &module_path, &path);
+                                if expanded.len() >= 2 && expanded[0] != "crate" {
+                                    self.handlers[index].item_path = expanded.join("::");
+                                }
+                                Some(index)
+                            }
                         }
                     }
                     HandlerRef::Inline(span, closure) => {
-                        let what = if *closure { "closure" } else { "expression" };
-                        let name = match &route.scope {
-                            Some(scope) => format!("<{what} in {}>", scope.display_name()),
-                            None => format!("<{what}>"),
+                        let name = in_scope(if *closure { "closure" } else { "expression" });
+                        Some(self.handler_at(
+                            Site::new(file, *span),
+                            unit,
+                            &module_path,
+                            name,
+                            (route.framework, route.kind),
+                        ))
+                    }
+                    HandlerRef::Static(constructor, span) => {
+                        // The crate's own function of that name is not a known file service;
+                        // `spa()` is actix-web-lab's only.
+                        let own = matches!(
+                            self.index.resolve(unit, &module_path, constructor),
+                            Resolved::Fn(_)
+                        ) || (constructor.last().is_some_and(|last| last == "spa")
+                            && self
+                                .index
+                                .expand(unit, &module_path, constructor)
+                                .first()
+                                .is_none_or(|first| first != "actix_web_lab"));
+                        let (name, kind) = if own {
+                            (in_scope("expression"), EndpointKind::Handler)
+                        } else {
+                            (in_scope(&constructor.join("::")), EndpointKind::Static)
                         };
                         Some(self.handler_at(
                             Site::new(file, *span),
                             unit,
                             &module_path,
                             name,
-                            route.framework,
+                            (route.framework, kind),
                         ))
                     }
                 };
@@ -407,13 +505,52 @@ impl<'s> Detector<'_, 's> {
         }
     }
 
+    /// The closure a one-segment path names when it is a local variable bound to a closure
+    /// earlier in the registering function (the last such binding before the reference).
+    fn local_closure(
+        &self,
+        file: usize,
+        module: usize,
+        route: &RouteFact,
+        path: &[String],
+        reference: Span,
+    ) -> Option<Span> {
+        let [name] = path else { return None };
+        let scope = route.scope.as_ref()?;
+        self.scan.files[file].facts.modules[module]
+            .local_closures
+            .iter()
+            .filter(|closure| {
+                closure.name == *name
+                    && closure.scope == *scope
+                    && closure.span.start < reference.start
+            })
+            .map(|closure| closure.span)
+            .max_by_key(|span| span.start)
+    }
+
+    /// A path built from constants, with each constant's value; `None` when one cannot be
+    /// resolved within the crate.
+    fn resolve_parts(&self, unit: usize, module: &ModPath, parts: &[PathPart]) -> Option<String> {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                PathPart::Literal(text) => out.push_str(text),
+                PathPart::Const(path) => {
+                    out.push_str(self.index.resolve_const(unit, module, path)?)
+                }
+            }
+        }
+        Some(out)
+    }
+
     fn new_handler(
         &mut self,
         unit: usize,
         module: &ModPath,
         function: String,
         site: Site,
-        framework: Framework,
+        (framework, kind): (Framework, EndpointKind),
     ) -> usize {
         let unit_info = &self.scan.units[unit];
         let package = unit_info.package.clone();
@@ -426,6 +563,7 @@ impl<'s> Detector<'_, 's> {
         item_path.push_str(&function);
         self.handlers.push(Handler {
             unit,
+            kind,
             package,
             crate_name: unit_info.crate_name.clone(),
             module: module.clone(),
@@ -441,8 +579,13 @@ impl<'s> Detector<'_, 's> {
         self.handlers.len() - 1
     }
 
-    fn handler_for_fn(&mut self, id: FnId, framework: Framework) -> usize {
+    /// The handler of a function, created on first sight. A function registered both as a
+    /// fallback and under a route is a handler.
+    fn handler_for_fn(&mut self, id: FnId, framework: Framework, kind: EndpointKind) -> usize {
         if let Some(&index) = self.by_fn.get(&id) {
+            if kind == EndpointKind::Handler {
+                self.handlers[index].kind = EndpointKind::Handler;
+            }
             return index;
         }
         let function: &FnFact = self.index.function(id);
@@ -453,7 +596,7 @@ impl<'s> Detector<'_, 's> {
             &module,
             function.display_name(),
             Site::new(id.file, function.name_span),
-            framework,
+            (framework, kind),
         );
         self.by_fn.insert(id, index);
         index
@@ -465,12 +608,12 @@ impl<'s> Detector<'_, 's> {
         unit: usize,
         module: &ModPath,
         name: String,
-        framework: Framework,
+        (framework, kind): (Framework, EndpointKind),
     ) -> usize {
         if let Some(&index) = self.by_site.get(&site) {
             return index;
         }
-        let index = self.new_handler(unit, module, name, site, framework);
+        let index = self.new_handler(unit, module, name, site, (framework, kind));
         self.by_site.insert(site, index);
         index
     }
@@ -610,15 +753,52 @@ impl<'s> Detector<'_, 's> {
     ) -> Option<Framework> {
         let trait_path = function.trait_path.as_ref()?;
         let expanded = self.index.expand(unit, module, trait_path);
+        // Inside a framework's own crate, its traits are `crate::...`.
+        let first = match expanded.first().map(String::as_str) {
+            Some("crate") => Some(self.scan.units[unit].crate_name.as_str()),
+            other => other,
+        };
         match (
-            expanded.first().map(String::as_str),
+            first,
             expanded.last().map(String::as_str),
             function.name.as_str(),
         ) {
             (Some("rocket"), Some("Handler"), "handle") => Some(Framework::Rocket),
-            (Some("poem"), Some("Endpoint"), "call") => Some(Framework::Poem),
+            (Some("poem"), Some("Endpoint"), "call") if !self.wraps_endpoint(unit, function) => {
+                Some(Framework::Poem)
+            }
             _ => None,
         }
+    }
+
+    /// An `impl Endpoint` that serves through other code: middleware and routers (its type
+    /// has a type parameter bounded by `Endpoint` or `IntoEndpoint`, is the `Output` of a
+    /// `Middleware` impl, or has a field holding an endpoint), and adapters of the caller's
+    /// code (a type parameter bounded by `Fn`, `FnMut`, `FnOnce` or a tower `Service`). A trait
+    /// object or other unnamed self type is not a handler either.
+    fn wraps_endpoint(&self, unit: usize, function: &FnFact) -> bool {
+        const WRAPPED: [&str; 6] = [
+            "Endpoint",
+            "IntoEndpoint",
+            "Fn",
+            "FnMut",
+            "FnOnce",
+            "Service",
+        ];
+        let Some(self_ty) = &function.self_ty else {
+            return true;
+        };
+        let generic = function
+            .impl_generics
+            .iter()
+            .flat_map(|params| params.iter())
+            .any(|param| {
+                param
+                    .bounds
+                    .iter()
+                    .any(|bound| WRAPPED.contains(&bound.as_str()))
+            });
+        generic || self.index.wraps_endpoint(unit, self_ty)
     }
 
     fn in_handler_module(&self, unit: usize, module: &ModPath, function: &FnFact) -> bool {
@@ -743,7 +923,11 @@ impl<'s> Detector<'_, 's> {
             return;
         }
         let first = frameworks.first().copied().unwrap_or(Framework::Instr);
-        let index = self.handler_for_fn(id, first);
+        let kind = match self.by_fn.get(&id) {
+            Some(&index) => self.handlers[index].kind,
+            None => EndpointKind::Handler,
+        };
+        let index = self.handler_for_fn(id, first, kind);
         let handler = &mut self.handlers[index];
         for framework in frameworks {
             if !handler.frameworks.contains(&framework) {

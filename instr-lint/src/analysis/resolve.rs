@@ -34,6 +34,15 @@ pub(crate) enum Resolved {
     Unresolved,
 }
 
+/// What a lookup found: the item, a method (functions only), something of another crate, or
+/// nothing.
+enum Found<T> {
+    Item(T),
+    Method(FnId),
+    External(Vec<String>),
+    Unresolved,
+}
+
 /// Where a module's facts are: `(file index, module index)` of each part (a module is one
 /// file or inline block, plus any `include!`d file).
 type ModuleParts = Vec<(usize, usize)>;
@@ -56,6 +65,10 @@ pub(crate) struct Index<'s> {
     deps: Vec<HashMap<String, String>>,
     /// The glob imports being followed: `(unit, module, glob)`.
     expanding: RefCell<HashSet<(usize, ModPath, WrittenPath)>>,
+    /// Per unit: type names a `Middleware` impl gives as its `Output`, and structs holding
+    /// an endpoint (types whose `impl Endpoint` serves through another endpoint), among the
+    /// files parsed when the index was built; the others are read by lookup.
+    wrappers: HashMap<usize, Vec<&'s str>>,
 }
 
 const MAX_DEPTH: usize = 24;
@@ -66,6 +79,7 @@ impl<'s> Index<'s> {
         let mut modules: HashMap<(usize, &'s [String]), ModuleParts> = HashMap::new();
         let mut methods: HashMap<(usize, &'s str, &'s str), FnId> = HashMap::new();
         let mut unparsed = vec![Vec::new(); scan.units.len()];
+        let mut wrappers: HashMap<usize, Vec<&'s str>> = HashMap::new();
         for (file_index, file) in scan.files.iter().enumerate() {
             // Module paths are known without parsing; the light scan finds the same ones.
             for (module_index, module) in file.facts.modules_known().iter().enumerate() {
@@ -81,6 +95,10 @@ impl<'s> Index<'s> {
                 continue;
             };
             for (module_index, module) in facts.modules.iter().enumerate() {
+                wrappers
+                    .entry(file.unit)
+                    .or_default()
+                    .extend(wrapper_types(module));
                 for (fn_index, function) in module.fns.iter().enumerate() {
                     if let Some(ty) = &function.self_ty {
                         methods
@@ -126,6 +144,56 @@ impl<'s> Index<'s> {
             libs,
             deps,
             expanding: RefCell::new(HashSet::new()),
+            wrappers,
+        }
+    }
+
+    /// True when `ty`, a type of `unit`, wraps an endpoint: a `Middleware` impl names it as its
+    /// `Output`, or a field of it holds an endpoint. Files not parsed yet are read when they
+    /// may name `ty` (both facts name it), so the answer is the one of a full scan.
+    pub(crate) fn wraps_endpoint(&self, unit: usize, ty: &str) -> bool {
+        if self
+            .wrappers
+            .get(&unit)
+            .is_some_and(|types| types.contains(&ty))
+        {
+            return true;
+        }
+        self.unparsed
+            .get(unit)
+            .into_iter()
+            .flatten()
+            .map(|&file| &self.scan.files[file].facts)
+            .filter(|facts| facts.may_contain(ty))
+            .any(|facts| {
+                facts
+                    .modules
+                    .iter()
+                    .any(|module| wrapper_types(module).any(|name| name == ty))
+            })
+    }
+
+    /// The value of the string constant `path` (written in `module` of `unit`) names, found
+    /// the way a function is: through `use`, `self`/`super`/`crate`, child modules, globs and
+    /// the workspace's library crates. `None` when it is not a module-level string constant
+    /// of the scanned code.
+    pub(crate) fn resolve_const(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        path: &[String],
+    ) -> Option<&'s str> {
+        // Looked up in the module the path leads to, as a function is: only the files of
+        // that module are parsed (a file holding only constants is left to the light scan).
+        let find = |unit: usize, module: &ModPath, name: &str| {
+            self.module_parts(unit, module)
+                .flat_map(|parts| &parts.str_consts)
+                .find(|constant| constant.name == name)
+                .map(|constant| constant.value.as_str())
+        };
+        match self.lookup(unit, module, path, 0, &find, false) {
+            Found::Item(value) => Some(value),
+            _ => None,
         }
     }
 
@@ -190,17 +258,36 @@ impl<'s> Index<'s> {
 
     /// Resolves `path`, written in `module` of `unit`, to a function.
     pub(crate) fn resolve(&self, unit: usize, module: &ModPath, path: &[String]) -> Resolved {
-        self.resolve_at(unit, module, path, 0)
+        let find =
+            |unit: usize, module: &ModPath, name: &str| self.find_fn(unit, module, None, name);
+        match self.lookup(unit, module, path, 0, &find, true) {
+            Found::Item(id) | Found::Method(id) => Resolved::Fn(id),
+            Found::External(path) => Resolved::External(path),
+            Found::Unresolved => Resolved::Unresolved,
+        }
     }
 
-    fn resolve_at(&self, unit: usize, module: &ModPath, path: &[String], depth: usize) -> Resolved {
+    /// Resolves `path` to an item that `find` looks up by name in a module; `methods`: a
+    /// `Type::name` path may name a method (functions only).
+    fn lookup<T>(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        path: &[String],
+        depth: usize,
+        find: &impl Fn(usize, &ModPath, &str) -> Option<T>,
+        methods: bool,
+    ) -> Found<T> {
         if depth > MAX_DEPTH || path.is_empty() {
-            return Resolved::Unresolved;
+            return Found::Unresolved;
         }
+        let walk = |module: &ModPath, rest: &[String], in_scope: bool| {
+            self.walk(unit, module, rest, in_scope, depth, find, methods)
+        };
         match path[0].as_str() {
-            "" => self.extern_crate(&path[1..], depth),
-            "crate" => self.walk(unit, &Vec::new(), &path[1..], false, depth),
-            "self" => self.walk(unit, module, &path[1..], false, depth),
+            "" => self.extern_crate(&path[1..], depth, find, methods),
+            "crate" => walk(&Vec::new(), &path[1..], false),
+            "self" => walk(module, &path[1..], false),
             "super" => {
                 let mut current = module.clone();
                 let mut rest = path;
@@ -208,59 +295,67 @@ impl<'s> Index<'s> {
                     current.pop();
                     rest = &rest[1..];
                 }
-                self.walk(unit, &current, rest, false, depth)
+                walk(&current, rest, false)
             }
-            _ => self.walk(unit, module, path, true, depth),
+            _ => walk(module, path, true),
         }
     }
 
-    fn extern_crate(&self, path: &[String], depth: usize) -> Resolved {
+    fn extern_crate<T>(
+        &self,
+        path: &[String],
+        depth: usize,
+        find: &impl Fn(usize, &ModPath, &str) -> Option<T>,
+        methods: bool,
+    ) -> Found<T> {
         match path.split_first() {
             Some((name, rest)) => match self.libs.get(name) {
                 Some(&lib) if !rest.is_empty() => {
-                    self.walk(lib, &Vec::new(), rest, false, depth + 1)
+                    self.walk(lib, &Vec::new(), rest, false, depth + 1, find, methods)
                 }
-                _ => Resolved::External(path.to_vec()),
+                _ => Found::External(path.to_vec()),
             },
-            None => Resolved::Unresolved,
+            None => Found::Unresolved,
         }
     }
 
     /// Looks `path[0]` up in `module` (and, when `in_scope`, among crate names and globs).
-    fn walk(
+    #[allow(clippy::too_many_arguments)]
+    fn walk<T>(
         &self,
         unit: usize,
         module: &ModPath,
         path: &[String],
         in_scope: bool,
         depth: usize,
-    ) -> Resolved {
+        find: &impl Fn(usize, &ModPath, &str) -> Option<T>,
+        methods: bool,
+    ) -> Found<T> {
         let Some((name, rest)) = path.split_first() else {
-            return Resolved::Unresolved;
+            return Found::Unresolved;
         };
         if depth > MAX_DEPTH {
-            return Resolved::Unresolved;
+            return Found::Unresolved;
         }
         let name = name.trim_start_matches("r#");
         let mut child = module.clone();
         child.push(name.to_owned());
-        if self.is_module(unit, &child) {
-            if rest.is_empty() {
-                return Resolved::Unresolved;
-            }
-            return self.walk(unit, &child, rest, false, depth + 1);
+        // Modules and functions live in different namespaces: `mod blurhash;` and
+        // `fn blurhash` may sit side by side.
+        if self.is_module(unit, &child) && !rest.is_empty() {
+            return self.walk(unit, &child, rest, false, depth + 1, find, methods);
         }
         if rest.is_empty()
-            && let Some(id) = self.find_fn(unit, module, None, name)
+            && let Some(item) = find(unit, module, name)
         {
-            return Resolved::Fn(id);
+            return Found::Item(item);
         }
-        if rest.len() == 1 {
+        if methods && rest.len() == 1 {
             let declared = self
                 .module_parts(unit, module)
                 .any(|m| m.types.iter().any(|t| t == name));
             if declared && let Some(id) = self.method(unit, name, &rest[0]) {
-                return Resolved::Fn(id);
+                return Found::Method(id);
             }
         }
         let used: Option<WrittenPath> = self
@@ -271,18 +366,18 @@ impl<'s> Index<'s> {
         if let Some(target) = used {
             let mut full = target;
             full.extend(rest.iter().cloned());
-            let resolved = self.resolve_at(unit, module, &full, depth + 1);
-            if resolved != Resolved::Unresolved {
+            let resolved = self.lookup(unit, module, &full, depth + 1, find, methods);
+            if !matches!(resolved, Found::Unresolved) {
                 return resolved;
             }
             // Edition 2015: `use` paths start at the crate root.
-            return self.walk(unit, &Vec::new(), &full, false, depth + 1);
+            return self.walk(unit, &Vec::new(), &full, false, depth + 1, find, methods);
         }
         if in_scope && let Some(&lib) = self.libs.get(name) {
             if rest.is_empty() {
-                return Resolved::Unresolved;
+                return Found::Unresolved;
             }
-            return self.walk(lib, &Vec::new(), rest, false, depth + 1);
+            return self.walk(lib, &Vec::new(), rest, false, depth + 1, find, methods);
         }
         let globs: Vec<WrittenPath> = self
             .module_parts(unit, module)
@@ -299,22 +394,23 @@ impl<'s> Index<'s> {
             }
             let mut full = glob;
             full.extend(path.iter().cloned());
-            let resolved = self.resolve_at(unit, module, &full, depth + 1);
+            let resolved = self.lookup(unit, module, &full, depth + 1, find, methods);
             self.expanding.borrow_mut().remove(&key);
-            if let Resolved::Fn(id) = resolved {
-                return Resolved::Fn(id);
+            if let found @ (Found::Item(_) | Found::Method(_)) = resolved {
+                return found;
             }
         }
-        if rest.len() == 1
+        if methods
+            && rest.len() == 1
             && name.starts_with(|c: char| c.is_ascii_uppercase())
             && let Some(id) = self.method(unit, name, &rest[0])
         {
-            return Resolved::Fn(id);
+            return Found::Method(id);
         }
         if in_scope {
-            Resolved::External(path.to_vec())
+            Found::External(path.to_vec())
         } else {
-            Resolved::Unresolved
+            Found::Unresolved
         }
     }
 
@@ -443,4 +539,13 @@ impl<'s> Index<'s> {
             .map(|glob| self.expand(unit, module, glob))
             .collect()
     }
+}
+
+/// The types of a module that wrap an endpoint: `Middleware` outputs and endpoint holders.
+fn wrapper_types(module: &ModuleFacts) -> impl Iterator<Item = &str> {
+    module
+        .middleware_outputs
+        .iter()
+        .chain(&module.endpoint_holders)
+        .map(String::as_str)
 }

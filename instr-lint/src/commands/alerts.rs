@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use instr_artifacts::alerts::{RULES_FILE_NAME, RULES_TEST_FILE_NAME, rules_file, rules_test_file};
 use instr_artifacts::openslo::openslo_file;
 
-use super::{Failure, Global, display_path, load_valid_schemas, print, write_atomic};
+use super::{
+    Failure, Global, display_path, load_valid_schemas, one_schema_at_a_time, print,
+    write_files_into,
+};
 use crate::exit;
 
 /// The OpenSLO file `--format openslo --out DIR` writes.
@@ -55,15 +58,12 @@ pub(crate) fn execute(global: &Global, args: &AlertsArgs) -> Result<i32, Failure
             ));
         }
         many => {
-            let names: Vec<String> = many
-                .iter()
-                .map(|used| display_path(&workspace.root, &used.path))
-                .collect();
-            return Err(Failure::usage(format!(
-                "{} schemas declare objectives ({}); generate the rules of each with `--manifest-path <member>/Cargo.toml`",
-                many.len(),
-                names.join(", ")
-            )));
+            return Err(one_schema_at_a_time(
+                &workspace,
+                many,
+                "declare objectives",
+                "generate the rules of each",
+            ));
         }
     };
     let source = display_path(&workspace.root, &used.path);
@@ -75,14 +75,7 @@ pub(crate) fn execute(global: &Global, args: &AlertsArgs) -> Result<i32, Failure
         AlertsFormat::Openslo => vec![(OPENSLO_FILE_NAME, openslo_file(&used.schema, &source))],
     };
     match &args.out {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|error| {
-                Failure::usage(format!("could not create `{}`: {error}", dir.display()))
-            })?;
-            for (name, text) in &files {
-                write_atomic(&dir.join(name), text)?;
-            }
-        }
+        Some(dir) => write_files_into(dir, &files)?,
         None => {
             if let Some((_, text)) = files.first() {
                 print(text)?;

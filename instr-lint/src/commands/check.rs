@@ -1,6 +1,7 @@
 //! `cargo instr-check` (or `check`): find the workspace, load every schema it uses, scan the
 //! code of the members that use one, detect handlers, run every lint, apply configured levels
-//! and the baseline, and report.
+//! and the baseline, and report. With `--require-tested` (or `require-tested = true`) it also
+//! reads the tests' emission records and requires every feature's measures among them.
 
 use std::path::PathBuf;
 
@@ -9,7 +10,8 @@ use instr_schema::diag::{Diagnostic, RenderOptions, Sources};
 
 use super::{Failure, Global, note, print};
 use crate::analysis::coverage;
-use crate::analysis::handlers;
+use crate::analysis::proof::{self, Records};
+use crate::analysis::{frameworks, handlers};
 use crate::exit;
 use crate::lints::diags::KeyedFinding;
 use crate::lints::files::FileMap;
@@ -33,6 +35,11 @@ pub struct CheckArgs {
     /// Record today's findings in this file (written atomically), then exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Require that a test emitted every feature's success metrics and objective series, as
+    /// recorded by `INSTR_EMISSIONS=1 cargo test` (also `require-tested = true` in config).
+    #[arg(long)]
+    pub require_tested: bool,
 }
 
 /// `check --format` values.
@@ -64,6 +71,9 @@ pub enum CheckError {
     /// No schema to check, or a schema file could not be read.
     #[error(transparent)]
     Schemas(#[from] SchemaError),
+    /// Proof in tests is required, and there are no records to decide it from.
+    #[error("{0}")]
+    Records(String),
 }
 
 /// Runs `check` and returns its exit code.
@@ -72,11 +82,10 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
         Some(path) => Some(baseline::read(path).map_err(Failure::usage)?),
         None => None,
     };
-    let options = CheckOptions {
-        manifest_path: global.manifest_path.clone(),
-    };
-    let mut report =
-        run_with(&options, global.scan).map_err(|error| Failure::usage(error.to_string()))?;
+    let mut report = workspace::discover(global.manifest_path.as_deref())
+        .map_err(CheckError::from)
+        .and_then(|workspace| check_requiring(&workspace, global.scan, args.require_tested))
+        .map_err(|error| Failure::usage(error.to_string()))?;
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &report).map_err(Failure::usage)?;
         note(&format!(
@@ -125,21 +134,30 @@ pub fn check_workspace(workspace: &Workspace) -> Result<Report, CheckError> {
     check_workspace_with(workspace, ScanOptions::default())
 }
 
-/// Checks an already discovered workspace, reading files as `options` say.
+/// Checks an already discovered workspace, reading files as `options` say (requiring proof
+/// in tests when its configuration says `require-tested = true`).
 pub fn check_workspace_with(
     workspace: &Workspace,
     options: ScanOptions,
 ) -> Result<Report, CheckError> {
+    check_requiring(workspace, options, false)
+}
+
+/// Checks a workspace; `require_tested` (`--require-tested`) requires proof in tests even when
+/// the configuration does not.
+fn check_requiring(
+    workspace: &Workspace,
+    options: ScanOptions,
+    require_tested: bool,
+) -> Result<Report, CheckError> {
     let mut sources = Sources::new();
     let loaded = schemas::load(workspace, &mut sources)?;
-    let mut keyed: Vec<KeyedFinding> = loaded
-        .findings
-        .into_iter()
-        .map(|finding| KeyedFinding {
-            key: fingerprint::schema_key(&finding, &sources),
-            finding,
-        })
-        .collect();
+    let records = if require_tested || workspace.config.require_tested {
+        Some(records_to_prove_with(workspace)?)
+    } else {
+        None
+    };
+    let mut schema_findings = loaded.findings;
     let schemas = loaded.uses;
     let members: Vec<usize> = workspace
         .members
@@ -154,12 +172,24 @@ pub fn check_workspace_with(
         .collect();
     let scan = discover::scan_with(workspace, &members, options);
     let handlers = handlers::detect(workspace, &scan);
+    let silent = frameworks::silent_members(workspace, &members, &handlers);
+    lints::refine_schema_findings(&mut schema_findings, &scan, &handlers, &schemas);
+    let mut keyed: Vec<KeyedFinding> = schema_findings
+        .into_iter()
+        .map(|finding| KeyedFinding {
+            key: fingerprint::schema_key(&finding, &sources),
+            finding,
+        })
+        .collect();
     let mut files = FileMap::new(&workspace.root);
     let inputs = lints::Inputs {
+        workspace,
+        silent: &silent,
         scan: &scan,
         handlers: &handlers,
         schemas: &schemas,
         partial: workspace.partial,
+        records: records.as_ref(),
     };
     keyed.extend(lints::run(&inputs, &mut sources, &mut files));
     // Freeing every file's facts takes a while and nothing waits for it: the other core does
@@ -200,6 +230,29 @@ pub fn check_workspace_with(
         covered,
         baselined: 0,
     })
+}
+
+/// The workspace's emission records, refusing to decide anything without them: no records at
+/// all would report every feature as unproven, when the real problem is that the tests did
+/// not record.
+fn records_to_prove_with(workspace: &Workspace) -> Result<Records, CheckError> {
+    let records = proof::read(workspace).map_err(CheckError::Records)?;
+    if records.emissions.is_empty() {
+        let left_out = records.left_out().count();
+        let found = if left_out == 0 {
+            format!("no emission records in `{}`", records.dir.display())
+        } else {
+            format!(
+                "no current emission records in `{}` ({left_out} file{} left out: written by test binaries that were rebuilt or removed since, or unreadable)",
+                records.dir.display(),
+                if left_out == 1 { "" } else { "s" }
+            )
+        };
+        return Err(CheckError::Records(format!(
+            "--require-tested: {found}; run the tests with INSTR_EMISSIONS=1 first (`INSTR_EMISSIONS=1 cargo test --workspace`), then the check"
+        )));
+    }
+    Ok(records)
 }
 
 /// Findings are shown by file and position; findings about no place come last.

@@ -1,13 +1,17 @@
 //! `cargo instr-check coverage`: every member's handlers against the schemas (if any; it
-//! works before a schema exists), as a table, JSON or Markdown.
+//! works before a schema exists), and whether tests proved each feature (from the emission
+//! records of `INSTR_EMISSIONS=1 cargo test`, if any), as a table, JSON or Markdown.
 
 use clap::{Args, ValueEnum};
 use instr_schema::diag::Sources;
 
 use super::check::{CheckError, CheckOptions};
-use super::{Failure, Global, print};
+use super::{Failure, Global, note, print};
 use crate::analysis::coverage_report::{self, CoverageReport};
+use crate::analysis::frameworks::{self, Silent};
 use crate::analysis::handlers;
+use crate::analysis::proof;
+use crate::lints;
 use crate::report;
 use crate::scan::ScanOptions;
 use crate::workspace::schemas::{self, SchemaError};
@@ -37,8 +41,9 @@ pub(crate) fn execute(global: &Global, args: &CoverageArgs) -> Result<i32, Failu
     let options = CheckOptions {
         manifest_path: global.manifest_path.clone(),
     };
-    let report =
-        report_with(&options, global.scan).map_err(|error| Failure::usage(error.to_string()))?;
+    let (report, silent) = report_with_silent(&options, global.scan)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    note(&lints::no_handlers_notes(&silent));
     let text = match args.format {
         CoverageFormat::Table => report::coverage::render_table(&report),
         CoverageFormat::Json => format!("{}\n", report::coverage::render_json(&report)),
@@ -59,6 +64,14 @@ pub fn report_with(
     options: &CheckOptions,
     scan: ScanOptions,
 ) -> Result<CoverageReport, CheckError> {
+    report_with_silent(options, scan).map(|(report, _)| report)
+}
+
+/// The report, and the members that depend on a web framework but have no handler found.
+fn report_with_silent(
+    options: &CheckOptions,
+    scan: ScanOptions,
+) -> Result<(CoverageReport, Vec<Silent>), CheckError> {
     let workspace = workspace::discover(options.manifest_path.as_deref())?;
     let schemas = match schemas::load(&workspace, &mut Sources::new()) {
         Ok(loaded) => loaded.uses,
@@ -67,5 +80,14 @@ pub fn report_with(
     };
     let members: Vec<usize> = (0..workspace.members.len()).collect();
     let handlers = handlers::detect_in(&workspace, &members, scan);
-    Ok(coverage_report::build(&workspace.root, &handlers, &schemas))
+    let silent = frameworks::silent_members(&workspace, &members, &handlers);
+    let records = proof::read(&workspace).map_err(CheckError::Records)?;
+    let report = coverage_report::build(
+        &workspace.root,
+        &handlers,
+        &schemas,
+        &silent,
+        Some(&records),
+    );
+    Ok((report, silent))
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use instr_artifacts::catalog::{CatalogExtras, catalog};
 
-use super::{Failure, Global, display_path, load_valid_schemas, print, write_atomic};
+use super::{Failure, Global, display_path, load_valid_schemas, print, write_noted};
 use crate::analysis::coverage_report::{self, HandlerRow};
 use crate::analysis::handlers;
 use crate::exit;
@@ -39,7 +39,7 @@ pub(crate) fn execute(global: &Global, args: &DocsArgs) -> Result<i32, Failure> 
     }
     let text = pages.join("\n---\n\n");
     match &args.out {
-        Some(path) => write_atomic(path, &text)?,
+        Some(path) => write_noted(path, &text)?,
         None => print(&text)?,
     }
     Ok(exit::CLEAN)
@@ -60,7 +60,7 @@ fn handlers_by_schema(
         })
         .collect();
     let handlers = handlers::detect_in(workspace, &members, scan);
-    let report = coverage_report::build(&workspace.root, &handlers, schemas);
+    let report = coverage_report::build(&workspace.root, &handlers, schemas, &[], None);
     schemas
         .iter()
         .map(|used| {

@@ -10,8 +10,10 @@ use clap::Args;
 
 use super::{Failure, Global, note, open_workspace, write_atomic};
 use crate::analysis::feature_guess::guess_feature;
+use crate::analysis::frameworks;
 use crate::analysis::handlers::{self, Handler};
 use crate::exit;
+use crate::lints;
 use crate::workspace::Workspace;
 
 /// Options of `init`.
@@ -48,6 +50,9 @@ pub(crate) fn execute(global: &Global, args: &InitArgs) -> Result<i32, Failure> 
     }
     let members: Vec<usize> = (0..workspace.members.len()).collect();
     let handlers = handlers::detect_in(&workspace, &members, global.scan);
+    note(&lints::no_handlers_notes(&frameworks::silent_members(
+        &workspace, &members, &handlers,
+    )));
     let (text, features) = starter_schema(&workspace, &handlers);
     write_atomic(&path, &text)?;
     note(&format!(

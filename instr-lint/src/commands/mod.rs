@@ -9,13 +9,15 @@
 //! - [`coverage`]: handlers against features, with totals;
 //! - `diff`: the schema's changes since a git revision, for review;
 //! - `docs`: the Markdown catalog;
-//! - `alerts`: Prometheus rules with their tests, or OpenSLO, from objectives.
+//! - `alerts`: Prometheus rules with their tests, or OpenSLO, from objectives;
+//! - `export`: the schema as an OpenTelemetry semantic-convention registry.
 
 pub(crate) mod alerts;
 pub mod check;
 pub mod coverage;
 pub(crate) mod diff;
 pub(crate) mod docs;
+pub(crate) mod export;
 pub(crate) mod init;
 
 use std::io::Write;
@@ -94,6 +96,25 @@ pub(crate) fn load_valid_schemas(global: &Global) -> Result<(Workspace, Vec<Sche
     Ok((workspace, loaded.uses))
 }
 
+/// The refusal of a command that works on one schema when `many` qualify: `{n} schemas
+/// {which} (paths); {action} with --manifest-path <member>/Cargo.toml`.
+pub(crate) fn one_schema_at_a_time(
+    workspace: &Workspace,
+    many: &[&SchemaUse],
+    which: &str,
+    action: &str,
+) -> Failure {
+    let names: Vec<String> = many
+        .iter()
+        .map(|used| display_path(&workspace.root, &used.path))
+        .collect();
+    Failure::usage(format!(
+        "{} schemas {which} ({}); {action} with `--manifest-path <member>/Cargo.toml`",
+        many.len(),
+        names.join(", ")
+    ))
+}
+
 /// A schema path as shown to people and written into generated files: relative to the
 /// workspace root, with `/` separators.
 pub(crate) fn display_path(root: &Path, path: &Path) -> String {
@@ -110,6 +131,26 @@ pub(crate) fn display_path(root: &Path, path: &Path) -> String {
 pub(crate) fn write_atomic(path: &Path, contents: &str) -> Result<(), Failure> {
     crate::atomic::write(path, contents.as_bytes())
         .map_err(|error| Failure::usage(format!("could not write `{}`: {error}", path.display())))
+}
+
+/// Writes `contents` to `path` atomically and names the file on stderr, so a user sees what a
+/// command wrote.
+pub(crate) fn write_noted(path: &Path, contents: &str) -> Result<(), Failure> {
+    write_atomic(path, contents)?;
+    note(&format!("wrote `{}`\n", path.display()));
+    Ok(())
+}
+
+/// Writes each `(file name, contents)` into the folder `dir` (created if missing) with
+/// [`write_noted`].
+pub(crate) fn write_files_into(dir: &Path, files: &[(&str, String)]) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|error| {
+        Failure::usage(format!("could not create `{}`: {error}", dir.display()))
+    })?;
+    for (name, contents) in files {
+        write_noted(&dir.join(name), contents)?;
+    }
+    Ok(())
 }
 
 /// Writes text to stdout; a closed pipe (`| head`) is not an error.

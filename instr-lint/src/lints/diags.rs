@@ -5,15 +5,17 @@
 use instr_schema::Schema;
 use instr_schema::Spanned;
 use instr_schema::diag::{Diagnostic, Loc};
-use instr_schema::model::Route;
+use instr_schema::model::{Exemption, Route};
 use instr_schema::names::upper_camel;
 
 use crate::analysis::handlers::Handler;
+use crate::analysis::proof::Measure;
 use crate::registry::lints::{
     EXEMPT_WITHOUT_REASON, FEATURE_UNSERVED, HANDLER_UNMAPPED, MISSING_MODULE, NEVER_EMITTED,
-    RAW_METRIC, STALE_MAPPING, UNKNOWN_FEATURE, UNPARSABLE_FILE, UNREACHED_FILE, UNREADABLE_FILE,
+    NO_HANDLERS_FOUND, RAW_METRIC, SCHEMA_MISMATCH, SKIPPED_EMISSION_RECORDS, STALE_MAPPING,
+    UNKNOWN_FEATURE, UNPARSABLE_FILE, UNPROVEN, UNREACHED_FILE, UNREADABLE_FILE,
 };
-use crate::scan::facts::RawMetricCall;
+use crate::scan::facts::{EndpointKind, RawMetricCall};
 use crate::scan::source::ReadProblem;
 
 /// A finding with the stable text its fingerprint is made from (crate and item path, or
@@ -87,6 +89,67 @@ pub(crate) fn unreached_file(name: &str) -> KeyedFinding {
     )
 }
 
+// ------------------------------------------------------------------------- crates' use
+
+/// What is wrong with the file an `instr::schema!` names.
+pub(crate) enum SchemaProblem {
+    /// It does not exist.
+    Missing,
+    /// It exists, but the checker uses this other file (shown name) for the crate.
+    Other(String),
+}
+
+/// `instr::schema-mismatch` at the macro call; `file` is the scanned file's shown name.
+pub(crate) fn schema_mismatch(
+    package: &str,
+    written: &str,
+    loc: Loc,
+    problem: &SchemaProblem,
+    file: &str,
+) -> KeyedFinding {
+    let (message, label, help) = match problem {
+        SchemaProblem::Missing => (
+            format!("`instr::schema!` names `{written}`, which does not exist"),
+            "no such file, relative to the crate's Cargo.toml".to_owned(),
+            "name the schema file relative to the crate's `Cargo.toml`, as the checker finds it"
+                .to_owned(),
+        ),
+        SchemaProblem::Other(checked) => (
+            format!(
+                "`instr::schema!` names `{written}`, but the checker checks package `{package}` against `{checked}`"
+            ),
+            format!("the macro generates code from this file, not `{checked}`"),
+            format!(
+                "name `{checked}` here, or set `schema` under [package.metadata.instr] of `{package}` to this file"
+            ),
+        ),
+    };
+    keyed(
+        Diagnostic::new(&SCHEMA_MISMATCH, loc, message)
+            .with_label(label)
+            .with_help(help),
+        format!("file:{file}:{written}:schema-mismatch"),
+    )
+}
+
+/// `instr::no-handlers-found` for a package, at its framework dependency when found.
+pub(crate) fn no_handlers_found(package: &str, framework: &str, loc: Option<Loc>) -> KeyedFinding {
+    let message = format!(
+        "package `{package}` depends on `{framework}`, but no handler was found in its code: its coverage is unknown (n/a)"
+    );
+    let finding = match loc {
+        Some(loc) => Diagnostic::new(&NO_HANDLERS_FOUND, loc, message)
+            .with_label("a web framework, and nothing it routes was found"),
+        None => Diagnostic::without_location(&NO_HANDLERS_FOUND, message),
+    };
+    keyed(
+        finding.with_help(
+            "mark its handlers with #[instr::handler(feature = \"...\")] or #[instr::exempt(reason = \"...\")], list them with `handler-attributes` / `handler-modules` under [workspace.metadata.instr], or, if it serves no requests, set \"no-handlers-found\" = \"allow\" under [workspace.metadata.instr.rules]",
+        ),
+        format!("package:{package}:no-handlers-found"),
+    )
+}
+
 // ------------------------------------------------------------------------------ handlers
 
 /// `instr::unknown-feature` for `#[instr::handler]` without a feature; `guess` is the feature
@@ -157,17 +220,43 @@ pub(crate) fn exempt_without_reason(handler: &Handler, loc: Loc) -> KeyedFinding
     )
 }
 
-/// `instr::handler-unmapped`: how to map the handler to `guess`, its likely feature, in
-/// `schema_file`; `registrations` are the places its routes are registered, shown too.
+/// What an endpoint is, in a finding's message: `handler`, `fallback`, `static-file service`,
+/// `external endpoint`.
+fn endpoint_word(handler: &Handler) -> &'static str {
+    match handler.kind {
+        EndpointKind::Handler => "handler",
+        EndpointKind::Fallback => "fallback",
+        EndpointKind::Static => "static-file service",
+        EndpointKind::External => "external endpoint",
+    }
+}
+
+/// Where an unmapped endpoint should go: the declared feature it most likely serves
+/// (`closest`), else a new feature named `guess`; `declared` are the schema's features.
+pub(crate) struct Suggestion<'a> {
+    /// The feature name guessed from its route or module.
+    pub(crate) guess: &'a str,
+    /// The declared feature closest to it by name or module.
+    pub(crate) closest: Option<&'a str>,
+    /// Every declared feature.
+    pub(crate) declared: Vec<&'a str>,
+}
+
+/// `instr::handler-unmapped`: how to map an endpoint to a feature in `schema_file`, declared
+/// features first; `registrations` are the places its routes are registered, shown too.
 pub(crate) fn handler_unmapped(
     handler: &Handler,
     loc: Loc,
-    guess: &str,
+    suggestion: &Suggestion<'_>,
     schema_file: &str,
     registrations: &[Loc],
 ) -> KeyedFinding {
     let label = match handler.routes.as_slice() {
-        [] => format!("{} handler", handler.framework().as_str()),
+        [] => format!(
+            "{} {}",
+            handler.framework().as_str(),
+            endpoint_word(handler)
+        ),
         [route] => format!("{} is routed here ({})", route.display(), route.how),
         routes => {
             let shown: Vec<String> = routes.iter().take(3).map(|route| route.display()).collect();
@@ -183,31 +272,74 @@ pub(crate) fn handler_unmapped(
             )
         }
     };
-    let mut help = format!(
-        "declare which feature it serves and how success is measured:\n  #[instr::handler(feature = \"{guess}\")]\n"
-    );
     let routes: Vec<String> = handler
         .routes
         .iter()
         .filter(|route| route.path.is_some())
         .map(|route| format!("\"{}\"", route.display()))
         .collect();
+    // Attributes go on the crate's own functions; anything else is mapped from the schema.
+    let takes_attributes = !handler.function.starts_with('<')
+        && matches!(handler.kind, EndpointKind::Handler | EndpointKind::Fallback);
+    // A declared feature close by name, module or emitted metric comes first; with none close,
+    // the declared ones are listed rather than one picked at random; a new feature comes second.
+    let feature = match (suggestion.closest, suggestion.declared.is_empty()) {
+        (Some(closest), _) => closest,
+        (None, false) => "<feature>",
+        (None, true) => suggestion.guess,
+    };
+    let mut help = String::from("declare which feature it serves and how success is measured");
+    if suggestion.closest.is_none() && !suggestion.declared.is_empty() {
+        help.push_str(&format!(
+            ", one of the declared features ({})",
+            suggestion.declared.join(", ")
+        ));
+    }
+    help.push_str(":\n");
+    if takes_attributes {
+        help.push_str(&format!(
+            "  #[instr::handler(feature = \"{feature}\")]\nor "
+        ));
+    }
     if routes.is_empty() {
         help.push_str(&format!(
-            "or map it in {schema_file} under [features.{guess}]:\n  handlers = [\"{}\"]\n",
+            "map it in {schema_file} under [features.{feature}]:\n  handlers = [\"{}\"]\n",
             handler.item_path
         ));
     } else {
         help.push_str(&format!(
-            "or map the route in {schema_file} under [features.{guess}]:\n  routes = [{}]\n",
+            "map the route in {schema_file} under [features.{feature}]:\n  routes = [{}]\n",
             routes.join(", ")
         ));
     }
-    help.push_str("or opt out with a reason:\n  #[instr::exempt(reason = \"...\")]");
+    if !suggestion.declared.is_empty()
+        && feature != suggestion.guess
+        && !suggestion.declared.contains(&suggestion.guess)
+    {
+        help.push_str(&format!(
+            "or declare a new feature for it in {schema_file}, [features.{}], with an owner and a success metric\n",
+            suggestion.guess
+        ));
+    }
+    if takes_attributes {
+        help.push_str("or opt out with a reason:\n  #[instr::exempt(reason = \"...\")]");
+    } else {
+        let target = routes
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("\"{}\"", handler.item_path));
+        help.push_str(&format!(
+            "or opt out with a reason in {schema_file}:\n  [exempt]\n  {target} = \"...\""
+        ));
+    }
     let mut diagnostic = Diagnostic::new(
         &HANDLER_UNMAPPED,
         loc,
-        format!("handler `{}` serves no feature", handler.function),
+        format!(
+            "{} `{}` serves no feature",
+            endpoint_word(handler),
+            handler.function
+        ),
     )
     .with_label(label)
     .with_help(help);
@@ -265,6 +397,21 @@ pub(crate) fn stale_handler_path(
     )
 }
 
+/// `instr::stale-mapping` for an `[exempt]` entry that names no endpoint.
+pub(crate) fn stale_exemption(entry: &Exemption) -> KeyedFinding {
+    let target = &entry.target.value;
+    keyed(
+        Diagnostic::new(
+            &STALE_MAPPING,
+            entry.target.loc,
+            format!("`[exempt]` names `{target}`, which is not an endpoint in the code"),
+        )
+        .with_label("no endpoint found for this entry")
+        .with_help("fix the route or handler path, or remove the entry; `cargo instr-check coverage` lists every endpoint"),
+        format!("schema:exempt:{target}:stale-mapping"),
+    )
+}
+
 /// `instr::feature-unserved`, at the feature's name.
 pub(crate) fn feature_unserved(feature: &str, loc: Loc) -> KeyedFinding {
     keyed(
@@ -299,16 +446,29 @@ impl Emitted {
 }
 
 /// `instr::never-emitted` for a metric or event, at its name; `generated` is the name of
-/// what code would emit it through.
-pub(crate) fn never_emitted(item: Emitted, name: &str, loc: Loc, generated: &str) -> KeyedFinding {
+/// what code would emit it through. `macro_call` is set when no crate using the schema invokes
+/// `instr::schema!`: the `instr::schema!("...")` call that would generate it.
+pub(crate) fn never_emitted(
+    item: Emitted,
+    name: &str,
+    loc: Loc,
+    generated: &str,
+    macro_call: Option<&str>,
+) -> KeyedFinding {
     let word = item.word();
-    let help = match item {
-        Emitted::Metric => format!(
-            "emit it through the generated type `metrics::{generated}`, or remove it from the schema"
+    let module = match item {
+        Emitted::Metric => format!("type `metrics::{generated}`"),
+        Emitted::Event => format!("struct `events::{generated}`"),
+    };
+    let help = match macro_call {
+        Some(call) => format!(
+            "it measures a feature's success, but no crate using this schema invokes `instr::schema!`, so nothing can emit it: add `{call}` to the crate and emit it through the generated {module} (or name it in a metrics-facade macro), or remove it from the feature's `success_metrics`"
         ),
-        Emitted::Event => format!(
-            "emit it through the generated struct `events::{generated}`, or remove it from the schema"
-        ),
+        None => format!("emit it through the generated {module}, or remove it from the schema"),
+    };
+    let label = match macro_call {
+        Some(_) => format!("a success metric, and no code emits this {word}"),
+        None => format!("no code emits this {word}"),
     };
     keyed(
         Diagnostic::new(
@@ -316,7 +476,7 @@ pub(crate) fn never_emitted(item: Emitted, name: &str, loc: Loc, generated: &str
             loc,
             format!("{word} `{name}` is declared but never emitted"),
         )
-        .with_label(format!("no code emits this {word}"))
+        .with_label(label)
         .with_help(help),
         format!("schema:{word}:{name}:never-emitted"),
     )
@@ -353,5 +513,106 @@ pub(crate) fn raw_metric(
             call.kind,
             call.name.clone().unwrap_or_default()
         ),
+    )
+}
+
+// ---------------------------------------------------------------------- proof in tests
+
+/// Why a measure's records show nothing, for the help text.
+#[derive(Clone, Debug)]
+pub(crate) enum NoProof {
+    /// No test of the schema's packages recorded anything at all (`packages`, joined).
+    NoTestsOf(String),
+    /// Tests emitted the metric, but only series the selector does not match (these).
+    OtherSeries(Vec<String>),
+    /// Tests recorded, but not this.
+    NotEmitted,
+}
+
+/// `instr::unproven` at the schema entry of `measure`; `contact` is how to reach its owner.
+pub(crate) fn unproven(
+    measure: &Measure<'_>,
+    contact: Option<&str>,
+    why: &NoProof,
+) -> KeyedFinding {
+    let feature = &measure.feature.name.value;
+    let owner = &measure.feature.owner.value;
+    let what = if measure.event { "event" } else { "metric" };
+    let subject = format!("{} `{}`", measure.role.describe(), measure.selector());
+    let mut help = format!(
+        "write a test that exercises feature `{feature}` until it emits {what} `{}`{}, then record which tests emit what before the check:\n  INSTR_EMISSIONS=1 cargo test --workspace\n  cargo instr-check --require-tested",
+        measure.name,
+        if measure.matchers.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", matcher_words(measure))
+        }
+    );
+    match why {
+        NoProof::NoTestsOf(packages) => help.push_str(&format!(
+            "\nno test of {packages} recorded anything: were its tests run with INSTR_EMISSIONS=1?"
+        )),
+        NoProof::OtherSeries(series) => help.push_str(&format!(
+            "\ntests emitted `{}` only with other labels: {}",
+            measure.name,
+            series
+                .iter()
+                .map(|labels| format!("{{{labels}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        NoProof::NotEmitted => {}
+    }
+    help.push_str(&format!(
+        "\nowner: {owner}{}",
+        contact
+            .map(|contact| format!(" ({contact})"))
+            .unwrap_or_default()
+    ));
+    keyed(
+        Diagnostic::new(
+            &UNPROVEN,
+            measure.loc,
+            format!("feature `{feature}` (owner `{owner}`): {subject} was emitted by no test"),
+        )
+        .with_label("no test emitted this")
+        .with_help(help),
+        format!(
+            "schema:{feature}:{}:{}:unproven",
+            measure.role.key(),
+            measure.selector()
+        ),
+    )
+}
+
+/// `outcome` one of `success`, `declined`: the label values a measure asks for, in words.
+fn matcher_words(measure: &Measure<'_>) -> String {
+    let parts: Vec<String> = measure
+        .matchers
+        .iter()
+        .map(|(label, values)| match values.as_slice() {
+            [one] => format!("`{label}` = `{one}`"),
+            many => format!(
+                "`{label}` one of {}",
+                many.iter()
+                    .map(|value| format!("`{value}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+        .collect();
+    parts.join(" and ")
+}
+
+/// `instr::skipped-emission-records` for the record file `name` (as shown), left out for
+/// `reason`.
+pub(crate) fn skipped_emission_records(name: &str, reason: &str) -> KeyedFinding {
+    keyed(
+        Diagnostic::without_location(
+            &SKIPPED_EMISSION_RECORDS,
+            format!("emission records `{name}` were left out: {reason}"),
+        )
+        .with_help("run the tests again with INSTR_EMISSIONS=1 (a new build's first record deletes its earlier builds' files); after removing a test file, delete the records folder"),
+        format!("records:{name}"),
     )
 }

@@ -12,8 +12,14 @@ use crate::scan::discover::Scan;
 use crate::workspace::schemas::SchemaUse;
 
 /// `instr::never-emitted` for the metrics and events of `used` that the code of its packages
-/// never names.
-pub(super) fn never_emitted(scan: &Scan, used: &SchemaUse, out: &mut Vec<KeyedFinding>) {
+/// never names. Without the generated API (`macro_call` is the `instr::schema!` call to add),
+/// only the features' success metrics are reported: those are what the gate promises.
+pub(super) fn never_emitted(
+    scan: &Scan,
+    used: &SchemaUse,
+    macro_call: Option<&str>,
+    out: &mut Vec<KeyedFinding>,
+) {
     let packages: HashSet<&str> = used.packages.iter().map(String::as_str).collect();
     let mut metric_idents = BTreeSet::new();
     let mut event_idents = BTreeSet::new();
@@ -40,7 +46,15 @@ pub(super) fn never_emitted(scan: &Scan, used: &SchemaUse, out: &mut Vec<KeyedFi
         .events
         .iter()
         .map(|(name, event)| (Emitted::Event, name, event.name.loc, &event_idents));
+    let success: HashSet<&str> = schema
+        .features
+        .values()
+        .flat_map(|feature| feature.success_metrics.iter().map(|m| m.value.as_str()))
+        .collect();
     for (item, name, loc, idents) in metrics.chain(events) {
+        if macro_call.is_some() && !success.contains(name.as_str()) {
+            continue;
+        }
         let generated = upper_camel(name).unwrap_or_default();
         if idents.contains(generated.as_str())
             || idents.contains(name.as_str())
@@ -48,7 +62,9 @@ pub(super) fn never_emitted(scan: &Scan, used: &SchemaUse, out: &mut Vec<KeyedFi
         {
             continue;
         }
-        out.push(diags::never_emitted(item, name, loc, &generated));
+        out.push(diags::never_emitted(
+            item, name, loc, &generated, macro_call,
+        ));
     }
 }
 

@@ -9,8 +9,8 @@ use instr_schema::suggest::did_you_mean;
 use super::diags::{self, KeyedFinding};
 use super::files::FileMap;
 use crate::analysis::coverage;
-use crate::analysis::feature_guess::guess_feature;
-use crate::analysis::handlers::Handler;
+use crate::analysis::feature_guess::{closest_declared, guess_feature};
+use crate::analysis::handlers::{Handler, emits_of};
 use crate::scan::discover::Scan;
 use crate::workspace::schemas::SchemaUse;
 
@@ -83,10 +83,17 @@ pub(super) fn findings(
             registrations.push(files.site(sources, scan, site));
         }
     }
+    let guess = guess_feature(handler);
+    let closest = closest_declared(handler, &guess, schema, emits_of(scan, handler));
+    let suggestion = diags::Suggestion {
+        guess: &guess,
+        closest: closest.as_deref(),
+        declared: schema.features.keys().map(String::as_str).collect(),
+    };
     out.push(diags::handler_unmapped(
         handler,
         loc,
-        &guess_feature(handler),
+        &suggestion,
         &files.name(&used.path),
         &registrations,
     ));

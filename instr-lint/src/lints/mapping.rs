@@ -1,11 +1,17 @@
 //! The lints about a schema's features against the handlers found: a `routes` or `handlers`
 //! entry that matches no handler, and a feature that no handler serves.
 
+use std::collections::BTreeSet;
+
+use instr_schema::checks::{MISSING_SUCCESS_METRIC, missing_success_metric_message};
+use instr_schema::diag::Diagnostic;
+use instr_schema::names::upper_camel;
 use instr_schema::suggest::did_you_mean;
 
 use super::diags::{self, KeyedFinding};
-use crate::analysis::coverage::{self, handler_path_matches, route_matches};
-use crate::analysis::handlers::Handler;
+use crate::analysis::coverage::{self, exempts, handler_path_matches, route_matches};
+use crate::analysis::handlers::{Handler, emits_of};
+use crate::scan::discover::Scan;
 use crate::workspace::schemas::SchemaUse;
 
 /// The findings about the features of `used`, given the handlers of the packages using it.
@@ -36,11 +42,10 @@ pub(super) fn findings(
                 .iter()
                 .any(|handler| handler_path_matches(&path.value, handler))
             {
-                let known = handlers.iter().map(|handler| handler.item_path.as_str());
                 out.push(diags::stale_handler_path(
                     name,
                     path,
-                    did_you_mean(&path.value, known),
+                    closest_handler(&path.value, handlers),
                 ));
             }
         }
@@ -51,6 +56,93 @@ pub(super) fn findings(
         });
         if instrumented && !served {
             out.push(diags::feature_unserved(name, feature.name.loc));
+        }
+    }
+    for entry in &schema.exempt {
+        if !handlers
+            .iter()
+            .any(|handler| exempts(&entry.target.value, handler))
+        {
+            out.push(diags::stale_exemption(entry));
+        }
+    }
+}
+
+/// The handler a wrong `handlers` entry most likely means: one with the same function name
+/// (the closest such path when there are several), else the closest path.
+fn closest_handler<'h>(entry: &str, handlers: &[&'h Handler]) -> Option<&'h str> {
+    let function = entry.rsplit("::").next().unwrap_or(entry);
+    let same_name: Vec<&str> = handlers
+        .iter()
+        .filter(|handler| handler.item_path.rsplit("::").next() == Some(function))
+        .map(|handler| handler.item_path.as_str())
+        .collect();
+    match same_name.as_slice() {
+        [] => did_you_mean(
+            entry,
+            handlers.iter().map(|handler| handler.item_path.as_str()),
+        ),
+        [only] => Some(only),
+        several => did_you_mean(entry, several.iter().copied()).or(several.first().copied()),
+    }
+}
+
+/// `missing-success-metric` of a feature whose owner owns no metric suggests none; when the
+/// feature's handlers emit declared metrics or events, say which instead.
+pub(super) fn suggest_success_metrics(
+    findings: &mut [Diagnostic],
+    scan: &Scan,
+    used: &SchemaUse,
+    handlers: &[&Handler],
+) {
+    let schema = &used.schema;
+    for feature in schema.features.values() {
+        if !feature.success_metrics.is_empty() {
+            continue;
+        }
+        let owner = &feature.owner.value;
+        let owns_one = schema
+            .metrics
+            .values()
+            .any(|metric| metric.owner.value == *owner)
+            || schema
+                .events
+                .values()
+                .any(|event| event.owner.value == *owner);
+        if owns_one {
+            continue;
+        }
+        let mut emitted: BTreeSet<&str> = BTreeSet::new();
+        for handler in handlers {
+            let served = coverage::status(handler, Some(schema))
+                .feature
+                .is_some_and(|served| served.feature == feature.name.value);
+            if !served {
+                continue;
+            }
+            let function = emits_of(scan, handler);
+            let names = schema.metrics.keys().chain(schema.events.keys());
+            for name in names {
+                let generated = upper_camel(name).unwrap_or_default();
+                if function
+                    .iter()
+                    .any(|emit| *emit == generated || emit == name)
+                {
+                    emitted.insert(name);
+                }
+            }
+        }
+        let Some(first) = emitted.first() else {
+            continue;
+        };
+        let message = missing_success_metric_message(&feature.name.value);
+        for finding in findings.iter_mut() {
+            if finding.rule.code == MISSING_SUCCESS_METRIC.code && finding.message == message {
+                finding.help = Some(format!(
+                    "add `success_metrics = [\"{first}\"]`, naming a metric or event that shows the feature works (its handlers emit: {})",
+                    emitted.iter().copied().collect::<Vec<_>>().join(", ")
+                ));
+            }
         }
     }
 }

@@ -1,13 +1,15 @@
 //! The lints: the rules about code, run over the scan, the handlers and each schema. Each
 //! module below decides when a finding is due (`scan_problems`, `handlers`, `mapping`,
-//! `emission`); what a finding says is in `diags`. Around them: the files findings point
-//! into (`files`, `snippets`), configured levels (`levels`), stable fingerprints
-//! (`fingerprint`) and baselines (`baseline`), and the check's outcome ([`outcome`]).
+//! `emission`, `crate_use`, and `proof` for `--require-tested`); what a finding says is in
+//! `diags`. Around them: the files findings point into (`files`, `snippets`), configured
+//! levels (`levels`), stable fingerprints (`fingerprint`) and baselines (`baseline`), and the
+//! check's outcome ([`outcome`]).
 //!
 //! The rules themselves (codes, summaries, default levels) are declared in
 //! `crate::registry`.
 
 pub(crate) mod baseline;
+mod crate_use;
 pub(crate) mod diags;
 mod emission;
 pub(crate) mod files;
@@ -16,6 +18,7 @@ mod handlers;
 pub(crate) mod levels;
 mod mapping;
 pub mod outcome;
+mod proof;
 mod scan_problems;
 pub(crate) mod snippets;
 
@@ -23,8 +26,13 @@ use std::collections::HashMap;
 
 use instr_schema::diag::Sources;
 
+use instr_schema::diag::Diagnostic;
+
+use crate::analysis::frameworks::Silent;
 use crate::analysis::handlers::Handler;
+use crate::analysis::proof::Records;
 use crate::scan::discover::Scan;
+use crate::workspace::Workspace;
 use crate::workspace::schemas::SchemaUse;
 use diags::KeyedFinding;
 use files::FileMap;
@@ -33,6 +41,10 @@ pub use outcome::Report;
 
 /// Everything the lints read.
 pub(crate) struct Inputs<'a> {
+    /// The workspace: its members' directories and dependencies.
+    pub(crate) workspace: &'a Workspace,
+    /// Members that depend on a web framework and serve no endpoint found.
+    pub(crate) silent: &'a [Silent],
     /// The scan.
     pub(crate) scan: &'a Scan,
     /// The handlers found in it.
@@ -41,6 +53,8 @@ pub(crate) struct Inputs<'a> {
     pub(crate) schemas: &'a [SchemaUse],
     /// True when only one member is checked: workspace-wide lints are skipped.
     pub(crate) partial: bool,
+    /// The tests' emission records, when the check requires proof in tests.
+    pub(crate) records: Option<&'a Records>,
 }
 
 /// Runs every lint.
@@ -61,10 +75,14 @@ pub(crate) fn run(
                 .map(move |package| (package.as_str(), index))
         })
         .collect();
+    // A schema that could not be read says nothing about the code: no finding depends on it.
     for handler in inputs.handlers {
         let Some(&index) = schema_of.get(handler.package.as_str()) else {
             continue;
         };
+        if !inputs.schemas[index].readable {
+            continue;
+        }
         handlers::findings(
             inputs.scan,
             handler,
@@ -75,8 +93,27 @@ pub(crate) fn run(
         );
     }
     emission::raw_metric_calls(inputs.scan, inputs.schemas, sources, files, &mut out);
+    crate_use::schema_mismatches(
+        inputs.workspace,
+        inputs.scan,
+        inputs.schemas,
+        sources,
+        files,
+        &mut out,
+    );
+    crate_use::no_handlers_found(inputs.workspace, inputs.silent, sources, files, &mut out);
+    if let Some(records) = inputs.records {
+        proof::skipped_files(records, inputs.schemas, &mut out);
+        // An unreadable schema's features may be missing or incomplete: no proof is decided.
+        for used in inputs.schemas.iter().filter(|used| used.readable) {
+            proof::unproven(used, records, &mut out);
+        }
+    }
     if !inputs.partial {
         for (index, used) in inputs.schemas.iter().enumerate() {
+            if !used.readable {
+                continue;
+            }
             let handlers: Vec<&Handler> = inputs
                 .handlers
                 .iter()
@@ -88,16 +125,81 @@ pub(crate) fn run(
             let instrumented = inputs.scan.files.iter().any(|file| {
                 file.facts
                     .parsed()
-                    .is_some_and(|facts| facts.invokes_schema)
+                    .is_some_and(|facts| facts.invokes_schema())
                     && used
                         .packages
                         .contains(&inputs.scan.units[file.unit].package)
             });
             mapping::findings(used, &handlers, instrumented, &mut out);
-            if instrumented {
-                emission::never_emitted(inputs.scan, used, &mut out);
-            }
+            let macro_call = (!instrumented).then(|| macro_call(inputs.workspace, used));
+            emission::never_emitted(inputs.scan, used, macro_call.as_deref(), &mut out);
         }
     }
     out
+}
+
+/// The `instr::schema!("...")` call that would read `used` from its first package's
+/// directory.
+fn macro_call(workspace: &Workspace, used: &SchemaUse) -> String {
+    let dir = used
+        .packages
+        .first()
+        .and_then(|package| {
+            workspace
+                .members
+                .iter()
+                .find(|member| member.name == *package)
+        })
+        .map(|member| member.dir.as_path());
+    let path = match dir.and_then(|dir| relative(&used.path, dir)) {
+        Some(relative) => relative,
+        None => used.path.display().to_string(),
+    };
+    format!("instr::schema!(\"{path}\")")
+}
+
+/// `path` relative to `dir`, with `..` segments where `path` is not under it.
+fn relative(path: &std::path::Path, dir: &std::path::Path) -> Option<String> {
+    let path: Vec<_> = path.components().collect();
+    let dir: Vec<_> = dir.components().collect();
+    let common = path.iter().zip(&dir).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); dir.len() - common];
+    parts.extend(
+        path[common..]
+            .iter()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(parts.join("/"))
+}
+
+/// Adds to the schema's own findings what only the code can tell (see
+/// `mapping::suggest_success_metrics`).
+pub(crate) fn refine_schema_findings(
+    findings: &mut [Diagnostic],
+    scan: &Scan,
+    handlers: &[Handler],
+    schemas: &[SchemaUse],
+) {
+    for used in schemas {
+        let served: Vec<&Handler> = handlers
+            .iter()
+            .filter(|handler| used.packages.contains(&handler.package))
+            .collect();
+        mapping::suggest_success_metrics(findings, scan, used, &served);
+    }
+}
+
+/// One `warning[instr::no-handlers-found]: ...` line per silent member, for the commands that
+/// print no findings (`coverage`, `init`).
+pub(crate) fn no_handlers_notes(silent: &[Silent]) -> String {
+    silent
+        .iter()
+        .map(|crate_| {
+            let finding = diags::no_handlers_found(&crate_.package, crate_.framework, None).finding;
+            format!("warning[{}]: {}\n", finding.rule.code, finding.message)
+        })
+        .collect()
 }

@@ -9,7 +9,7 @@
 pub(crate) mod lints;
 
 use instr_schema::diag::{Level, RuleInfo, Severity};
-use instr_schema::suggest::did_you_mean;
+use instr_schema::suggest::close_matches;
 
 use lints::OFF_BY_DEFAULT;
 
@@ -47,14 +47,15 @@ pub(crate) fn find(name: &str) -> Option<&'static RuleInfo> {
     all().find(|rule| rule.is_named(name))
 }
 
-/// The closest rule code to a name that matches none, for "did you mean".
-pub(crate) fn suggest(name: &str) -> Option<&'static str> {
-    let codes: Vec<&'static str> = all().map(|rule| rule.code).collect();
-    let short: Vec<&'static str> = codes
-        .iter()
-        .map(|code| code.trim_start_matches("instr::"))
+/// The rule codes close to a name that matches none, closest first, compared by their last
+/// part (`unknown-owner` of `schema::unknown-owner`), so a code given without `instr::` or
+/// `schema::` is found too. Codes are shown without `instr::`.
+pub(crate) fn suggest(name: &str) -> Vec<&'static str> {
+    let last = |code: &str| code.rsplit("::").next().unwrap_or(code).to_owned();
+    let codes: Vec<&'static str> = all()
+        .map(|rule| rule.code.trim_start_matches("instr::"))
         .collect();
-    did_you_mean(name, codes.iter().copied()).or_else(|| did_you_mean(name, short.iter().copied()))
+    close_matches(&last(name), codes.iter().copied(), last, 5)
 }
 
 /// The rules reference, `docs/rules.md`: every rule with its default level and explanation.
@@ -115,9 +116,15 @@ pub(crate) fn explain(name: &str) -> Result<String, String> {
             rule.explanation
         )),
         None => {
-            let hint = suggest(name)
-                .map(|code| format!(" (did you mean `{code}`?)"))
-                .unwrap_or_default();
+            let close: Vec<String> = suggest(name)
+                .iter()
+                .map(|code| format!("`{code}`"))
+                .collect();
+            let hint = match close.as_slice() {
+                [] => String::new(),
+                [one] => format!(" (did you mean {one}?)"),
+                several => format!(" (close codes: {})", several.join(", ")),
+            };
             Err(format!(
                 "unknown rule `{name}`{hint}; `cargo instr-check --list` shows every code"
             ))
@@ -171,9 +178,7 @@ mod tests {
         assert!(find("instr::schema::unknown-owner").is_some());
         assert!(find("schema::unknown-owner").is_some());
         assert!(find("unknown-owner").is_none());
-        assert_eq!(
-            suggest("schema::unknown-ownr"),
-            Some("schema::unknown-owner")
-        );
+        assert_eq!(suggest("schema::unknown-ownr")[0], "schema::unknown-owner");
+        assert!(suggest("unknown-owner").contains(&"schema::unknown-owner"));
     }
 }

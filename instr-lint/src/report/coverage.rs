@@ -3,15 +3,36 @@
 use std::fmt::Write as _;
 
 use crate::analysis::coverage_report::{CoverageReport, HandlerRow};
+use crate::analysis::handlers::DYNAMIC_PATH;
 
-fn cells(row: &HandlerRow) -> [String; 7] {
+/// The "proven in tests" cell: `yes`, `no` with what no test emitted, `?` without emission
+/// records, `-` for a handler without a feature.
+fn proven_cell(row: &HandlerRow, report: &CoverageReport) -> String {
+    match row.proven_in_tests {
+        Some(true) => "yes".to_owned(),
+        Some(false) => {
+            let missing = report
+                .features
+                .iter()
+                .find(|feature| Some(&feature.name) == row.feature.as_ref())
+                .map(|feature| feature.unproven.join(", "))
+                .unwrap_or_default();
+            format!("no: {missing}")
+        }
+        None if row.feature.is_some() && !row.exempt => "?".to_owned(),
+        None => "-".to_owned(),
+    }
+}
+
+fn cells(row: &HandlerRow, report: &CoverageReport) -> [String; 9] {
     [
         format!("{}:{}", row.file, row.line),
+        row.kind.to_owned(),
         row.function.clone(),
         row.framework.to_owned(),
         match (&row.method, &row.route) {
             (Some(method), Some(route)) => format!("{method} {route}"),
-            (Some(method), None) => format!("{method} <dynamic>"),
+            (Some(method), None) => format!("{method} {DYNAMIC_PATH}"),
             _ => "-".to_owned(),
         },
         if row.exempt {
@@ -25,37 +46,89 @@ fn cells(row: &HandlerRow) -> [String; 7] {
         } else {
             row.success_metrics.join(", ")
         },
+        proven_cell(row, report),
     ]
 }
 
-const HEADERS: [&str; 7] = [
+const HEADERS: [&str; 9] = [
     "handler",
+    "kind",
     "function",
     "framework",
     "route",
     "feature",
     "owner",
     "success metrics",
+    "proven in tests",
 ];
+
+/// `95.5%`, or `n/a` when nothing was found to cover.
+fn percent(percent: Option<f64>) -> String {
+    percent.map_or_else(|| "n/a".to_owned(), |percent| format!("{percent}%"))
+}
 
 fn totals_lines(report: &CoverageReport) -> Vec<String> {
     let mut out = Vec::new();
     for krate in &report.totals.crates {
         out.push(format!(
-            "{}: {} handlers, {} covered ({}%), {} exempt",
-            krate.krate, krate.handlers, krate.covered, krate.percent, krate.exempt
+            "{}: {} handlers, {} covered ({}), {} exempt",
+            krate.krate,
+            krate.handlers,
+            krate.covered,
+            percent(krate.percent),
+            krate.exempt
         ));
     }
     out.push(format!(
-        "total: {} handlers, {} covered ({}%), {} exempt",
-        report.totals.handlers, report.totals.covered, report.totals.percent, report.totals.exempt
+        "total: {} handlers, {} covered ({}), {} exempt",
+        report.totals.handlers,
+        report.totals.covered,
+        percent(report.totals.percent),
+        report.totals.exempt
     ));
+    out.extend(proof_line(report));
     out
+}
+
+/// How many features tests proved, and from which records; nothing without features or
+/// without a records folder to read.
+fn proof_line(report: &CoverageReport) -> Option<String> {
+    let records = report.emission_records.as_ref()?;
+    if report.features.is_empty() {
+        return None;
+    }
+    let left_out = match records.files_left_out {
+        0 => String::new(),
+        n => format!(", {n} left out (stale or unreadable)"),
+    };
+    Some(if records.files_read == 0 {
+        format!(
+            "proven in tests: unknown, no emission records in {}{left_out}; run the tests with INSTR_EMISSIONS=1",
+            records.dir
+        )
+    } else {
+        let proven = report
+            .features
+            .iter()
+            .filter(|feature| feature.proven_in_tests == Some(true))
+            .count();
+        format!(
+            "proven in tests: {proven} of {} features (emission records in {}: {} file{}{left_out})",
+            report.features.len(),
+            records.dir,
+            records.files_read,
+            if records.files_read == 1 { "" } else { "s" },
+        )
+    })
 }
 
 /// A plain-text table for the terminal.
 pub fn render_table(report: &CoverageReport) -> String {
-    let rows: Vec<[String; 7]> = report.handlers.iter().map(cells).collect();
+    let rows: Vec<[String; 9]> = report
+        .handlers
+        .iter()
+        .map(|row| cells(row, report))
+        .collect();
     let mut widths = HEADERS.map(str::len);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -97,11 +170,11 @@ pub fn render_markdown(report: &CoverageReport) -> String {
     out.push_str(&format!("| {} |\n", HEADERS.join(" | ")));
     out.push_str(&format!("|{}\n", " --- |".repeat(HEADERS.len())));
     for row in &report.handlers {
-        let mut cells = cells(row).map(|cell| markdown_cell(&cell));
+        let mut cells = cells(row, report).map(|cell| markdown_cell(&cell));
         cells[0] = format!("`{}`", cells[0]);
-        cells[1] = format!("`{}`", cells[1]);
+        cells[2] = format!("`{}`", cells[2]);
         if !row.covered {
-            cells[4] = format!("**{}** ⚠", cells[4]);
+            cells[5] = format!("**{}** ⚠", cells[5]);
         }
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }

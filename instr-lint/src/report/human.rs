@@ -31,6 +31,13 @@ pub fn summary(report: &Report) -> String {
     for used in &report.schemas {
         let name = used.path.strip_prefix(&report.root).unwrap_or(&used.path);
         let schema = &used.schema;
+        if !used.readable {
+            line.push_str(&format!(
+                " · {}: could not be read (fix its syntax first)",
+                name.display()
+            ));
+            continue;
+        }
         line.push_str(&format!(
             " · {}: {} {}, {} {}, {} {}",
             name.display(),
@@ -48,8 +55,11 @@ pub fn summary(report: &Report) -> String {
         plural(handlers, "handler"),
         report.covered
     ));
-    if let Some(percent) = (report.covered * 100).checked_div(handlers) {
-        line.push_str(&format!(" ({percent}%)"));
+    // No handler found, or no schema to map them with: coverage is unknown, not 100% or 0%.
+    let known = report.schemas.iter().any(|used| used.readable);
+    match (report.covered * 100).checked_div(handlers) {
+        Some(percent) if known => line.push_str(&format!(" ({percent}%)")),
+        _ => line.push_str(" (n/a)"),
     }
     if report.baselined > 0 {
         line.push_str(&format!(" · {} baselined", report.baselined));

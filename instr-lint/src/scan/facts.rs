@@ -26,8 +26,24 @@ pub struct FileFacts {
     pub emits: Emits,
     /// Raw `metrics::counter!`-style macro calls.
     pub raw_metric_calls: Vec<RawMetricCall>,
-    /// The file invokes `instr::schema!`: the crate has the generated API.
-    pub invokes_schema: bool,
+    /// `instr::schema!(...)` invocations: the crate has the generated API.
+    pub schema_calls: Vec<SchemaCall>,
+}
+
+impl FileFacts {
+    /// The file invokes `instr::schema!`.
+    pub fn invokes_schema(&self) -> bool {
+        !self.schema_calls.is_empty()
+    }
+}
+
+/// One `instr::schema!("path")` invocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemaCall {
+    /// The schema path it names (relative to the crate's manifest), when a literal.
+    pub path: Option<String>,
+    /// The macro's path and arguments.
+    pub span: Span,
 }
 
 /// The items of one module that matter to the checker.
@@ -52,6 +68,36 @@ pub struct ModuleFacts {
     pub nests: Vec<NestFact>,
     /// The protobuf package of `tonic::include_proto!("pkg")` inside this module.
     pub proto_package: Option<String>,
+    /// Module-level `const` and `static` items whose value is a string literal: route paths
+    /// written as constants are resolved through them, by name, within the crate.
+    pub str_consts: Vec<StrConst>,
+    /// Types a `Middleware` impl names as its `type Output`: endpoints that wrap another.
+    pub middleware_outputs: Vec<String>,
+    /// Structs with a field whose type names an endpoint type (`BoxEndpoint`, `dyn Endpoint`):
+    /// routers and wrappers, whose `impl Endpoint` serves through another endpoint.
+    pub endpoint_holders: Vec<String>,
+    /// Closures bound to a local variable (`let handler = |ws| ...;`), which a route may name.
+    pub local_closures: Vec<LocalClosure>,
+}
+
+/// `let name = |..| ..;` in a function body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalClosure {
+    /// The function whose body binds it.
+    pub scope: FnScope,
+    /// The variable.
+    pub name: String,
+    /// The closure, from its opening `|`.
+    pub span: Span,
+}
+
+/// `const NAME: &str = "value";` (or `static`) at module level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrConst {
+    /// The item's name.
+    pub name: String,
+    /// The string.
+    pub value: String,
 }
 
 /// One imported name.
@@ -77,12 +123,18 @@ pub struct FnFact {
     pub trait_path: Option<std::sync::Arc<[String]>>,
     /// Attributes on the `impl` block, for methods (`#[OpenApi]`, `#[tonic::async_trait]`).
     pub impl_attrs: Option<std::sync::Arc<[AttrFact]>>,
+    /// The generic parameters of the `impl` block that its self type uses, with their trait
+    /// bounds (inline and in the `where` clause), for methods.
+    pub impl_generics: Option<std::sync::Arc<[GenericParam]>>,
     /// Declared `pub` (any `pub(...)` counts).
     pub is_pub: bool,
     /// The span of the name.
     pub name_span: Span,
     /// Its attributes, in source order.
     pub attrs: Box<[AttrFact]>,
+    /// Metric and event names its attributes and body refer to, as [`Emits`] records them
+    /// (generated type names and literal names), sorted.
+    pub emits: Box<[String]>,
 }
 
 impl FnFact {
@@ -93,6 +145,16 @@ impl FnFact {
             None => self.name.clone(),
         }
     }
+}
+
+/// A type parameter of an `impl` block that appears in its self type
+/// (`impl<E: Endpoint> Endpoint for Logged<E>` has `E` bounded by `Endpoint`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenericParam {
+    /// The parameter's name.
+    pub name: String,
+    /// The last segment of each trait bound (`Endpoint` for `poem::Endpoint`).
+    pub bounds: Vec<String>,
 }
 
 /// An outer attribute, with its arguments read generically.
@@ -188,6 +250,32 @@ impl Framework {
     }
 }
 
+/// What serves the requests of an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EndpointKind {
+    /// A function or closure of the crate registered under a route.
+    Handler,
+    /// What answers the requests no route matches (axum `.fallback`, actix-web
+    /// `default_service`).
+    Fallback,
+    /// A static-file service (`ServeDir`, `actix_files::Files`, `warp::fs::dir`).
+    Static,
+    /// A function of another crate registered under a route of this one.
+    External,
+}
+
+impl EndpointKind {
+    /// `handler`, `fallback`, `static` or `external`, as coverage shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Handler => "handler",
+            Self::Fallback => "fallback",
+            Self::Static => "static",
+            Self::External => "external",
+        }
+    }
+}
+
 /// The function a registration is written in: its name, and for a method the type its `impl`
 /// block is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +303,18 @@ pub enum HandlerRef {
     Path(WrittenPath, Span),
     /// A closure (`true`) or another expression that is not a path, written in place.
     Inline(Span, bool),
+    /// A static-file service built in place by the function written (`ServeDir::new`,
+    /// `Files::new`, `warp::fs::dir`), at the call.
+    Static(WrittenPath, Span),
+}
+
+/// One piece of a route path that is built from constants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PathPart {
+    /// Text written in place.
+    Literal(String),
+    /// A `const` or `static` string, by path as written; resolved within the crate.
+    Const(WrittenPath),
 }
 
 /// Where a route's path comes from.
@@ -222,6 +322,9 @@ pub enum HandlerRef {
 pub enum RoutePath {
     /// Written at the registration: `.route("/p", get(h))`.
     Literal(String),
+    /// Pieces joined in order, some of them constants (`warp::path(API).and(warp::path(NOTES))`
+    /// is `/`, `API`, `/`, `NOTES`); unknown when a constant cannot be resolved.
+    Parts(Vec<PathPart>),
     /// Taken from the handler's own route attribute (`.service(h)`, `routes![h]`); the
     /// registration only adds its prefix.
     FromAttribute,
@@ -235,6 +338,9 @@ pub enum RoutePath {
 pub struct RouteFact {
     /// The framework whose API registered it.
     pub framework: Framework,
+    /// A route, a fallback or a static-file service (`External` is decided when the handler's
+    /// path is resolved).
+    pub kind: EndpointKind,
     /// HTTP methods in upper case; `ANY` when every method is served.
     pub methods: Vec<String>,
     /// Prefixes known at the registration (`web::scope`, an enclosing `.nest`).

@@ -1,9 +1,10 @@
 //! Reading the workspace's Rust code into facts: which files each target reaches
 //! ([`discover`], in parallel), reading and parsing each one bounded in memory ([`source`]),
 //! and the syntax walk that keeps only what the checker decides from ([`visit`], with
-//! `routes` and `attrs` for router expressions and attribute arguments, `modules` for how a
-//! `mod` item extends the tree, and `syntax` for the small readings they share). [`facts`]
-//! is what survives a file: plain, owned data; [`problems`] what can be wrong with one.
+//! `routes` and `attrs` for router expressions and attribute arguments, `warp` for what a
+//! function body says about its filters, `modules` for how a `mod` item extends the tree, and
+//! `syntax` for the small readings they share). [`facts`] is what survives a file: plain,
+//! owned data; [`problems`] what can be wrong with one.
 //!
 //! Parsing less (`reduce`, with the [`options`]): the [`prefilter`] decides from a file's
 //! bytes whether anything in it is read by going over every file. A file without is not
@@ -30,6 +31,7 @@ pub(crate) mod routes;
 pub mod source;
 pub(crate) mod syntax;
 pub mod visit;
+pub(crate) mod warp;
 pub mod words;
 
 pub use options::ScanOptions;

@@ -70,6 +70,10 @@ pub const REGISTRATION_METHODS: &[&str] = &[
 /// `Resource::new(..)`, and the static-file services.
 pub const REGISTRATIONS: &[&str] = &["resource", "Resource", "ServeDir", "ServeFile", "Files"];
 
+/// Words of a framework's own crate, which writes its traits without its name
+/// (`impl crate::Endpoint for StaticFilesEndpoint`): the hand-written handler traits.
+pub const OWN_CRATE_WORDS: &[&str] = &["Handler", "Endpoint"];
+
 /// Other words that need a parse: `oai` marks poem-openapi operations.
 pub const OTHER_WORDS: &[&str] = &["oai"];
 
@@ -96,6 +100,11 @@ pub const SUFFIXES: &[&str] = &["_server"];
 /// its function resolves into axum or poem, whose names then show too, but the facts record
 /// every one.
 pub const ROUTER_FUNCTIONS: &[&str] = &["any", "on"];
+
+/// warp's file services, read as calls that are not method calls: `fs::dir(..)` and
+/// `fs::file(..)` start a filter chain of their own, also where `fs` comes from an import
+/// elsewhere (a glob, a re-export) and the file names no `warp`.
+pub const FILE_SERVICES: &[&str] = &["dir", "file"];
 
 /// The ending of the `*_service` router functions.
 pub const ROUTER_FUNCTION_SUFFIX: &str = "_service";
@@ -276,6 +285,7 @@ impl Triggers {
         }
         for word in ROUTER_FUNCTIONS
             .iter()
+            .chain(FILE_SERVICES)
             .copied()
             .chain(methods.iter().map(String::as_str))
         {
@@ -295,6 +305,11 @@ impl Triggers {
                 attribute.rsplit("::").next().unwrap_or(attribute),
                 Stance::Word,
             );
+        }
+        if CRATES.contains(&crate_name) {
+            for word in OWN_CRATE_WORDS {
+                add(word, Stance::Word);
+            }
         }
         // `web = { package = "actix-web" }`: code names the crate `web`.
         for (used, package) in member.map(|m| m.dependencies.as_slice()).unwrap_or(&[]) {

@@ -38,6 +38,12 @@ fn lean(
     context: &FileContext,
     triggers: &Triggers,
 ) -> Result<facts::FileFacts, ParseProblem> {
+    // warp routes are values: what a function body does with a filter (binds, serves, returns
+    // it) decides its handlers, and none of that needs a word (`super::warp`). A file that
+    // may import warp keeps every body.
+    if prefilter::has_word(search.as_bytes(), "warp") {
+        return scan_source(text, context);
+    }
     let Some(blanked) = bodies::blank(text, search, &|body| triggers.body_needed(body)) else {
         return scan_source(text, context);
     };

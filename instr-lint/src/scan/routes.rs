@@ -15,22 +15,25 @@ use syn::punctuated::Punctuated;
 
 use instr_schema::diag::Span;
 
-use super::facts::{FnScope, Framework, HandlerRef, NestFact, RouteFact, RoutePath};
-use super::syntax::{
-    expr_span, is_method_name, literal_text, method_in_any_case, path_span, span_of, written,
+use super::facts::{
+    EndpointKind, FnScope, Framework, HandlerRef, NestFact, PathPart, RouteFact, RoutePath,
+    WrittenPath,
 };
+use super::syntax::{
+    address, expr_span, is_method_name, literal_text, method_in_any_case, path_span, span_of,
+    unchain, written,
+};
+use super::warp::{self, Context, FilterRoute, Returns, WarpFn};
 
 /// Collects the routes and mounts of one expression tree.
 pub(crate) struct RouteEval<'h> {
     base: usize,
     scope: Option<FnScope>,
     handled: &'h mut HashSet<usize>,
+    /// What the enclosing function body says about its warp filters.
+    warp: Option<&'h mut WarpFn>,
     routes: Vec<RouteFact>,
     nests: Vec<NestFact>,
-}
-
-fn address(expr: &Expr) -> usize {
-    std::ptr::from_ref(expr) as usize
 }
 
 fn string_literal(expr: &Expr) -> Option<String> {
@@ -59,27 +62,6 @@ fn last_ident(path: &syn::Path) -> Option<String> {
     path.segments.last().map(|s| s.ident.to_string())
 }
 
-/// Splits a method-call chain into its root and the calls on it, innermost first.
-fn unchain(expr: &Expr) -> (&Expr, Vec<&syn::ExprMethodCall>) {
-    let mut calls = Vec::new();
-    let mut current = expr;
-    loop {
-        match current {
-            Expr::MethodCall(call) => {
-                calls.push(call);
-                current = &call.receiver;
-            }
-            Expr::Paren(paren) => current = &paren.expr,
-            Expr::Group(group) => current = &group.expr,
-            Expr::Await(inner) => current = &inner.base,
-            Expr::Try(inner) => current = &inner.expr,
-            _ => break,
-        }
-    }
-    calls.reverse();
-    (current, calls)
-}
-
 fn method_call_span(call: &syn::ExprMethodCall) -> proc_macro2::Span {
     call.method
         .span()
@@ -93,11 +75,13 @@ impl<'h> RouteEval<'h> {
         base: usize,
         scope: Option<FnScope>,
         handled: &'h mut HashSet<usize>,
+        warp: Option<&'h mut WarpFn>,
     ) -> Self {
         Self {
             base,
             scope,
             handled,
+            warp,
             routes: Vec::new(),
             nests: Vec::new(),
         }
@@ -117,6 +101,9 @@ impl<'h> RouteEval<'h> {
     }
 
     fn handler_ref(&self, expr: &Expr, fallback: Span) -> HandlerRef {
+        if let Some((constructor, span, _)) = self.static_service(expr) {
+            return HandlerRef::Static(constructor, span);
+        }
         match expr {
             Expr::Path(path) if path.qself.is_none() => {
                 HandlerRef::Path(written(&path.path), self.span(path_span(&path.path)))
@@ -153,6 +140,122 @@ impl<'h> RouteEval<'h> {
         }
     }
 
+    /// A known static-file service built at the root of `expr`'s method chain
+    /// (`ServeDir::new("assets").append_index_html_on_directories(true)`): the constructor as
+    /// written, the constructor call's span, and its first argument when a string literal
+    /// (the mount path of `actix_files::Files::new`). Detection checks later that the
+    /// constructor is not the crate's own.
+    fn static_service(&self, expr: &Expr) -> Option<(WrittenPath, Span, Option<String>)> {
+        let (root, _) = unchain(expr);
+        let Expr::Call(call) = root else { return None };
+        let path = call_path(root)?;
+        let names = written(path);
+        let is_static = match names.as_slice() {
+            [.., ty, function] => {
+                matches!(
+                    (ty.as_str(), function.as_str()),
+                    (
+                        "ServeDir"
+                            | "ServeFile"
+                            | "Files"
+                            | "StaticFilesEndpoint"
+                            | "StaticFileEndpoint",
+                        "new"
+                    ) | ("FileServer", "from" | "new")
+                ) || is_warp_fs(&names)
+                    || (function == "spa" && call.args.is_empty())
+            }
+            // actix-web-lab's single-page-app service, checked to be that crate's later.
+            [function] => function == "spa" && call.args.is_empty(),
+            _ => false,
+        };
+        if !is_static {
+            return None;
+        }
+        let span = self.expr_span_or(root, Span::default());
+        Some((names, span, call.args.first().and_then(string_literal)))
+    }
+
+    /// Registers a static-file service at `path` (`None`: the path is not known).
+    fn push_static(
+        &mut self,
+        framework: Framework,
+        method: &str,
+        path: RoutePath,
+        service: (WrittenPath, Span),
+        site: Span,
+    ) {
+        self.push_endpoint(
+            EndpointKind::Static,
+            framework,
+            vec![method.to_owned()],
+            path,
+            HandlerRef::Static(service.0, service.1),
+            site,
+        );
+    }
+
+    /// Registers what answers the requests no route under `prefix` matches: a function, a
+    /// method router, an actix-web route builder or a static-file service.
+    fn fallback(&mut self, framework: Framework, target: &Expr, prefix: &str, site: Span) {
+        let path = RoutePath::Literal(format!("{prefix}/{{*fallback}}"));
+        if let Some((constructor, span, _)) = self.static_service(target) {
+            // A static service may have its own fallback: `ServeDir::new(..).fallback(get(f))`.
+            self.chain(target, prefix);
+            self.push_static(framework, "ANY", path, (constructor, span), site);
+            return;
+        }
+        let entries = match self.actix_builder(target, site) {
+            Some(entry) => vec![entry],
+            None => self.method_router(target, site),
+        };
+        self.consume(target);
+        if entries.is_empty() {
+            let handler = self.handler_ref(target, site);
+            self.push_endpoint(
+                EndpointKind::Fallback,
+                framework,
+                vec!["ANY".to_owned()],
+                path,
+                handler,
+                site,
+            );
+            return;
+        }
+        for (methods, handler) in entries {
+            self.push_endpoint(
+                EndpointKind::Fallback,
+                framework,
+                methods,
+                path.clone(),
+                handler,
+                site,
+            );
+        }
+    }
+
+    fn push_endpoint(
+        &mut self,
+        kind: EndpointKind,
+        framework: Framework,
+        methods: Vec<String>,
+        path: RoutePath,
+        handler: HandlerRef,
+        span: Span,
+    ) {
+        self.routes.push(RouteFact {
+            framework,
+            kind,
+            methods,
+            prefix: String::new(),
+            path,
+            handler,
+            span,
+            scope: self.scope.clone(),
+            evidence: None,
+        });
+    }
+
     fn push_route(
         &mut self,
         framework: Framework,
@@ -164,6 +267,7 @@ impl<'h> RouteEval<'h> {
     ) {
         self.routes.push(RouteFact {
             framework,
+            kind: EndpointKind::Handler,
             methods,
             prefix: prefix.to_owned(),
             path,
@@ -218,8 +322,7 @@ impl<'h> RouteEval<'h> {
         if self.standalone_method_router(expr, root) {
             return;
         }
-        if self.is_warp_chain(root, &calls) {
-            self.warp_chain(root, &calls, prefix);
+        if self.warp_chain(expr, root, &calls, prefix) {
             return;
         }
         let root_name = call_path(root).and_then(last_ident);
@@ -259,10 +362,7 @@ impl<'h> RouteEval<'h> {
         match (name.as_str(), args.as_slice()) {
             ("route", [path, target]) => {
                 // A path computed at run time still registers a handler; only its route is unknown.
-                let route_path = match string_literal(path) {
-                    Some(path) => RoutePath::Literal(format!("{prefix}{path}")),
-                    None => RoutePath::Unknown,
-                };
+                let route_path = route_path(prefix, path);
                 if let Some((methods, handler)) = self.actix_builder(target, site) {
                     self.consume(target);
                     self.push_route(Framework::ActixWeb, methods, "", route_path, handler, site);
@@ -284,23 +384,48 @@ impl<'h> RouteEval<'h> {
                 }
             }
             ("route_service", [path, target]) => {
-                if let Some(path) = string_literal(path) {
+                let path = route_path(prefix, path);
+                if let Some((constructor, span, _)) = self.static_service(target) {
+                    self.consume(target);
+                    self.push_static(Framework::Axum, "ANY", path, (constructor, span), site);
+                } else if !matches!(path, RoutePath::Unknown) {
                     let handler = HandlerRef::Inline(self.expr_span_or(target, site), false);
                     self.push_route(
                         Framework::Axum,
                         vec!["ANY".to_owned()],
                         "",
-                        RoutePath::Literal(format!("{prefix}{path}")),
+                        path,
                         handler,
                         site,
                     );
                 }
+            }
+            ("nest_service", [path, target]) => {
+                if let Some((constructor, span, _)) = self.static_service(target)
+                    && let Some(path) = string_literal(path)
+                {
+                    self.consume(target);
+                    let path = RoutePath::Literal(format!("{prefix}{path}/{{*path}}"));
+                    self.push_static(Framework::Axum, "ANY", path, (constructor, span), site);
+                }
+            }
+            ("fallback" | "fallback_service", [target]) => {
+                self.fallback(Framework::Axum, target, prefix, site);
+            }
+            ("default_service", [target]) => {
+                self.fallback(Framework::ActixWeb, target, prefix, site);
             }
             ("nest" | "nest_no_strip", [path, inner]) => {
                 let Some(path) = string_literal(path) else {
                     return;
                 };
                 let full = format!("{prefix}{path}");
+                if let Some((constructor, span, _)) = self.static_service(inner) {
+                    self.consume(inner);
+                    let path = RoutePath::Literal(format!("{full}/{{*path}}"));
+                    self.push_static(Framework::Poem, "ANY", path, (constructor, span), site);
+                    return;
+                }
                 self.push_nest(&full, inner);
                 if matches!(inner, Expr::MethodCall(_) | Expr::Call(_)) {
                     self.chain(inner, &full);
@@ -319,6 +444,12 @@ impl<'h> RouteEval<'h> {
                     return;
                 };
                 let full = format!("{prefix}{path}");
+                if let Some((constructor, span, _)) = self.static_service(inner) {
+                    self.consume(inner);
+                    let path = RoutePath::Literal(format!("{full}/{{*path}}"));
+                    self.push_static(Framework::Rocket, "GET", path, (constructor, span), site);
+                    return;
+                }
                 match inner {
                     Expr::Macro(mac) => {
                         self.handled.insert(address(inner));
@@ -332,6 +463,12 @@ impl<'h> RouteEval<'h> {
                     return;
                 };
                 let full = format!("{prefix}{path}");
+                if let Some((constructor, span, _)) = self.static_service(target) {
+                    self.consume(target);
+                    let path = RoutePath::Literal(full);
+                    self.push_static(Framework::Poem, "ANY", path, (constructor, span), site);
+                    return;
+                }
                 let mut entries = self.method_router(target, site);
                 if entries.is_empty()
                     && let Expr::Path(_) = target
@@ -416,10 +553,11 @@ impl<'h> RouteEval<'h> {
                 } else {
                     "any"
                 };
-                Some((
-                    vec![method.to_ascii_uppercase()],
-                    HandlerRef::Inline(self.expr_span_or(inner, site), false),
-                ))
+                let handler = match self.static_service(inner) {
+                    Some((constructor, span, _)) => HandlerRef::Static(constructor, span),
+                    None => HandlerRef::Inline(self.expr_span_or(inner, site), false),
+                };
+                Some((vec![method.to_ascii_uppercase()], handler))
             }
             _ => None,
         }
@@ -492,6 +630,7 @@ impl<'h> RouteEval<'h> {
         for (methods, handler) in entries {
             self.routes.push(RouteFact {
                 framework: Framework::Axum,
+                kind: EndpointKind::Handler,
                 methods,
                 prefix: String::new(),
                 path: RoutePath::Unknown,
@@ -526,6 +665,21 @@ impl<'h> RouteEval<'h> {
                             site,
                         );
                     }
+                }
+                ("default_service", [target]) => {
+                    let (methods, handler) =
+                        self.actix_builder(target, site).unwrap_or_else(|| {
+                            (vec!["ANY".to_owned()], self.handler_ref(target, site))
+                        });
+                    self.consume(target);
+                    self.push_endpoint(
+                        EndpointKind::Fallback,
+                        Framework::ActixWeb,
+                        methods,
+                        route_path(),
+                        handler,
+                        site,
+                    );
                 }
                 // `web::resource(p).get(h)`, `.post(h)`, ...
                 (method, [handler]) if is_method_name(method) => {
@@ -586,6 +740,20 @@ impl<'h> RouteEval<'h> {
                     site,
                 );
             }
+            Expr::MethodCall(_) | Expr::Call(_) if self.static_service(inner).is_some() => {
+                if let Some((constructor, span, mount)) = self.static_service(inner) {
+                    self.consume(inner);
+                    let path = match (mount, &inner_args(inner)) {
+                        (Some(mount), _) => {
+                            RoutePath::Literal(format!("{prefix}{mount}/{{*path}}"))
+                        }
+                        // `spa()`: everything under the prefix.
+                        (None, 0) => RoutePath::Literal(format!("{prefix}/{{*path}}")),
+                        (None, _) => RoutePath::Unknown,
+                    };
+                    self.push_static(Framework::ActixWeb, "GET", path, (constructor, span), site);
+                }
+            }
             Expr::MethodCall(_) | Expr::Call(_) => {
                 let (root, _) = unchain(inner);
                 let root_name = call_path(root).and_then(last_ident);
@@ -633,36 +801,116 @@ impl<'h> RouteEval<'h> {
     }
 
     fn is_warp_chain(&self, root: &Expr, calls: &[&syn::ExprMethodCall]) -> bool {
-        is_warp_path(root)
+        is_warp_filter_root(root)
             || calls.iter().any(|call| {
                 call.method == "and"
                     && call
                         .args
                         .first()
-                        .is_some_and(|arg| is_warp_path(unchain(arg).0))
+                        .is_some_and(|arg| is_warp_filter_root(unchain(arg).0))
             })
     }
 
-    /// `warp::path("a").and(warp::path::param()).and(warp::get()).and_then(handler)`.
-    fn warp_chain(&mut self, root: &Expr, calls: &[&syn::ExprMethodCall], prefix: &str) {
-        let mut segments = Vec::new();
-        let mut method: Option<String> = None;
-        warp_filter(root, &mut segments, &mut method);
+    /// A warp filter chain: `warp::path(API).and(warp::path::param()).and(warp::get())`
+    /// ending in `.and_then(handler)`, `.map(|..| ..)` or `.then(..)`, or serving files with
+    /// `warp::fs::dir(..)`. The mapping at the end of a served chain handles its requests
+    /// (earlier ones feed it; see `super::warp` for when a chain is served); a chain the
+    /// checker cannot read the path of is `<dynamic>`. False when `expr` is no warp chain.
+    fn warp_chain(
+        &mut self,
+        expr: &Expr,
+        root: &Expr,
+        calls: &[&syn::ExprMethodCall],
+        prefix: &str,
+    ) -> bool {
+        let context = self.warp.as_ref().and_then(|warp| warp.context(expr));
+        let returns = self
+            .warp
+            .as_ref()
+            .map_or(Returns::NotAFilter, |warp| warp.returns);
+        let binding = self.warp.as_ref().and_then(|warp| warp.binding_of(root));
+        let path_rooted = self.is_warp_chain(root, calls);
+        let warp_rooted = warp::is_warp_call(root);
+        // A chain built on a function's filter (`get_query_extractor().or(..).then(h)`) is
+        // read only where the function returns it as its reply.
+        let call_rooted = !path_rooted
+            && !warp_rooted
+            && binding.is_none()
+            && matches!(root, Expr::Call(_))
+            && context == Some(Context::Tail)
+            && returns == Returns::Reply
+            && calls.iter().any(|call| warp::is_mapping(call));
+        if !(path_rooted || warp_rooted || binding.is_some() || call_rooted) {
+            return false;
+        }
+        let mut route = binding
+            .and_then(|binding| self.warp.as_ref().and_then(|warp| warp.route(binding)))
+            .cloned()
+            .unwrap_or_default();
+        let mut statics = Vec::new();
+        self.warp_filter(root, &mut route, &mut statics);
         for call in calls {
-            let args: Vec<&Expr> = call.args.iter().collect();
-            match (call.method.to_string().as_str(), args.as_slice()) {
-                ("and", [filter]) => {
-                    let (filter_root, filter_calls) = unchain(filter);
-                    warp_filter(filter_root, &mut segments, &mut method);
-                    for inner in filter_calls {
-                        if inner.method == "and"
-                            && let Some(arg) = inner.args.first()
-                        {
-                            warp_filter(unchain(arg).0, &mut segments, &mut method);
-                        }
+            if call.method == "and"
+                && let Some(filter) = call.args.first()
+            {
+                let (filter_root, filter_calls) = unchain(filter);
+                self.warp_filter(filter_root, &mut route, &mut statics);
+                for inner in filter_calls {
+                    if inner.method == "and"
+                        && let Some(arg) = inner.args.first()
+                    {
+                        self.warp_filter(unchain(arg).0, &mut route, &mut statics);
                     }
                 }
-                ("and_then" | "map" | "then", [Expr::Path(path)]) => {
+                // Read here: a `warp::fs::dir(..)` inside is not a service of its own.
+                self.consume(filter);
+            }
+        }
+        if let (Some(Context::Let(binding)), Some(warp)) = (context, self.warp.as_deref_mut()) {
+            warp.set_route(binding, route.clone());
+        }
+        let path = filter_path(&route, prefix);
+        let method = route.method.clone().unwrap_or_else(|| "ANY".to_owned());
+        for (service, span, dir) in statics {
+            let path = match &path {
+                RoutePath::Literal(path) if dir => {
+                    RoutePath::Literal(format!("{}/{{*path}}", path.trim_end_matches('/')))
+                }
+                other => other.clone(),
+            };
+            self.push_static(Framework::Warp, "GET", path, (service, span), span);
+        }
+        let served = match context {
+            Some(Context::AndArg) => path_rooted,
+            Some(Context::Let(binding)) => {
+                self.warp.as_ref().is_some_and(|warp| warp.served(binding))
+            }
+            Some(Context::Tail) => returns != Returns::Data,
+            None => true,
+        };
+        if !served {
+            return true;
+        }
+        let mappings: Vec<usize> = calls
+            .iter()
+            .enumerate()
+            .filter(|(_, call)| warp::is_mapping(call))
+            .map(|(index, _)| index)
+            .collect();
+        for &index in &mappings {
+            let call = calls[index];
+            let last = mappings.last() == Some(&index);
+            let ends_branch = calls
+                .get(index + 1)
+                .is_some_and(|next| next.method == "or" || next.method == "or_else");
+            if !last && !ends_branch {
+                continue;
+            }
+            let Some(arg) = call.args.first() else {
+                continue;
+            };
+            let handler = match arg {
+                Expr::Path(path) => {
                     let written_path = written(&path.path);
                     let skip = [
                         "warp", "Box", "Arc", "std", "Ok", "Some", "Into", "From", "String",
@@ -673,31 +921,185 @@ impl<'h> RouteEval<'h> {
                     {
                         continue;
                     }
-                    let site = self.span(method_call_span(call));
-                    let route = format!("{prefix}/{}", segments.join("/"));
-                    let handler = HandlerRef::Path(written_path, self.span(path_span(&path.path)));
-                    self.push_route(
-                        Framework::Warp,
-                        vec![method.clone().unwrap_or_else(|| "ANY".to_owned())],
-                        "",
-                        RoutePath::Literal(route),
-                        handler,
-                        site,
-                    );
+                    HandlerRef::Path(written_path, self.span(path_span(&path.path)))
                 }
-                _ => {}
+                Expr::Closure(_) => {
+                    let site = self.span(method_call_span(call));
+                    HandlerRef::Inline(self.expr_span_or(arg, site), true)
+                }
+                _ => continue,
+            };
+            let site = self.span(method_call_span(call));
+            self.push_route(
+                Framework::Warp,
+                vec![method.clone()],
+                "",
+                path.clone(),
+                handler,
+                site,
+            );
+        }
+        true
+    }
+
+    /// Adds what one warp filter says about the path, the method and served files.
+    fn warp_filter(
+        &self,
+        expr: &Expr,
+        route: &mut FilterRoute,
+        statics: &mut Vec<(WrittenPath, Span, bool)>,
+    ) {
+        match expr {
+            Expr::Call(call) => {
+                let Some(path) = call_path(expr) else { return };
+                let names = written(path);
+                if is_warp_fs(&names) {
+                    let span = self.expr_span_or(expr, Span::default());
+                    let dir = names.last().is_some_and(|last| last == "dir");
+                    statics.push((names, span, dir));
+                    return;
+                }
+                let last = names.last().map(String::as_str).unwrap_or("");
+                if !(names.first().is_some_and(|first| first == "warp") || names.len() == 1) {
+                    return;
+                }
+                match last {
+                    "path" => match call.args.first() {
+                        Some(arg) => match (string_literal(arg), arg) {
+                            (Some(segment), _) => route.segments.push(PathPart::Literal(segment)),
+                            (None, Expr::Path(constant)) if constant.qself.is_none() => route
+                                .segments
+                                .push(PathPart::Const(written(&constant.path))),
+                            _ => route.dynamic = true,
+                        },
+                        None => route.dynamic = true,
+                    },
+                    "param" => route.segments.push(PathPart::Literal("{param}".to_owned())),
+                    "tail" => route.segments.push(PathPart::Literal("{*tail}".to_owned())),
+                    method_name if is_method_name(method_name) && call.args.is_empty() => {
+                        route.method = Some(method_name.to_ascii_uppercase());
+                    }
+                    _ => {}
+                }
             }
+            Expr::Macro(mac)
+                if mac
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "path") =>
+            {
+                let mut current = String::new();
+                for tree in mac.mac.tokens.clone() {
+                    match tree {
+                        TokenTree::Punct(punct) if punct.as_char() == '/' => {
+                            if !current.is_empty() {
+                                route
+                                    .segments
+                                    .push(PathPart::Literal(std::mem::take(&mut current)));
+                            }
+                        }
+                        TokenTree::Punct(punct) if punct.as_char() == ';' => break,
+                        TokenTree::Literal(literal) => {
+                            current = literal_text(&literal).unwrap_or_default();
+                        }
+                        _ => {
+                            if current.is_empty() || current == "{param}" {
+                                current = "{param}".to_owned();
+                            }
+                        }
+                    }
+                }
+                if !current.is_empty() {
+                    route.segments.push(PathPart::Literal(current));
+                }
+            }
+            _ => {}
         }
     }
 }
 
-/// `warp::path(..)`, `warp::path::end()`, `warp::path!(..)`, `path!(..)`.
-fn is_warp_path(expr: &Expr) -> bool {
+/// A warp route's path under `prefix`: literal, built from constants, or unknown.
+fn filter_path(route: &FilterRoute, prefix: &str) -> RoutePath {
+    if route.dynamic {
+        return RoutePath::Unknown;
+    }
+    let mut parts = vec![PathPart::Literal(prefix.to_owned())];
+    for segment in &route.segments {
+        parts.push(PathPart::Literal("/".to_owned()));
+        parts.push(segment.clone());
+    }
+    if route.segments.is_empty() {
+        parts.push(PathPart::Literal("/".to_owned()));
+    }
+    literal_parts(parts)
+}
+
+/// How many arguments the call at the root of a method chain takes.
+fn inner_args(expr: &Expr) -> usize {
+    match unchain(expr).0 {
+        Expr::Call(call) => call.args.len(),
+        _ => 0,
+    }
+}
+
+/// Parts that are all literal, joined; otherwise the parts, to resolve later.
+fn literal_parts(parts: Vec<PathPart>) -> RoutePath {
+    if parts
+        .iter()
+        .all(|part| matches!(part, PathPart::Literal(_)))
+    {
+        let mut text = String::new();
+        for part in &parts {
+            if let PathPart::Literal(literal) = part {
+                text.push_str(literal);
+            }
+        }
+        RoutePath::Literal(text)
+    } else {
+        RoutePath::Parts(parts)
+    }
+}
+
+/// A route path argument: a literal, a constant (resolved later), or unknown.
+fn route_path(prefix: &str, path: &Expr) -> RoutePath {
+    if let Some(path) = string_literal(path) {
+        return RoutePath::Literal(format!("{prefix}{path}"));
+    }
+    match path {
+        Expr::Path(constant) if constant.qself.is_none() => literal_parts(vec![
+            PathPart::Literal(prefix.to_owned()),
+            PathPart::Const(written(&constant.path)),
+        ]),
+        Expr::Reference(reference) => route_path(prefix, &reference.expr),
+        Expr::Paren(paren) => route_path(prefix, &paren.expr),
+        Expr::Group(group) => route_path(prefix, &group.expr),
+        _ => RoutePath::Unknown,
+    }
+}
+
+/// `warp::fs::dir` / `warp::fs::file` (also `fs::dir` after `use warp::fs`).
+fn is_warp_fs(names: &[String]) -> bool {
+    match names {
+        [.., module, function] => {
+            module == "fs"
+                && matches!(function.as_str(), "dir" | "file")
+                && (names.len() == 2 || names[0] == "warp")
+        }
+        _ => false,
+    }
+}
+
+/// A filter a warp route chain starts from: `warp::path(..)`, `warp::path::end()`,
+/// `warp::path!(..)`, `path!(..)`, `warp::fs::dir(..)`.
+fn is_warp_filter_root(expr: &Expr) -> bool {
     match expr {
         Expr::Call(_) => call_path(expr).is_some_and(|path| {
             let segments = written(path);
             segments.first().is_some_and(|first| first == "warp")
                 && segments.iter().any(|s| s == "path")
+                || is_warp_fs(&segments)
         }),
         Expr::Macro(mac) => {
             let segments = written(&mac.mac.path);
@@ -705,64 +1107,6 @@ fn is_warp_path(expr: &Expr) -> bool {
                 && (segments.len() == 1 || segments[0] == "warp")
         }
         _ => false,
-    }
-}
-
-/// Adds what one warp filter says about the path and method.
-fn warp_filter(expr: &Expr, segments: &mut Vec<String>, method: &mut Option<String>) {
-    match expr {
-        Expr::Call(call) => {
-            let Some(path) = call_path(expr) else { return };
-            let names = written(path);
-            let last = names.last().map(String::as_str).unwrap_or("");
-            if names.first().is_some_and(|first| first == "warp") || names.len() == 1 {
-                match last {
-                    "path" => {
-                        if let Some(segment) = call.args.first().and_then(string_literal) {
-                            segments.push(segment);
-                        }
-                    }
-                    "param" => segments.push("{param}".to_owned()),
-                    "tail" => segments.push("{*tail}".to_owned()),
-                    method_name if is_method_name(method_name) && call.args.is_empty() => {
-                        *method = Some(method_name.to_ascii_uppercase());
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Expr::Macro(mac)
-            if mac
-                .mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "path") =>
-        {
-            let mut current = String::new();
-            for tree in mac.mac.tokens.clone() {
-                match tree {
-                    TokenTree::Punct(punct) if punct.as_char() == '/' => {
-                        if !current.is_empty() {
-                            segments.push(std::mem::take(&mut current));
-                        }
-                    }
-                    TokenTree::Punct(punct) if punct.as_char() == ';' => break,
-                    TokenTree::Literal(literal) => {
-                        current = literal_text(&literal).unwrap_or_default();
-                    }
-                    _ => {
-                        if current.is_empty() || current == "{param}" {
-                            current = "{param}".to_owned();
-                        }
-                    }
-                }
-            }
-            if !current.is_empty() {
-                segments.push(current);
-            }
-        }
-        _ => {}
     }
 }
 

@@ -95,3 +95,29 @@ pub(crate) fn method_in_any_case(name: &str) -> Option<&'static str> {
         .copied()
         .find(|method| method.eq_ignore_ascii_case(name))
 }
+
+/// An expression's address, to mark it as read while its syntax tree lives.
+pub(crate) fn address(expr: &Expr) -> usize {
+    std::ptr::from_ref(expr) as usize
+}
+
+/// Splits a method-call chain into its root and the calls on it, innermost first.
+pub(crate) fn unchain(expr: &Expr) -> (&Expr, Vec<&syn::ExprMethodCall>) {
+    let mut calls = Vec::new();
+    let mut current = expr;
+    loop {
+        match current {
+            Expr::MethodCall(call) => {
+                calls.push(call);
+                current = &call.receiver;
+            }
+            Expr::Paren(paren) => current = &paren.expr,
+            Expr::Group(group) => current = &group.expr,
+            Expr::Await(inner) => current = &inner.base,
+            Expr::Try(inner) => current = &inner.expr,
+            _ => break,
+        }
+    }
+    calls.reverse();
+    (current, calls)
+}

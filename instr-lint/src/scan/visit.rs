@@ -10,12 +10,13 @@ use instr_schema::diag::Span;
 
 use super::attrs::read_attr;
 use super::facts::{
-    AttrFact, FileFacts, FnFact, FnScope, ModDecl, ModPath, ModuleFacts, RawMetricCall, UseFact,
-    WrittenPath,
+    AttrFact, FileFacts, FnFact, FnScope, GenericParam, LocalClosure, ModDecl, ModPath,
+    ModuleFacts, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
 };
 use super::modules::{Declared, ModDir, declare, has_cfg, is_cfg_test};
 use super::routes::RouteEval;
-use super::syntax::{path_span, span_of, written};
+use super::syntax::{expr_span, path_span, span_of, written};
+use super::warp::WarpFn;
 
 /// Where a file sits in its crate, as the scheduler knows it.
 #[derive(Debug, Clone)]
@@ -73,6 +74,11 @@ pub struct FileVisitor {
     facade_glob: bool,
     /// Names imported from the `instr` crate (`use instr::schema;`), or `*` for a glob.
     instr_imports: HashSet<String>,
+    /// The file imports from warp (its filter chains need `warp::Filter` in scope): function
+    /// bodies are then read for their filters first.
+    warp_imported: bool,
+    /// Per enclosing function, innermost last: its warp filters.
+    warp: Vec<Option<WarpFn>>,
 }
 
 #[derive(Clone)]
@@ -80,6 +86,80 @@ struct ImplCtx {
     self_ty: Option<std::sync::Arc<str>>,
     trait_path: Option<std::sync::Arc<[String]>>,
     attrs: Option<std::sync::Arc<[AttrFact]>>,
+    generics: Option<std::sync::Arc<[GenericParam]>>,
+}
+
+/// The type parameters of an impl that its self type names, with the last segment of each
+/// trait bound, inline or in the `where` clause.
+fn impl_generics(item: &syn::ItemImpl) -> Vec<GenericParam> {
+    let mut used = HashSet::new();
+    collect_idents(&item.self_ty, &mut used);
+    let mut params: Vec<GenericParam> = item
+        .generics
+        .type_params()
+        .filter(|param| used.contains(&param.ident.to_string()))
+        .map(|param| GenericParam {
+            name: param.ident.to_string(),
+            bounds: trait_bounds(&param.bounds),
+        })
+        .collect();
+    if let Some(clause) = &item.generics.where_clause {
+        for predicate in &clause.predicates {
+            if let syn::WherePredicate::Type(predicate) = predicate
+                && let Some(name) = type_name(&predicate.bounded_ty)
+                && let Some(param) = params.iter_mut().find(|param| param.name == name)
+            {
+                param.bounds.extend(trait_bounds(&predicate.bounds));
+            }
+        }
+    }
+    params
+}
+
+fn trait_bounds<'a>(bounds: impl IntoIterator<Item = &'a syn::TypeParamBound>) -> Vec<String> {
+    bounds
+        .into_iter()
+        .filter_map(|bound| match bound {
+            syn::TypeParamBound::Trait(bound) => bound
+                .path
+                .segments
+                .last()
+                .map(|segment| segment.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every identifier in a type (`Logged<E>` has `Logged` and `E`).
+fn collect_idents(ty: &syn::Type, out: &mut HashSet<String>) {
+    struct Idents<'o>(&'o mut HashSet<String>);
+    impl<'ast> Visit<'ast> for Idents<'_> {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.0.insert(ident.to_string());
+        }
+    }
+    Idents(out).visit_type(ty);
+}
+
+/// A field type that names an endpoint type: `BoxEndpoint<'static>`, `Box<dyn Endpoint>`,
+/// `Vec<(Method, BoxEndpoint)>`.
+fn names_endpoint(ty: &syn::Type) -> bool {
+    let mut idents = HashSet::new();
+    collect_idents(ty, &mut idents);
+    idents.iter().any(|ident| ident.ends_with("Endpoint"))
+}
+
+/// The string a `const` or `static` item holds, when its value is a string literal.
+fn string_value(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => Some(lit.value()),
+        syn::Expr::Group(group) => string_value(&group.expr),
+        syn::Expr::Paren(paren) => string_value(&paren.expr),
+        _ => None,
+    }
 }
 
 /// The last identifier of a type, `Foo` for `crate::x::Foo<T>`, `&Foo` or `Box<Foo>`.
@@ -117,6 +197,8 @@ impl FileVisitor {
             facade_macros: HashSet::new(),
             facade_glob: false,
             instr_imports: HashSet::new(),
+            warp_imported: false,
+            warp: Vec::new(),
         }
     }
 
@@ -145,6 +227,17 @@ impl FileVisitor {
             module.uses.shrink_to_fit();
             module.routes.shrink_to_fit();
             module.nests.shrink_to_fit();
+            module.str_consts.shrink_to_fit();
+            // A closure bound to a local is read only for a route registered in the same
+            // function (`analysis::handlers`): the others are dropped. The facts stay small,
+            // and a lean parse, which blanks bodies that register nothing, gives the same.
+            module.local_closures.retain(|closure| {
+                module
+                    .routes
+                    .iter()
+                    .any(|route| route.scope.as_ref() == Some(&closure.scope))
+            });
+            module.local_closures.shrink_to_fit();
         }
         self.facts.modules.shrink_to_fit();
         self.facts
@@ -221,12 +314,41 @@ impl FileVisitor {
             name: sig.ident.to_string(),
             self_ty: ctx.as_ref().and_then(|ctx| ctx.self_ty.clone()),
             trait_path: ctx.as_ref().and_then(|ctx| ctx.trait_path.clone()),
-            impl_attrs: ctx.and_then(|ctx| ctx.attrs),
+            impl_attrs: ctx.as_ref().and_then(|ctx| ctx.attrs.clone()),
+            impl_generics: ctx.and_then(|ctx| ctx.generics),
             is_pub: !matches!(vis, syn::Visibility::Inherited),
             name_span: self.span(sig.ident.span()),
             attrs: attrs.into_boxed_slice(),
+            emits: Box::default(),
         };
         self.module().fns.push(fact);
+    }
+
+    /// How many names of each kind have been recorded as emitted so far in the file.
+    fn emit_mark(&self) -> [usize; 3] {
+        let emits = &self.facts.emits;
+        [
+            emits.metric_idents.len(),
+            emits.event_idents.len(),
+            emits.raw_names.len(),
+        ]
+    }
+
+    /// Gives function `position` of module `module`, just visited, the names recorded since
+    /// `mark`: those of its attributes and body.
+    fn close_fn_at(&mut self, module: usize, position: usize, mark: [usize; 3]) {
+        let emits = &self.facts.emits;
+        let mut names: Vec<String> = emits.metric_idents[mark[0]..]
+            .iter()
+            .chain(&emits.event_idents[mark[1]..])
+            .chain(&emits.raw_names[mark[2]..])
+            .cloned()
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
+            function.emits = names.into_boxed_slice();
+        }
     }
 
     /// String options of `#[instr::handler(...)]` may name metrics it records into.
@@ -241,6 +363,12 @@ impl FileVisitor {
     }
 
     fn record_use(&mut self, tree: &syn::UseTree, prefix: &mut WrittenPath, public: bool) {
+        if prefix.is_empty()
+            && let syn::UseTree::Path(path) = tree
+            && path.ident == "warp"
+        {
+            self.warp_imported = true;
+        }
         match tree {
             syn::UseTree::Path(path) => {
                 prefix.push(path.ident.to_string());
@@ -365,6 +493,28 @@ impl FileVisitor {
     }
 }
 
+impl FileVisitor {
+    /// Enters a function body: its warp filters are read first, in a file that uses warp.
+    fn enter_body(&mut self, block: &syn::Block, sig: &syn::Signature) {
+        let warp = self.warp_imported.then(|| WarpFn::new(block, sig));
+        self.warp.push(warp);
+    }
+
+    /// Records a module-level string constant (those in function bodies are not reachable by
+    /// path from elsewhere).
+    fn str_const(&mut self, name: &syn::Ident, value: &syn::Expr) {
+        if !self.fn_scope.is_empty() {
+            return;
+        }
+        if let Some(value) = string_value(value) {
+            self.module().str_consts.push(StrConst {
+                name: name.to_string(),
+                value,
+            });
+        }
+    }
+}
+
 fn is_facade_macro(name: &str) -> bool {
     matches!(name, "counter" | "gauge" | "histogram")
 }
@@ -421,6 +571,9 @@ impl<'ast> Visit<'ast> for FileVisitor {
             .iter()
             .any(|attr| attr.path().is_ident("macro_use"));
         let name = item.ident.to_string();
+        if name == "warp" {
+            self.warp_imported = true;
+        }
         if let Some((_, alias)) = &item.rename {
             self.add_use(alias.to_string(), vec![name.clone()], false);
         }
@@ -441,14 +594,20 @@ impl<'ast> Visit<'ast> for FileVisitor {
         }
         // A function nested in another function's body belongs to no impl.
         let saved_impl = std::mem::take(&mut self.impl_ctx);
+        let mark = self.emit_mark();
+        let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
+        let position = self.facts.modules[module].fns.len() - 1;
         self.fn_scope.push(FnScope {
             self_ty: None,
             name: item.sig.ident.to_string(),
         });
+        self.enter_body(&item.block, &item.sig);
         visit::visit_block(self, &item.block);
+        self.warp.pop();
         self.fn_scope.pop();
         self.impl_ctx = saved_impl;
+        self.close_fn_at(module, position, mark);
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
@@ -456,13 +615,28 @@ impl<'ast> Visit<'ast> for FileVisitor {
             return;
         }
         let attrs = self.attrs(&item.attrs);
+        let generics = impl_generics(item);
+        let trait_path = item.trait_.as_ref().map(|(path, _)| written(path));
+        // `impl Middleware<E> for M { type Output = Wrapped; }`: `Wrapped` wraps an endpoint.
+        if trait_path
+            .as_ref()
+            .and_then(|path| path.last())
+            .is_some_and(|last| last == "Middleware")
+        {
+            for impl_item in &item.items {
+                if let syn::ImplItem::Type(output) = impl_item
+                    && output.ident == "Output"
+                    && let Some(name) = type_name(&output.ty)
+                {
+                    self.module().middleware_outputs.push(name);
+                }
+            }
+        }
         let ctx = ImplCtx {
             self_ty: type_name(&item.self_ty).map(std::sync::Arc::from),
-            trait_path: item
-                .trait_
-                .as_ref()
-                .map(|(path, _)| std::sync::Arc::from(written(path))),
+            trait_path: trait_path.map(std::sync::Arc::from),
             attrs: (!attrs.is_empty()).then(|| std::sync::Arc::from(attrs)),
+            generics: (!generics.is_empty()).then(|| std::sync::Arc::from(generics)),
         };
         self.impl_ctx.push(ctx);
         for impl_item in &item.items {
@@ -475,7 +649,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
         if is_cfg_test(&item.attrs) {
             return;
         }
+        let mark = self.emit_mark();
+        let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
+        let position = self.facts.modules[module].fns.len() - 1;
         let self_ty = self
             .impl_ctx
             .last()
@@ -485,9 +662,12 @@ impl<'ast> Visit<'ast> for FileVisitor {
             name: item.sig.ident.to_string(),
         });
         let saved_impl = std::mem::take(&mut self.impl_ctx);
+        self.enter_body(&item.block, &item.sig);
         visit::visit_block(self, &item.block);
+        self.warp.pop();
         self.impl_ctx = saved_impl;
         self.fn_scope.pop();
+        self.close_fn_at(module, position, mark);
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
@@ -502,8 +682,45 @@ impl<'ast> Visit<'ast> for FileVisitor {
         }
     }
 
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.str_const(&item.ident, &item.expr);
+        visit::visit_item_const(self, item);
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        self.str_const(&item.ident, &item.expr);
+        visit::visit_item_static(self, item);
+    }
+
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
         self.module().types.push(item.ident.to_string());
+        if item.fields.iter().any(|field| names_endpoint(&field.ty)) {
+            self.module().endpoint_holders.push(item.ident.to_string());
+        }
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let name = match &local.pat {
+            syn::Pat::Ident(ident) => Some(&ident.ident),
+            syn::Pat::Type(typed) => match &*typed.pat {
+                syn::Pat::Ident(ident) => Some(&ident.ident),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(name), Some(init), Some(scope)) =
+            (name, &local.init, self.fn_scope.last().cloned())
+            && matches!(&*init.expr, syn::Expr::Closure(_))
+            && let Some(span) = expr_span(&init.expr)
+        {
+            let span = self.span(span);
+            self.module().local_closures.push(LocalClosure {
+                scope,
+                name: name.to_string(),
+                span,
+            });
+        }
+        visit::visit_local(self, local);
     }
 
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
@@ -524,7 +741,8 @@ impl<'ast> Visit<'ast> for FileVisitor {
             && !self.handled.contains(&address)
         {
             let scope = self.fn_scope.last().cloned();
-            let mut eval = RouteEval::new(self.base, scope, &mut self.handled);
+            let warp = self.warp.last_mut().and_then(Option::as_mut);
+            let mut eval = RouteEval::new(self.base, scope, &mut self.handled, warp);
             eval.chain(expr, "");
             let (routes, nests) = eval.finish();
             let module = self.module();
@@ -562,7 +780,14 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 && (self.instr_imports.contains(path[0])
                     || (path[0] == "schema" && self.instr_imports.contains("*"))))
         {
-            self.facts.invokes_schema = true;
+            self.facts.schema_calls.push(SchemaCall {
+                path: first_string_literal(&mac.tokens),
+                span: self.span(
+                    path_span(&mac.path)
+                        .join(mac.delimiter.span().close())
+                        .unwrap_or_else(|| path_span(&mac.path)),
+                ),
+            });
         }
         if let Some(kind) = self.facade_macro_kind(&mac.path) {
             let name = first_string_literal(&mac.tokens);

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use instr_schema::diag::{Diagnostic, Sources};
-use instr_schema::{LoadError, LoadOptions, Schema, load_file};
+use instr_schema::{LoadError, LoadOptions, Schema, checks, load_file};
 
 use super::Workspace;
 
@@ -21,6 +21,9 @@ pub struct SchemaUse {
     pub packages: Vec<String>,
     /// The validated model (items with errors may be missing).
     pub schema: Schema,
+    /// False when a file of the schema has a syntax error: the model is then incomplete, and
+    /// nothing about code that depends on it is decided.
+    pub readable: bool,
 }
 
 /// Every schema the workspace uses, with the findings of all of them, in the order members
@@ -42,6 +45,9 @@ pub enum SchemaError {
     /// A schema file could not be read.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The schema a manifest configures does not exist.
+    #[error("{0}")]
+    Configured(String),
 }
 
 /// Loads every schema the workspace uses, adding their files to `sources`.
@@ -53,11 +59,16 @@ pub(crate) fn load(workspace: &Workspace, sources: &mut Sources) -> Result<Loade
     };
     for (path, packages) in schema_paths(workspace)? {
         let file = load_file(&path, &workspace.root, &options, sources)?;
+        let readable = !file
+            .diagnostics
+            .iter()
+            .any(|finding| finding.rule.code == checks::SYNTAX.code);
         loaded.findings.extend(file.diagnostics);
         loaded.uses.push(SchemaUse {
             path,
             packages,
             schema: file.schema,
+            readable,
         });
     }
     Ok(loaded)
@@ -75,9 +86,33 @@ pub(crate) fn load_options(workspace: &Workspace) -> LoadOptions {
 /// the order members are listed.
 fn schema_paths(workspace: &Workspace) -> Result<Vec<(PathBuf, Vec<String>)>, SchemaError> {
     let workspace_schema = match &workspace.config.schema {
-        Some(relative) => Some(workspace.root.join(relative)),
+        Some(relative) => {
+            let path = workspace.root.join(relative);
+            if !path.is_file() {
+                return Err(SchemaError::Configured(missing_configured(
+                    &path,
+                    relative,
+                    &workspace.root.join("Cargo.toml"),
+                    "workspace",
+                )));
+            }
+            Some(path)
+        }
         None => Some(workspace.root.join("instr.toml")).filter(|path| path.is_file()),
     };
+    for member in &workspace.members {
+        if let Some(path) = &member.schema
+            && !path.is_file()
+        {
+            let relative = path.strip_prefix(&member.dir).unwrap_or(path);
+            return Err(SchemaError::Configured(missing_configured(
+                path,
+                relative,
+                &member.dir.join("Cargo.toml"),
+                "package",
+            )));
+        }
+    }
     let mut uses: Vec<(PathBuf, Vec<String>)> = Vec::new();
     for member in &workspace.members {
         let Some(path) = member.schema.clone().or_else(|| workspace_schema.clone()) else {
@@ -97,6 +132,17 @@ fn schema_paths(workspace: &Workspace) -> Result<Vec<(PathBuf, Vec<String>)>, Sc
     Ok(uses)
 }
 
-fn same_path(a: &Path, b: &Path) -> bool {
+/// `schema` under `[<table>.metadata.instr]` of `manifest` names `path`, which is not a file.
+fn missing_configured(path: &Path, written: &Path, manifest: &Path, table: &str) -> String {
+    format!(
+        "the schema `{}` set by `schema` under [{table}.metadata.instr] in `{}` does not exist (looked for `{}`); create it (`cargo instr-check init` writes a starter), or fix the path",
+        written.display(),
+        manifest.display(),
+        path.display()
+    )
+}
+
+/// Whether two paths name one file (canonical paths when both exist).
+pub(crate) fn same_path(a: &Path, b: &Path) -> bool {
     a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }

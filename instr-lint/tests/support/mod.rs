@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: running the real binary, and finding Prometheus'
-//! tools.
+//! Helpers shared by the integration tests: running the real binary, writing workspaces, and
+//! finding Prometheus' tools.
 
 #![allow(
     dead_code,
@@ -8,7 +8,6 @@
     clippy::print_stderr
 )]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -82,25 +81,37 @@ pub(crate) fn json(output: &Output) -> serde_json::Value {
         .unwrap_or_else(|error| panic!("stdout is not JSON ({error}):\n{}", stdout(output)))
 }
 
-/// A Prometheus tool (`promtool`, `prometheus`) from PATH, or `None` after saying how to
-/// install it. Under CI (the `CI` variable set) a missing tool fails the test instead: CI
-/// installs Debian's `prometheus` package (`.ci/run`), so its absence is a broken setup.
-pub(crate) fn prometheus_tool(name: &str, test: &str) -> Option<PathBuf> {
+/// A Prometheus tool (`promtool`, `prometheus`) from PATH; panics, saying how to install it,
+/// when it is missing. Tests that need one are `#[ignore = "needs ..."]`, so a plain
+/// `cargo test` lists them as ignored; run them with `--include-ignored` (`.ci/run` does,
+/// after installing Debian's `prometheus` package). A missing tool is then a failure, never a
+/// silent pass.
+pub(crate) fn required_tool(name: &str) -> PathBuf {
     let found = Command::new(name)
         .arg("--version")
         .output()
         .is_ok_and(|output| output.status.success());
-    if found {
-        return Some(PathBuf::from(name));
-    }
-    let install = "install Prometheus' tools: `apt-get install prometheus` on Debian or Ubuntu (it provides `promtool` and `prometheus`), or put the release binaries on PATH";
-    if std::env::var_os("CI").is_some() {
-        panic!("`{name}` is missing, and CI must run `{test}`: {install} (.ci/run does this)");
-    }
-    // Straight to stderr, past the test harness' capture, so the skip is seen in a normal run.
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {test}: `{name}` is not on PATH; to run it, {install}"
+    assert!(
+        found,
+        "`{name}` is missing: install Prometheus' tools (`apt-get install prometheus` on Debian or Ubuntu provides `promtool` and `prometheus`), or put the release binaries on PATH; .ci/run does this"
     );
-    None
+    PathBuf::from(name)
+}
+
+/// Writes the files of a workspace under `root` (`(relative path, contents)`), creating
+/// directories as needed.
+pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (relative, contents) in files {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+/// A standalone package manifest (ending in an empty `[workspace]`) named `name` with these
+/// `[dependencies]` lines, plus `extra` (more tables) before the workspace table.
+pub(crate) fn manifest(name: &str, dependencies: &str, extra: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n{extra}\n[workspace]\n"
+    )
 }

@@ -40,6 +40,7 @@ pub(crate) fn generate(model: &Model<'_>, schema_path: &str) -> Generated {
         };
         let description = &m.description;
         let unit = opt_str(m.unit.as_deref());
+        let ucum_unit = m.unit.as_deref().map_or("", instr_schema::names::ucum);
         let owner = &m.owner.value;
         let label_names = m.labels.iter().map(|label| &label.value);
         let buckets = m
@@ -59,6 +60,7 @@ pub(crate) fn generate(model: &Model<'_>, schema_path: &str) -> Generated {
                 kind: ::instr::catalog::MetricKind::#kind,
                 description: #description,
                 unit: #unit,
+                ucum_unit: #ucum_unit,
                 owner: #owner,
                 labels: &[#(#label_names),*],
                 buckets: &[#(#buckets),*],

@@ -20,6 +20,8 @@ pub(crate) struct RawFile {
     pub(crate) metrics: Vec<RawMetric>,
     pub(crate) events: Vec<RawEvent>,
     pub(crate) features: Vec<RawFeature>,
+    /// `[exempt]`: a route or handler path, and the reason it is exempt.
+    pub(crate) exempt: Vec<(Text, Text)>,
 }
 
 #[derive(Debug)]
@@ -111,7 +113,7 @@ pub(crate) struct RawMatcher {
 }
 
 const TOP_LEVEL: &[&str] = &[
-    "version", "include", "owners", "labels", "metrics", "events", "features",
+    "version", "include", "owners", "labels", "metrics", "events", "features", "exempt",
 ];
 const OWNER_FIELDS: &[&str] = &["description", "contact"];
 const LABEL_FIELDS: &[&str] = &["description", "values", "kind", "max_values"];
@@ -330,6 +332,19 @@ fn read_document(reader: &mut Reader<'_>, document: &DeTable<'_>) -> RawFile {
             raw.features.push(read_feature(reader, name, table));
         },
     );
+    let example = r#"[exempt]
+"GET /health" = "liveness probe for the load balancer""#;
+    if let Some(section) = document.get("exempt")
+        && let Some(table) = reader.table(section, "`exempt`", example)
+    {
+        for (key, value) in table.iter() {
+            let target = Spanned::new(key.get_ref().to_string(), reader.loc(key));
+            let what = format!("the reason `{}` is exempt", target.value);
+            if let Some(reason) = reader.string(value, &what, example) {
+                raw.exempt.push((target, reason));
+            }
+        }
+    }
     raw
 }
 

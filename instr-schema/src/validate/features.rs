@@ -5,7 +5,7 @@ use super::context::Ctx;
 use super::objectives;
 use crate::checks;
 use crate::diag::{Diagnostic, Loc};
-use crate::model::{Feature, HTTP_METHODS, Route, Schema, Stability};
+use crate::model::{ExemptTarget, Exemption, Feature, HTTP_METHODS, Route, Schema, Stability};
 use crate::raw::RawFeature;
 use crate::spanned::Spanned;
 
@@ -24,10 +24,11 @@ pub(super) fn build(ctx: &mut Ctx<'_>, schema: &Schema, raw: RawFeature) -> Opti
         raw.description.as_ref(),
     );
     let owner = check_owner(ctx, "feature", &raw.name, &raw.keys, raw.owner);
+    let owner_name = owner.as_ref().map(|owner| owner.value.as_str());
     let success_metrics = if raw.success_metrics.is_none() && raw.keys.has("success_metrics") {
         Vec::new()
     } else {
-        check_success_metrics(ctx, schema, &raw.name, raw.success_metrics)
+        check_success_metrics(ctx, schema, &raw.name, owner_name, raw.success_metrics)
     };
     let guardrail_metrics = raw
         .guardrail_metrics
@@ -67,28 +68,58 @@ pub(super) fn build(ctx: &mut Ctx<'_>, schema: &Schema, raw: RawFeature) -> Opti
     })
 }
 
+/// Which metrics to suggest: those the feature's owner owns (metrics, then events), never
+/// another team's; with none, what to declare.
+fn success_metric_help(schema: &Schema, owner: Option<&str>) -> String {
+    let owned: Vec<&str> = schema
+        .metrics
+        .values()
+        .filter(|metric| Some(metric.owner.value.as_str()) == owner)
+        .map(|metric| metric.name.value.as_str())
+        .chain(
+            schema
+                .events
+                .values()
+                .filter(|event| Some(event.owner.value.as_str()) == owner)
+                .map(|event| event.name.value.as_str()),
+        )
+        .collect();
+    match (owned.as_slice(), owner) {
+        ([first, ..], _) => format!(
+            "add `success_metrics = [\"{first}\"]`, naming a metric or event that shows the feature works ({} owned by `{}`: {})",
+            if owned.len() == 1 { "the one" } else { "those" },
+            owner.unwrap_or_default(),
+            owned.join(", ")
+        ),
+        ([], Some(owner)) => format!(
+            "declare a metric or event owned by `{owner}` that shows the feature works, and name it in `success_metrics`"
+        ),
+        ([], None) => "declare a metric or event that shows the feature works, and name it in `success_metrics`".to_owned(),
+    }
+}
+
 /// A feature declares at least one success metric; each is a declared metric or event, and
 /// none is deprecated.
 fn check_success_metrics(
     ctx: &mut Ctx<'_>,
     schema: &Schema,
     feature: &Spanned<String>,
+    owner: Option<&str>,
     list: Option<Spanned<Vec<Spanned<String>>>>,
 ) -> Vec<Spanned<String>> {
-    let example = schema
-        .metrics
-        .keys()
-        .next()
-        .map_or_else(|| "<metric>".to_owned(), Clone::clone);
     let (loc, metrics): (Loc, Vec<Spanned<String>>) = match list {
         Some(list) => (list.loc, list.value),
         None => (feature.loc, Vec::new()),
     };
     if metrics.is_empty() {
         ctx.push(
-            Diagnostic::new(&checks::MISSING_SUCCESS_METRIC, loc, format!("feature `{}` has no success metric", feature.value))
-                .with_label("how will anyone know it works?")
-                .with_help(format!("add `success_metrics = [\"{example}\"]`, naming a declared metric or event that shows the feature works")),
+            Diagnostic::new(
+                &checks::MISSING_SUCCESS_METRIC,
+                loc,
+                checks::missing_success_metric_message(&feature.value),
+            )
+            .with_label("how will anyone know it works?")
+            .with_help(success_metric_help(schema, owner)),
         );
         return metrics;
     }
@@ -153,6 +184,40 @@ fn check_measures_exist(
             &declared,
         ));
     }
+}
+
+/// An `[exempt]` entry names a route (`METHOD /path`) or a handler path, and gives a reason
+/// that is not blank or the placeholder `...`.
+pub(super) fn build_exemption(
+    ctx: &mut Ctx<'_>,
+    target: Spanned<String>,
+    reason: Spanned<String>,
+) -> Option<Exemption> {
+    let parsed = if target.value.trim().contains(char::is_whitespace) {
+        let route = check_route(ctx, target.clone())?;
+        ExemptTarget::Route(route.value)
+    } else if check_handler_path(ctx, &target) {
+        ExemptTarget::Handler(target.value.trim().to_owned())
+    } else {
+        return None;
+    };
+    let trimmed = reason.value.trim();
+    if trimmed.is_empty() || trimmed == "..." {
+        ctx.push(
+            Diagnostic::new(
+                &checks::INVALID_VALUE,
+                reason.loc,
+                format!("the exemption of `{}` gives no reason", target.value),
+            )
+            .with_label("why is this exempt?")
+            .with_help("say why no feature measures it, for the next reader: `\"GET /health\" = \"liveness probe for the load balancer\"`"),
+        );
+        return None;
+    }
+    Some(Exemption {
+        target: Spanned::new(parsed, target.loc),
+        reason: trimmed.to_owned(),
+    })
 }
 
 /// A route is `METHOD /path`: a known method in upper case, then a path starting with `/`.

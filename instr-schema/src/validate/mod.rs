@@ -46,12 +46,14 @@ pub(crate) fn validate(
     let mut metrics = Vec::new();
     let mut events = Vec::new();
     let mut features = Vec::new();
+    let mut exempt = Vec::new();
     for (_, file) in files {
         owners.extend(file.owners);
         labels.extend(file.labels);
         metrics.extend(file.metrics);
         events.extend(file.events);
         features.extend(file.features);
+        exempt.extend(file.exempt);
     }
     owners.retain(|item| declare(&mut ctx, Namespace::Owners, &item.name));
     labels.retain(|item| declare(&mut ctx, Namespace::Labels, &item.name));
@@ -82,6 +84,11 @@ pub(crate) fn validate(
     for raw in features {
         if let Some(feature) = features::build(&mut ctx, &schema, raw) {
             schema.features.insert(feature.name.value.clone(), feature);
+        }
+    }
+    for (target, reason) in exempt {
+        if let Some(exemption) = features::build_exemption(&mut ctx, target, reason) {
+            schema.exempt.push(exemption);
         }
     }
     schema

@@ -79,6 +79,10 @@ pub struct Metric {
     pub description: &'static str,
     /// The base unit, if any.
     pub unit: Option<&'static str>,
+    /// The unit as OpenTelemetry writes it, in [UCUM](https://ucum.org) (`s` for `seconds`,
+    /// `By` for `bytes`; other units as written), computed from the schema by
+    /// `instr_schema::names::ucum`; empty for a metric without a unit.
+    pub ucum_unit: &'static str,
     /// The owner's id.
     pub owner: &'static str,
     /// Label names, in declaration order.

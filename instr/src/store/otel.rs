@@ -1,8 +1,8 @@
 //! The `otel` backend: every emitter writes to an OpenTelemetry instrument.
 //!
 //! Each metric's instrument is created once, from the global meter provider, with the
-//! schema's description, unit (as UCUM, see [`crate::otel::unit`]) and, for histograms, the
-//! schema's buckets as explicit bucket boundaries. Each series' attribute set is built once
+//! schema's description, unit (in UCUM, baked into the catalog: [`Metric::ucum_unit`]) and,
+//! for histograms, the schema's buckets as explicit bucket boundaries. Each series' attribute set is built once
 //! from its label values and kept, so an emission is an index, two atomic loads and the SDK's
 //! call: instr neither allocates nor hashes on that path (the SDK does hash the attribute set
 //! to find its aggregator, see `docs/otel.md`).
@@ -49,12 +49,6 @@ fn attributes(values: &LabelValues) -> Box<[KeyValue]> {
         .collect()
 }
 
-/// The unit to give an instrument: UCUM, or empty (OpenTelemetry's "no unit") for a metric
-/// without one.
-fn unit(metric: &Metric) -> &'static str {
-    metric.unit.map_or("", crate::otel::unit)
-}
-
 /// Attribute sets, built once per series.
 type Attributes<const N: usize> = PerSeries<Box<[KeyValue]>, N>;
 
@@ -91,7 +85,7 @@ fn create_counter(metric: &'static Metric) -> Counter<u64> {
     meter()
         .u64_counter(metric.name)
         .with_description(metric.description)
-        .with_unit(unit(metric))
+        .with_unit(metric.ucum_unit)
         .build()
 }
 
@@ -99,7 +93,7 @@ fn create_histogram(metric: &'static Metric) -> Histogram<f64> {
     meter()
         .f64_histogram(metric.name)
         .with_description(metric.description)
-        .with_unit(unit(metric))
+        .with_unit(metric.ucum_unit)
         .with_boundaries(metric.buckets.to_vec())
         .build()
 }
@@ -217,7 +211,7 @@ impl<const N: usize> Store for GaugeStore<N> {
             meter()
                 .f64_observable_gauge(metric.name)
                 .with_description(metric.description)
-                .with_unit(unit(metric))
+                .with_unit(metric.ucum_unit)
                 .with_callback(move |observer| self.observe_all(entry, observer))
                 .build()
         });

@@ -11,6 +11,9 @@
 //! exclude = ["generated/**"]         # source paths (relative to the root) never scanned
 //! # Breaking schema changes `cargo instr-check diff` accepts, as `kind:name`
 //! acknowledged-breaking = ["metric:checkout_attempts_total", "objective:checkout/latency"]
+//! # Every feature's success metrics and objective series must be emitted by a test
+//! # (the records of `INSTR_EMISSIONS=1 cargo test`), as with `--require-tested`
+//! require-tested = true
 //!
 //! [workspace.metadata.instr.rules]
 //! "schema::expired" = "deny"         # deny | warn | allow, by rule code
@@ -52,6 +55,7 @@ struct WorkspaceTable {
     handler_modules: Option<Value>,
     exclude: Option<Value>,
     acknowledged_breaking: Option<Value>,
+    require_tested: Option<Value>,
 }
 
 /// `[package.metadata.instr]` of a member.
@@ -82,6 +86,9 @@ pub struct Config {
     /// Breaking schema changes that `diff` accepts, as `kind:name` keys
     /// (`metric:checkout_attempts_total`); see `crate::schema_diff::Subject::key`.
     pub acknowledged_breaking: Vec<String>,
+    /// `check` requires that a test emitted every feature's success metrics and objective
+    /// series, as `--require-tested` does.
+    pub require_tested: bool,
 }
 
 impl Default for Config {
@@ -94,6 +101,7 @@ impl Default for Config {
             handler_modules: Vec::new(),
             exclude: Vec::new(),
             acknowledged_breaking: Vec::new(),
+            require_tested: false,
         }
     }
 }
@@ -146,6 +154,13 @@ pub fn parse_workspace(metadata: &Value, table: &str) -> Result<Config, ConfigEr
     if let Some(value) = &instr.acknowledged_breaking {
         config.acknowledged_breaking = acknowledged_breaking(value).map_err(error)?;
     }
+    if let Some(value) = &instr.require_tested {
+        config.require_tested = value.as_bool().ok_or_else(|| {
+            error(format!(
+                "`require-tested` must be `true` or `false`, found `{value}`"
+            ))
+        })?;
+    }
     Ok(config)
 }
 
@@ -161,6 +176,7 @@ fn levels(value: &Value) -> Result<BTreeMap<&'static str, Level>, String> {
     for (name, level) in entries {
         let rule = registry::find(name).ok_or_else(|| {
             let hint = registry::suggest(name)
+                .first()
                 .map(|code| format!(" (did you mean `{code}`?)"))
                 .unwrap_or_default();
             format!("`rules` names unknown rule `{name}`{hint}; `cargo instr-check --list` shows every code")
@@ -273,6 +289,21 @@ mod tests {
         let config = parse_workspace(&Value::Null, "t").unwrap();
         assert_eq!(config.schema, None);
         assert_eq!(config.max_series_per_metric, 10_000);
+        assert!(!config.require_tested);
+    }
+
+    /// `require-tested` is a boolean; anything else is refused.
+    #[test]
+    fn reads_require_tested() {
+        let config = parse_workspace(&json!({"instr": {"require-tested": true}}), "t").unwrap();
+        assert!(config.require_tested);
+        let error = parse_workspace(&json!({"instr": {"require-tested": "yes"}}), "t").unwrap_err();
+        assert!(error.message.contains("`true` or `false`"), "{error}");
+        let typo = parse_workspace(&json!({"instr": {"require-test": true}}), "t").unwrap_err();
+        assert!(
+            typo.message.contains("did you mean `require-tested`"),
+            "{typo}"
+        );
     }
 
     /// Every key is read, and rules accept short and full codes.

@@ -1,5 +1,6 @@
 //! The recording side: one file per process, created on the process's first record, each
-//! distinct record appended once.
+//! distinct record appended once. `instr` calls [`record_metric`] and [`record_event`] for
+//! every emission of a recording process (after dropping what the thread already reported).
 //!
 //! Creation is atomic (the header is written to a hidden temporary file, which is renamed into
 //! place), so a reader never sees a file without its header; each record is then one line
@@ -7,18 +8,16 @@
 //! readers skip. Files of earlier builds of the same test binary are deleted when the file is
 //! created (readers ignore them anyway), so the folder does not grow with every rebuild.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::Path;
+use std::process::Command;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::format;
 use super::process::{self, Settings};
 use super::reader;
-use crate::catalog::{Event, Metric};
-use crate::labels::{self, LabelSlot};
 
 /// The process's recording, decided at its first emission.
 struct Recording {
@@ -36,11 +35,6 @@ struct FileState {
 }
 
 static RECORDING: OnceLock<Option<Recording>> = OnceLock::new();
-
-thread_local! {
-    /// What this thread already recorded: (metric or event address, series).
-    static SEEN: RefCell<HashSet<(usize, usize)>> = RefCell::new(HashSet::new());
-}
 
 fn recording_state() -> Option<&'static Recording> {
     RECORDING
@@ -60,19 +54,15 @@ fn recording_state() -> Option<&'static Recording> {
         .as_ref()
 }
 
-/// True when this process records emissions (decided once).
-pub(crate) fn recording() -> bool {
+/// True when this process records emissions: `INSTR_EMISSIONS` is on and it is a test binary
+/// cargo built, or a program a test attributed to itself (decided once, on the first call).
+pub fn recording() -> bool {
     recording_state().is_some()
-}
-
-/// The settings of a recording process.
-pub(crate) fn settings() -> Option<&'static Settings> {
-    recording_state().map(|recording| &recording.settings)
 }
 
 /// The test a record of the current thread belongs to: the process's (a child a test
 /// attributed), else the thread's name (libtest names each test's thread after the test).
-pub(crate) fn current_test(settings: &Settings) -> String {
+fn current_test(settings: &Settings) -> String {
     settings
         .test
         .clone()
@@ -80,42 +70,46 @@ pub(crate) fn current_test(settings: &Settings) -> String {
         .unwrap_or_default()
 }
 
-/// True the first time this thread reports `key`.
-fn first_on_thread(key: (usize, usize)) -> bool {
-    // During thread teardown the set is gone; the process-wide set still deduplicates.
-    SEEN.try_with(|seen| seen.borrow_mut().insert(key))
-        .unwrap_or(true)
+/// Records that the current thread's test emitted the series of `metric` with these label
+/// values (in the schema's label order). Does nothing when the process does not record;
+/// a series already recorded for the test is not written again.
+pub fn record_metric(metric: &str, labels: &[(&str, &str)]) {
+    if let Some(recording) = recording_state() {
+        let test = current_test(&recording.settings);
+        recording.append(format::metric_line(&test, metric, labels));
+    }
 }
 
-/// Records that a metric series was emitted.
-pub(crate) fn note_metric(metric: &'static Metric, slots: &[LabelSlot], series: usize) {
-    let Some(recording) = recording_state() else {
-        return;
-    };
-    if !first_on_thread((std::ptr::from_ref(metric) as usize, series)) {
-        return;
+/// Records that the current thread's test emitted `event`. Does nothing when the process
+/// does not record.
+pub fn record_event(event: &str) {
+    if let Some(recording) = recording_state() {
+        let test = current_test(&recording.settings);
+        recording.append(format::event_line(&test, event));
     }
-    let Some(values) = labels::decode(slots, series) else {
-        return;
-    };
-    let pairs: Vec<(&str, &str)> = values
-        .iter()
-        .map(|(name, value)| (*name, value.as_ref()))
-        .collect();
-    let test = current_test(&recording.settings);
-    recording.append(format::metric_line(&test, metric.name, &pairs));
 }
 
-/// Records that an event was emitted.
-pub(crate) fn note_event(event: &'static Event) {
+/// Makes the emissions of a program a test starts count for that test: when this process
+/// records, the child records too, into the same folder, every emission attributed to the
+/// calling thread's test and to this test binary's build. Does nothing when this process does
+/// not record.
+///
+/// ```no_run
+/// let mut command = std::process::Command::new("target/debug/shop");
+/// instr_emissions::attribute_child(&mut command);
+/// let child = command.spawn();
+/// ```
+pub fn attribute_child(command: &mut Command) -> &mut Command {
     let Some(recording) = recording_state() else {
-        return;
+        return command;
     };
-    if !first_on_thread((std::ptr::from_ref(event) as usize, usize::MAX)) {
-        return;
-    }
-    let test = current_test(&recording.settings);
-    recording.append(format::event_line(&test, event.name));
+    let settings = &recording.settings;
+    command
+        .env(process::ENABLE, "1")
+        .env(process::DIR, &settings.dir)
+        .env(process::EXECUTABLE, &settings.process.executable)
+        .env(process::TEST, current_test(settings))
+        .env("CARGO_PKG_NAME", &settings.process.package)
 }
 
 impl Recording {

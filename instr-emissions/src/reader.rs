@@ -75,6 +75,8 @@ pub struct Emissions {
     metrics: BTreeMap<String, BTreeMap<BTreeMap<String, String>, BTreeSet<TestId>>>,
     events: BTreeMap<String, BTreeSet<TestId>>,
     files: Vec<(PathBuf, FileStatus)>,
+    /// The test binary (package, name) each file speaks for, when its `process` line reads.
+    origins: BTreeMap<PathBuf, (String, String)>,
 }
 
 impl Emissions {
@@ -107,6 +109,13 @@ impl Emissions {
             .collect();
         let newest = newest_builds(&loaded);
         for (path, parsed) in loaded {
+            if let Some(process) = match &parsed {
+                Ok(parsed) => Some(parsed.process.clone()),
+                Err(_) => process_of(&path),
+            } {
+                out.origins
+                    .insert(path.clone(), (process.package, process.binary));
+            }
             let status = match parsed {
                 Ok(parsed) => {
                     let key = (
@@ -195,6 +204,15 @@ impl Emissions {
             .collect()
     }
 
+    /// Every test that emitted anything (a test appears once per series or event).
+    pub fn tests(&self) -> impl Iterator<Item = &TestId> {
+        self.metrics
+            .values()
+            .flat_map(BTreeMap::values)
+            .chain(self.events.values())
+            .flatten()
+    }
+
     /// The tests that emitted `event`.
     pub fn tests_emitting_event(&self, event: &str) -> BTreeSet<&TestId> {
         self.events.get(event).into_iter().flatten().collect()
@@ -203,6 +221,14 @@ impl Emissions {
     /// Every file looked at, and what became of it, by path.
     pub fn files(&self) -> &[(PathBuf, FileStatus)] {
         &self.files
+    }
+
+    /// The test binary a file looked at speaks for, `(package, binary)`, when its `process`
+    /// line can be read (stale files included; not a file that is not a record file).
+    pub fn origin(&self, path: &Path) -> Option<(&str, &str)> {
+        self.origins
+            .get(path)
+            .map(|(package, binary)| (package.as_str(), binary.as_str()))
     }
 
     /// True when no current file recorded anything.

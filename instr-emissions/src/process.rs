@@ -154,8 +154,8 @@ pub(crate) fn settings(
     let build = Build::of(&executable)
         .map_err(|error| format!("cannot read {}: {error}", executable.display()))?;
     let dir = match env(DIR) {
-        Some(dir) => PathBuf::from(dir),
-        None => target_dir(env("CARGO_TARGET_DIR").map(PathBuf::from), &executable)
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => target_dir(env("CARGO_TARGET_DIR").map(PathBuf::from), &executable)
             .ok_or_else(|| {
                 format!(
                     "no target folder above {} (no CACHEDIR.TAG) and no absolute CARGO_TARGET_DIR; set {DIR}",
