@@ -13,7 +13,7 @@ use super::facts::{
     AttrFact, FileFacts, FnFact, FnScope, GenericParam, LocalClosure, ModDecl, ModPath,
     ModuleFacts, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
 };
-use super::routes::RouteEval;
+use super::routes::{FnNames, RouteEval, local_value};
 use super::syntax::{expr_span, path_span, span_of, written};
 use super::warp::WarpFn;
 
@@ -63,6 +63,8 @@ pub struct FileVisitor {
     file_dir: PathBuf,
     /// Enclosing functions, innermost last.
     fn_scope: Vec<FnScope>,
+    /// Per enclosing function, innermost last: its parameters and the locals bound so far.
+    fn_names: Vec<FnNames>,
     impl_ctx: Vec<ImplCtx>,
     /// Expressions a route evaluation already consumed (by address).
     handled: HashSet<usize>,
@@ -228,6 +230,7 @@ impl FileVisitor {
             dirs: vec![(context.child_dir.clone(), false)],
             file_dir: context.file_dir.clone(),
             fn_scope: Vec::new(),
+            fn_names: Vec::new(),
             impl_ctx: Vec::new(),
             handled: HashSet::new(),
             metric_aliases: HashSet::new(),
@@ -326,6 +329,7 @@ impl FileVisitor {
             name_span: self.span(sig.ident.span()),
             attrs: attrs.into_boxed_slice(),
             emits: Box::default(),
+            returned_closure: None,
         };
         self.module().fns.push(fact);
     }
@@ -504,6 +508,43 @@ impl FileVisitor {
     fn enter_body(&mut self, block: &syn::Block, sig: &syn::Signature) {
         let warp = self.warp_imported.then(|| WarpFn::new(block, sig));
         self.warp.push(warp);
+        self.fn_names.push(FnNames::of(sig));
+    }
+
+    /// Leaves the body [`Self::enter_body`] entered.
+    fn leave_body(&mut self) {
+        self.warp.pop();
+        self.fn_names.pop();
+    }
+
+    /// Records the closure function `position` of module `module` returns, when it returns a
+    /// handler.
+    fn set_returned_closure(
+        &mut self,
+        module: usize,
+        position: usize,
+        sig: &syn::Signature,
+        block: &syn::Block,
+    ) {
+        let returns_handler = match &sig.output {
+            syn::ReturnType::Type(_, ty) => {
+                let mut idents = HashSet::new();
+                collect_idents(ty, &mut idents);
+                idents.iter().any(|ident| ident.ends_with("Handler"))
+            }
+            syn::ReturnType::Default => false,
+        };
+        if !returns_handler {
+            return;
+        }
+        let closure = match block.stmts.last() {
+            Some(syn::Stmt::Expr(expr @ syn::Expr::Closure(_), None)) => expr_span(expr),
+            _ => None,
+        };
+        let span = closure.map(|span| self.span(span));
+        if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
+            function.returned_closure = span;
+        }
     }
 
     /// Records a module-level string constant (those in function bodies are not reachable by
@@ -585,9 +626,11 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 self.stack.push(self.facts.modules.len() - 1);
                 self.dirs.push((dir, true));
                 let saved_scope = std::mem::take(&mut self.fn_scope);
+                let saved_names = std::mem::take(&mut self.fn_names);
                 for item in items {
                     self.visit_item(item);
                 }
+                self.fn_names = saved_names;
                 self.fn_scope = saved_scope;
                 self.dirs.pop();
                 self.stack.pop();
@@ -630,13 +673,14 @@ impl<'ast> Visit<'ast> for FileVisitor {
         let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
         let position = self.facts.modules[module].fns.len() - 1;
+        self.set_returned_closure(module, position, &item.sig, &item.block);
         self.fn_scope.push(FnScope {
             self_ty: None,
             name: item.sig.ident.to_string(),
         });
         self.enter_body(&item.block, &item.sig);
         visit::visit_block(self, &item.block);
-        self.warp.pop();
+        self.leave_body();
         self.fn_scope.pop();
         self.impl_ctx = saved_impl;
         self.close_fn_at(module, position, mark);
@@ -685,6 +729,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
         let position = self.facts.modules[module].fns.len() - 1;
+        self.set_returned_closure(module, position, &item.sig, &item.block);
         let self_ty = self
             .impl_ctx
             .last()
@@ -696,7 +741,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         let saved_impl = std::mem::take(&mut self.impl_ctx);
         self.enter_body(&item.block, &item.sig);
         visit::visit_block(self, &item.block);
-        self.warp.pop();
+        self.leave_body();
         self.impl_ctx = saved_impl;
         self.fn_scope.pop();
         self.close_fn_at(module, position, mark);
@@ -709,7 +754,9 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 self_ty: None,
                 name: item.sig.ident.to_string(),
             });
+            self.fn_names.push(FnNames::of(&item.sig));
             visit::visit_block(self, block);
+            self.fn_names.pop();
             self.fn_scope.pop();
         }
     }
@@ -753,6 +800,13 @@ impl<'ast> Visit<'ast> for FileVisitor {
             });
         }
         visit::visit_local(self, local);
+        // Bound after its initializer is read: `let route = route.nest(..)` reads the old one.
+        if let (Some(name), Some(init)) = (name, &local.init) {
+            let value = local_value(&init.expr, self.base);
+            if let Some(names) = self.fn_names.last_mut() {
+                names.locals.insert(name.to_string(), value);
+            }
+        }
     }
 
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
@@ -773,8 +827,9 @@ impl<'ast> Visit<'ast> for FileVisitor {
             && !self.handled.contains(&address)
         {
             let scope = self.fn_scope.last().cloned();
+            let names = self.fn_names.last();
             let warp = self.warp.last_mut().and_then(Option::as_mut);
-            let mut eval = RouteEval::new(self.base, scope, &mut self.handled, warp);
+            let mut eval = RouteEval::new(self.base, (scope, names), &mut self.handled, warp);
             eval.chain(expr, "");
             let (routes, nests) = eval.finish();
             let module = self.module();
