@@ -10,7 +10,7 @@ use instr_schema::diag::Span;
 
 use super::attrs::read_attr;
 use super::facts::{
-    AttrFact, FileFacts, FnFact, FnScope, GenericParam, LocalClosure, ModDecl, ModPath,
+    AttrFact, FileFacts, FnFact, FnScope, GenericParam, HandlerRef, LocalClosure, ModDecl, ModPath,
     ModuleFacts, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
 };
 use super::routes::{FnNames, RouteEval, local_value};
@@ -547,6 +547,78 @@ impl FileVisitor {
         }
     }
 
+    /// The routes registered in the rules of `macro_rules! name { .. }`: each transcriber is
+    /// read as statements, its metavariables as plain names (`$path` as `path`) and its
+    /// repetitions once; one that does not parse so is skipped. A route is registered where
+    /// the macro is expanded, which the scanner does not follow, so a closure written in the
+    /// body is one endpoint however often it is expanded. A handler that is a metavariable is
+    /// the invoker's code, not an endpoint here. Nothing else of the body is kept (items,
+    /// emitted names): it is code only as expanded.
+    fn macro_rules_routes(&mut self, name: String, tokens: &TokenStream) {
+        let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        let module = self.stack.last().copied().unwrap_or(0);
+        for window in trees.windows(3) {
+            let [
+                TokenTree::Punct(eq),
+                TokenTree::Punct(gt),
+                TokenTree::Group(body),
+            ] = window
+            else {
+                continue;
+            };
+            if eq.as_char() != '=' || gt.as_char() != '>' {
+                continue;
+            }
+            let mut metavariables = HashSet::new();
+            let stream = unmeta(body.stream(), &mut metavariables);
+            let parser = syn::Block::parse_within;
+            let Ok(stmts) = syn::parse::Parser::parse2(parser, stream) else {
+                continue;
+            };
+            let emits = self.emit_mark();
+            let (raw_calls, schema_calls) = (
+                self.facts.raw_metric_calls.len(),
+                self.facts.schema_calls.len(),
+            );
+            let first_route = self.facts.modules[module].routes.len();
+            let saved_handled = std::mem::take(&mut self.handled);
+            let saved_names = self.fn_names.last().cloned();
+            self.fn_scope.push(FnScope {
+                self_ty: None,
+                name: format!("{name}!"),
+            });
+            for stmt in stmts
+                .iter()
+                .filter(|stmt| !matches!(stmt, syn::Stmt::Item(_)))
+            {
+                self.visit_stmt(stmt);
+            }
+            self.fn_scope.pop();
+            if let (Some(saved), Some(names)) = (saved_names, self.fn_names.last_mut()) {
+                *names = saved;
+            }
+            self.handled = saved_handled;
+            let facts = &mut self.facts;
+            facts.emits.metric_idents.truncate(emits[0]);
+            facts.emits.event_idents.truncate(emits[1]);
+            facts.emits.raw_names.truncate(emits[2]);
+            facts.raw_metric_calls.truncate(raw_calls);
+            facts.schema_calls.truncate(schema_calls);
+            let routes = &mut facts.modules[module].routes;
+            let mut index = first_route;
+            while index < routes.len() {
+                let invokers = matches!(&routes[index].handler,
+                    HandlerRef::Path(path, _) | HandlerRef::Returned(path, _)
+                        if path.first().is_some_and(|first| metavariables.contains(first)));
+                if invokers {
+                    routes.remove(index);
+                } else {
+                    index += 1;
+                }
+            }
+        }
+    }
+
     /// Records a module-level string constant (those in function bodies are not reachable by
     /// path from elsewhere).
     fn str_const(&mut self, name: &syn::Ident, value: &syn::Expr) {
@@ -560,6 +632,50 @@ impl FileVisitor {
             });
         }
     }
+}
+
+/// A `macro_rules!` transcriber as plain tokens: `$name` is `name` (collected into
+/// `metavariables`; `$crate` is `crate`), a repetition `$( .. ) sep op` is its contents once.
+/// Spans are kept, so what is read from it points into the file.
+fn unmeta(stream: TokenStream, metavariables: &mut HashSet<String>) -> TokenStream {
+    let is_op = |tree: Option<&TokenTree>| matches!(tree, Some(TokenTree::Punct(punct)) if matches!(punct.as_char(), '*' | '+' | '?'));
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut trees = stream.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Punct(dollar) if dollar.as_char() == '$' => match trees.peek().cloned() {
+                Some(TokenTree::Ident(ident)) => {
+                    trees.next();
+                    if ident != "crate" {
+                        metavariables.insert(ident.to_string());
+                    }
+                    out.push(TokenTree::Ident(ident));
+                }
+                Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Parenthesis => {
+                    trees.next();
+                    out.extend(unmeta(group.stream(), metavariables));
+                    // `$(..)*` or `$(..),*`: the separator, if any, then the operator.
+                    if !is_op(trees.peek()) {
+                        trees.next();
+                    }
+                    if is_op(trees.peek()) {
+                        trees.next();
+                    }
+                }
+                _ => out.push(TokenTree::Punct(dollar)),
+            },
+            TokenTree::Group(group) => {
+                let mut inner = proc_macro2::Group::new(
+                    group.delimiter(),
+                    unmeta(group.stream(), metavariables),
+                );
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn is_facade_macro(name: &str) -> bool {
@@ -901,8 +1017,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
     }
 
     fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
-        // `macro_rules!` bodies are templates, not code that runs as written.
+        // `macro_rules!` bodies are templates: only the routes they register are read.
         if item.mac.path.is_ident("macro_rules") {
+            let name = item.ident.as_ref().map(ToString::to_string);
+            self.macro_rules_routes(name.unwrap_or_default(), &item.mac.tokens);
             return;
         }
         // `include!("file.rs")` at item level: the file's items belong to this module.
