@@ -807,8 +807,9 @@ impl<'s> Detector<'_, 's> {
         })
     }
 
-    /// `impl rocket::route::Handler for T { fn handle }` and `impl poem::Endpoint for T { fn
-    /// call }`: request handlers written by hand.
+    /// `impl rocket::route::Handler for T { fn handle }`, `impl poem::Endpoint for T { fn
+    /// call }` and `impl actix_web::Handler<A> for T { fn call }`: request handlers written by
+    /// hand (poem's and actix-web's unless `T` wraps another endpoint).
     fn handler_trait_impl(
         &self,
         unit: usize,
@@ -840,10 +841,10 @@ impl<'s> Detector<'_, 's> {
         }
     }
 
-    /// An `impl Endpoint` that serves through other code: middleware and routers (its type
-    /// has a type parameter bounded by `Endpoint` or `IntoEndpoint`, is the `Output` of a
-    /// `Middleware` impl, or has a field holding an endpoint), and adapters of the caller's
-    /// code (a type parameter bounded by `Fn`, `FnMut`, `FnOnce` or a tower `Service`). A trait
+    /// An `impl Endpoint` (or actix-web `impl Handler`) that serves through other code:
+    /// middleware and routers (its type has a type parameter bounded by `Endpoint`,
+    /// `IntoEndpoint` or `Handler`, is the `Output` of a `Middleware` impl, or has a field
+    /// holding an endpoint), and adapters of the caller's code (a type parameter bounded by `Fn`, `FnMut`, `FnOnce` or a tower `Service`). A trait
     /// object or other unnamed self type is not a handler either.
     fn wraps_endpoint(&self, unit: usize, function: &FnFact) -> bool {
         const WRAPPED: [&str; 7] = [
