@@ -466,6 +466,336 @@ fn item4_poem_middleware_is_not_a_handler() {
     assert!(rows[0].ends_with("Hello::call"), "{rows:?}");
 }
 
+// ------------------------------------------- items 2-4, rules from the holdout crates
+
+const AXUM_WRAPPERS: &str = r#"use axum::handler::Handler;
+use axum::routing::get;
+use axum::Router;
+
+/// A routing DSL over axum's: the routes are its caller's.
+pub struct Routes {
+    router: Router,
+}
+
+impl Routes {
+    pub fn get<H: Handler<T, ()>, T: 'static>(self, uri: &str, handler: H) -> Self {
+        self.add(uri, axum::routing::get(handler))
+    }
+
+    pub fn route_service<S>(mut self, path: &str, svc: S) -> Self {
+        self.router = self.router.route_service(path, svc);
+        self
+    }
+
+    pub fn fallback<H: Handler<T, ()>, T: 'static>(mut self, handler: H) -> Self {
+        self.router = self.router.fallback(handler);
+        self
+    }
+
+    fn add(mut self, uri: &str, method: axum::routing::MethodRouter) -> Self {
+        self.router = self.router.route(uri, method);
+        self
+    }
+}
+
+/// The crate fixes the path, the caller gives the handler: an external endpoint here.
+pub fn with_version<H: Handler<T, ()>, T: 'static>(router: Router, handler: H) -> Router {
+    router.route("/version", get(handler))
+}
+
+async fn health() {}
+
+pub fn app() -> Router {
+    Router::new().route("/health", get(health))
+}
+"#;
+
+/// A registration whose handler (or service) is a parameter of the function registering it,
+/// at a path that is also the caller's (a parameter, or none: a fallback, a method router on
+/// its own), wraps the framework's API: the endpoint is the caller's. Under a path the crate
+/// fixes, it stays an external endpoint.
+#[test]
+fn item2_pass_through_registration_wrappers_are_the_callers() {
+    let dir = package(
+        "dsl",
+        "axum = \"0.8\"\ninstr = \"0.1\"",
+        &[("src/lib.rs", AXUM_WRAPPERS)],
+    );
+    assert_eq!(
+        coverage_rows(dir.path()),
+        [
+            "external GET /version handler",
+            "handler GET /health health"
+        ]
+    );
+}
+
+const AXUM_LOCAL_SERVICES: &str = r#"use axum::routing::get;
+use axum::Router;
+use tower_http::services::ServeDir;
+
+async fn about() {}
+
+pub fn assets() -> Router {
+    let files = ServeDir::new("assets");
+    Router::new().fallback_service(files)
+}
+
+pub fn site(cached: bool) -> Router {
+    let pages = if cached {
+        Router::new().route("/about", get(about))
+    } else {
+        Router::new()
+    };
+    Router::new().fallback_service(pages)
+}
+"#;
+
+/// A local variable given as a fallback or service is not an endpoint of its own: what it
+/// serves is counted where its value was built. One bound straight to a static-file service
+/// is that service, at its constructor.
+#[test]
+fn item2_local_service_values_are_counted_where_built() {
+    let dir = package(
+        "sites",
+        "axum = \"0.8\"\ntower-http = { version = \"0.6\", features = [\"fs\"] }\ninstr = \"0.1\"",
+        &[("src/lib.rs", AXUM_LOCAL_SERVICES)],
+    );
+    assert_eq!(
+        coverage_rows(dir.path()),
+        [
+            "handler GET /about about",
+            "static ANY /{*fallback} <ServeDir::new in assets>"
+        ]
+    );
+}
+
+const AXUM_RETURNED_HANDLER: &str = r#"use axum::handler::Handler;
+use axum::response::Html;
+
+mod routing {
+    /// The crate's own method router over axum's.
+    pub fn get<H: axum::handler::Handler<T, ()>, T: 'static>(handler: H) -> axum::routing::MethodRouter {
+        axum::routing::get(handler)
+    }
+}
+
+pub struct Docs {
+    html: &'static str,
+}
+
+impl Docs {
+    pub fn axum_route(&self) -> axum::routing::MethodRouter {
+        routing::get(self.axum_handler())
+    }
+
+    pub fn axum_handler(&self) -> impl Handler<((),), ()> {
+        let html = self.html;
+        move || async move { Html(html) }
+    }
+
+    pub fn title(&self) -> impl Fn() -> &'static str {
+        || "docs"
+    }
+}
+"#;
+
+/// A closure returned by the crate's own function whose signature returns a handler
+/// (`-> impl Handler<..>`), registered through a call to it, is a handler at the closure.
+#[test]
+fn item2_closure_returned_by_a_handler_function_is_the_handler() {
+    let dir = package(
+        "docs",
+        "axum = \"0.8\"\ninstr = \"0.1\"",
+        &[("src/lib.rs", AXUM_RETURNED_HANDLER)],
+    );
+    assert_eq!(
+        coverage_rows(dir.path()),
+        ["handler GET <dynamic> <closure in Docs::axum_handler>"]
+    );
+}
+
+const ACTIX_HANDLER_IMPLS: &str = r#"use std::future::{ready, Ready};
+
+use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
+use actix_web::{web, Error, HttpResponse};
+
+/// Serves the spec it holds.
+pub struct Spec(String);
+
+impl Spec {
+    pub fn new(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl actix_web::Handler<()> for Spec {
+    type Output = Result<HttpResponse, Error>;
+    type Future = Ready<Self::Output>;
+
+    fn call(&self, _: ()) -> Self::Future {
+        ready(Ok(HttpResponse::Ok().body(self.0.clone())))
+    }
+}
+
+/// Wraps another handler: middleware, not a handler.
+pub struct Timed<H>(H);
+
+impl<H: actix_web::Handler<()>> actix_web::Handler<()> for Timed<H> {
+    type Output = H::Output;
+    type Future = H::Future;
+
+    fn call(&self, args: ()) -> Self::Future {
+        self.0.call(args)
+    }
+}
+
+async fn pages(request: ServiceRequest) -> Result<ServiceResponse, Error> {
+    Ok(request.into_response(HttpResponse::Ok().finish()))
+}
+
+async fn redirect(request: ServiceRequest) -> Result<ServiceResponse, Error> {
+    Ok(request.into_response(HttpResponse::Found().finish()))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, spec_path: &str) {
+    cfg.service(web::resource(spec_path).route(web::get().to(Spec::new(String::new()))))
+        .service(web::scope("/site").default_service(fn_service(pages)))
+        .default_service(fn_service(redirect));
+}
+"#;
+
+/// actix-web: a hand-written `impl Handler for T` (`call`) is a handler, unless `T` wraps
+/// another handler; a route to a value of `T` is served by it; `fn_service(f)` is `f`.
+#[test]
+fn item2_actix_handler_impls_and_fn_service_fallbacks() {
+    let dir = package(
+        "spec",
+        "actix-web = \"4\"\ninstr = \"0.1\"",
+        &[("src/lib.rs", ACTIX_HANDLER_IMPLS)],
+    );
+    assert_eq!(
+        coverage_rows(dir.path()),
+        [
+            "fallback ANY /site/{*fallback} pages",
+            "fallback ANY /{*fallback} redirect",
+            "handler GET <dynamic> Spec::call"
+        ]
+    );
+}
+
+const ACTIX_MACRO_RULES: &str = r#"use actix_web::{web, HttpResponse, Resource};
+
+macro_rules! asset {
+    ($name:literal, $body:literal) => {{
+        web::resource($name).to(move || async move { HttpResponse::Ok().body($body) })
+    }};
+}
+
+macro_rules! routed {
+    ($path:literal, $handler:expr) => {
+        web::resource($path).to($handler)
+    };
+}
+
+pub fn js() -> Resource {
+    asset!("/app.js", "js")
+}
+
+pub fn css() -> Resource {
+    asset!("/app.css", "css")
+}
+
+async fn ping() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(js()).service(css()).service(routed!("/ping", ping));
+}
+"#;
+
+/// A closure registered in a `macro_rules!` body is one handler, however often the macro is
+/// expanded; a handler that is one of the macro's metavariables is the invoker's, not an
+/// endpoint of the body.
+#[test]
+fn item2_closure_in_a_macro_rules_body_is_a_handler() {
+    let dir = package(
+        "assets",
+        "actix-web = \"4\"\ninstr = \"0.1\"",
+        &[("src/lib.rs", ACTIX_MACRO_RULES)],
+    );
+    assert_eq!(
+        coverage_rows(dir.path()),
+        ["handler ANY <dynamic> <closure in asset!>"]
+    );
+}
+
+const WARP_ANY_AND: &str = r#"use warp::Filter;
+
+pub fn files() -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
+    let direct = warp::path::tail()
+        .and_then(|tail: warp::path::Tail| async move { Ok::<_, warp::Rejection>(tail.as_str().to_owned()) });
+    let index = warp::path::end().map(|| "index");
+    warp::any().and(direct).or(index)
+}
+
+pub fn counted() -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
+    let start = warp::any().map(|| 1u32);
+    warp::path("count").and(start).map(|n: u32| n.to_string())
+}
+"#;
+
+/// warp: `warp::any().and(x)` with no mapping after it serves x's reply; an `.and(x)` that
+/// more mapping follows still only feeds it.
+#[test]
+fn item3_warp_and_with_nothing_after_serves_the_filter() {
+    let dir = package(
+        "embed",
+        "warp = \"0.3\"\ninstr = \"0.1\"",
+        &[("src/lib.rs", WARP_ANY_AND)],
+    );
+    assert_eq!(
+        coverage_rows(dir.path()),
+        [
+            "handler ANY / <closure in files>",
+            "handler ANY /count <closure in counted>",
+            "handler ANY /{*tail} <closure in files>"
+        ]
+    );
+}
+
+const POEM_EMBEDDED: &str = r#"use poem::endpoint::{EmbeddedFileEndpoint, EmbeddedFilesEndpoint};
+use poem::Route;
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "public"]
+struct Files;
+
+pub fn app() -> Route {
+    Route::new()
+        .at("/", EmbeddedFileEndpoint::<Files>::new("index.html"))
+        .nest("/assets", EmbeddedFilesEndpoint::<Files>::new())
+}
+"#;
+
+/// poem's embedded-file endpoints are static-file services, like `StaticFilesEndpoint`.
+#[test]
+fn item2_poem_embedded_file_endpoints_are_static() {
+    let dir = package(
+        "dash",
+        "poem = { version = \"3\", features = [\"embed\"] }\nrust-embed = \"8\"\ninstr = \"0.1\"",
+        &[("src/lib.rs", POEM_EMBEDDED)],
+    );
+    assert_eq!(
+        coverage_rows(dir.path()),
+        [
+            "static ANY / <EmbeddedFileEndpoint::new in app>",
+            "static ANY /assets/{*path} <EmbeddedFilesEndpoint::new in app>"
+        ]
+    );
+}
+
 // ------------------------------------------------------------------------------ item 5
 
 fn schema_macro_workspace(dir: &Path, macro_path: &str, extra_files: &[(&str, &str)]) {

@@ -445,7 +445,10 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
         "include_proto",
         "read by lookup: the module holding a `<name>_server` trait",
     ),
-    ("macro_rules", "its body is skipped: nothing is found in it"),
+    (
+        "macro_rules",
+        "its body is read for routes only, which have their own words (`.route`, `.service`)",
+    ),
     ("macro_use", "an import (glob of the crate): read by lookup"),
     ("doc", "attribute dropped"),
     ("allow", "attribute dropped"),
@@ -573,6 +576,18 @@ const NEEDS_NO_WORD: &[(&str, &str)] = &[
     (
         "StaticFileEndpoint",
         "static-file service: read inside a registration (`.nest`, `.at`)",
+    ),
+    (
+        "EmbeddedFileEndpoint",
+        "static-file service: read inside a registration (`.nest`, `.at`)",
+    ),
+    (
+        "EmbeddedFilesEndpoint",
+        "static-file service: read inside a registration (`.nest`, `.at`)",
+    ),
+    (
+        "service_fn",
+        "a handler wrapped inside a registration (`.fallback_service`, `.service`)",
     ),
     (
         "spa",

@@ -358,6 +358,13 @@ impl<'s> Detector<'_, 's> {
             framework = match expanded.first().map(String::as_str) {
                 Some("axum") => Framework::Axum,
                 Some("poem") => Framework::Poem,
+                // The crate's own method router (`get(self.axum_handler())` with the crate's
+                // `get`): the handler closure its function returns is the evidence.
+                _ if matches!(&route.handler, HandlerRef::Returned(callee, _)
+                    if self.returned_closure(unit, &module_path, callee, route.scope.as_ref()).is_some()) =>
+                {
+                    route.framework
+                }
                 _ => return,
             };
         }
@@ -417,6 +424,13 @@ impl<'s> Detector<'_, 's> {
                             Resolved::Fn(id) => {
                                 Some(self.handler_for_fn(id, route.framework, route.kind))
                             }
+                            // A value of the crate's type with a hand-written handler impl
+                            // (`.to(OASHandler::new(spec))`): that impl serves it.
+                            _ if let Some(id) =
+                                self.trait_handler_of(unit, &module_path, &path) =>
+                            {
+                                Some(self.handler_for_fn(id, route.framework, route.kind))
+                            }
                             // poem endpoints are attributed functions; an unknown name there is not
                             // a handler we can tell apart from any other endpoint value.
                             _ if route.framework == Framework::Poem => None,
@@ -468,6 +482,35 @@ impl<'s> Detector<'_, 's> {
                             (route.framework, route.kind),
                         ))
                     }
+                    HandlerRef::Returned(callee, span) => {
+                        match self.returned_closure(
+                            unit,
+                            &module_path,
+                            callee,
+                            route.scope.as_ref(),
+                        ) {
+                            // The closure the crate's function returns, named in that function.
+                            Some((id, closure)) => {
+                                let function = self.index.function(id).display_name();
+                                let (unit, module) = self.unit_module(id.file, id.module);
+                                let module = module.clone();
+                                Some(self.handler_at(
+                                    Site::new(id.file, closure),
+                                    unit,
+                                    &module,
+                                    format!("<closure in {function}>"),
+                                    (route.framework, route.kind),
+                                ))
+                            }
+                            None => Some(self.handler_at(
+                                Site::new(file, *span),
+                                unit,
+                                &module_path,
+                                in_scope("expression"),
+                                (route.framework, route.kind),
+                            )),
+                        }
+                    }
                     HandlerRef::Static(constructor, span) => {
                         // The crate's own function of that name is not a known file service;
                         // `spa()` is actix-web-lab's only.
@@ -503,6 +546,41 @@ impl<'s> Detector<'_, 's> {
                 }
             }
         }
+    }
+
+    /// The crate's function a call names (`Self::axum_handler`) and the handler closure it
+    /// returns, when it returns one.
+    fn returned_closure(
+        &self,
+        unit: usize,
+        module: &ModPath,
+        callee: &[String],
+        scope: Option<&FnScope>,
+    ) -> Option<(FnId, Span)> {
+        let path = self_type(callee, scope);
+        match self.index.resolve(unit, module, &path) {
+            Resolved::Fn(id) => self
+                .index
+                .function(id)
+                .returned_closure
+                .map(|span| (id, span)),
+            _ => None,
+        }
+    }
+
+    /// The hand-written handler method (`call` / `handle` of a handler trait impl, see
+    /// [`Self::handler_trait_impl`]) of the crate's type a path names.
+    fn trait_handler_of(&self, unit: usize, module: &ModPath, path: &[String]) -> Option<FnId> {
+        ["call", "handle"].into_iter().find_map(|method| {
+            let mut full = path.to_vec();
+            full.push(method.to_owned());
+            let Resolved::Fn(id) = self.index.resolve(unit, module, &full) else {
+                return None;
+            };
+            let (fn_unit, fn_module) = self.unit_module(id.file, id.module);
+            self.handler_trait_impl(fn_unit, fn_module, self.index.function(id))
+                .map(|_| id)
+        })
     }
 
     /// The closure a one-segment path names when it is a local variable bound to a closure
@@ -743,8 +821,9 @@ impl<'s> Detector<'_, 's> {
         })
     }
 
-    /// `impl rocket::route::Handler for T { fn handle }` and `impl poem::Endpoint for T { fn
-    /// call }`: request handlers written by hand.
+    /// `impl rocket::route::Handler for T { fn handle }`, `impl poem::Endpoint for T { fn
+    /// call }` and `impl actix_web::Handler<A> for T { fn call }`: request handlers written by
+    /// hand (poem's and actix-web's unless `T` wraps another endpoint).
     fn handler_trait_impl(
         &self,
         unit: usize,
@@ -764,6 +843,11 @@ impl<'s> Detector<'_, 's> {
             function.name.as_str(),
         ) {
             (Some("rocket"), Some("Handler"), "handle") => Some(Framework::Rocket),
+            (Some("actix_web"), Some("Handler"), "call")
+                if !self.wraps_endpoint(unit, function) =>
+            {
+                Some(Framework::ActixWeb)
+            }
             (Some("poem"), Some("Endpoint"), "call") if !self.wraps_endpoint(unit, function) => {
                 Some(Framework::Poem)
             }
@@ -771,15 +855,16 @@ impl<'s> Detector<'_, 's> {
         }
     }
 
-    /// An `impl Endpoint` that serves through other code: middleware and routers (its type
-    /// has a type parameter bounded by `Endpoint` or `IntoEndpoint`, is the `Output` of a
-    /// `Middleware` impl, or has a field holding an endpoint), and adapters of the caller's
-    /// code (a type parameter bounded by `Fn`, `FnMut`, `FnOnce` or a tower `Service`). A trait
+    /// An `impl Endpoint` (or actix-web `impl Handler`) that serves through other code:
+    /// middleware and routers (its type has a type parameter bounded by `Endpoint`,
+    /// `IntoEndpoint` or `Handler`, is the `Output` of a `Middleware` impl, or has a field
+    /// holding an endpoint), and adapters of the caller's code (a type parameter bounded by `Fn`, `FnMut`, `FnOnce` or a tower `Service`). A trait
     /// object or other unnamed self type is not a handler either.
     fn wraps_endpoint(&self, unit: usize, function: &FnFact) -> bool {
-        const WRAPPED: [&str; 6] = [
+        const WRAPPED: [&str; 7] = [
             "Endpoint",
             "IntoEndpoint",
+            "Handler",
             "Fn",
             "FnMut",
             "FnOnce",

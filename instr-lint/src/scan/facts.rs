@@ -135,6 +135,10 @@ pub struct FnFact {
     /// Metric and event names its attributes and body refer to, as [`Emits`] records them
     /// (generated type names and literal names), sorted.
     pub emits: Box<[String]>,
+    /// The closure its body ends with, from its opening `|`, when its signature says it
+    /// returns a handler (`-> impl Handler<T, S>`, any trait named `*Handler`): a route
+    /// registering a call to it is served by that closure.
+    pub returned_closure: Option<Span>,
 }
 
 impl FnFact {
@@ -306,6 +310,11 @@ pub enum HandlerRef {
     /// A static-file service built in place by the function written (`ServeDir::new`,
     /// `Files::new`, `warp::fs::dir`), at the call.
     Static(WrittenPath, Span),
+    /// What a call returns (`self.axum_handler()`, `make_handler(..)`): the function called
+    /// as written (`Self::axum_handler`) and the call's span. Served by the closure that
+    /// function returns when it is the crate's and returns a handler closure (see
+    /// [`FnFact::returned_closure`]); otherwise an expression written in place.
+    Returned(WrittenPath, Span),
 }
 
 /// One piece of a route path that is built from constants.

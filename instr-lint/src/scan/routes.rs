@@ -7,7 +7,7 @@
 //! rocket mounts `routes![...]`, warp chains hand requests to `.and_then(f)` / `.map(f)`.
 //! Shapes are matched strictly, so a `.route(...)` of an unrelated API is not taken for one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenTree;
 use syn::Expr;
@@ -25,10 +25,121 @@ use super::syntax::{
 };
 use super::warp::{self, Context, FilterRoute, Returns, WarpFn};
 
+/// What a local variable of the registering function was bound to.
+#[derive(Debug, Clone)]
+pub(crate) enum LocalValue {
+    /// A closure: a route naming the variable is served by it (resolved during detection).
+    Closure,
+    /// A value whose method chain starts at a known static-file constructor
+    /// (`let files = ServeDir::new("assets");`): the constructor as written and its call's span.
+    Static(WrittenPath, Span),
+    /// Anything else: a value built in this function from parts counted where they were built
+    /// (a router, a service wrapped in layers, a branch between such values).
+    Other,
+}
+
+/// The names a function body binds, as known at a registration in it: its parameters, and
+/// the `let` bindings seen so far (the last one of a name wins).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FnNames {
+    /// Parameters bound to a plain name (`handler: H`, `mut svc: S`).
+    pub(crate) params: Vec<String>,
+    /// Local variables, by name.
+    pub(crate) locals: HashMap<String, LocalValue>,
+}
+
+impl FnNames {
+    /// The parameters of a function signature that bind a plain name.
+    pub(crate) fn of(sig: &syn::Signature) -> Self {
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => match &*typed.pat {
+                    syn::Pat::Ident(ident) => Some(ident.ident.to_string()),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        Self {
+            params,
+            locals: HashMap::new(),
+        }
+    }
+}
+
+/// What a `let` initializer binds, for [`LocalValue`].
+pub(crate) fn local_value(init: &Expr, base: usize) -> LocalValue {
+    if matches!(init, Expr::Closure(_)) {
+        return LocalValue::Closure;
+    }
+    match static_service(init, base) {
+        Some((constructor, span, _)) => LocalValue::Static(constructor, span),
+        None => LocalValue::Other,
+    }
+}
+
+/// A path expression that is one name: `x`, `&x`, `(x)`.
+fn single_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
+            Some(path.path.segments[0].ident.to_string())
+        }
+        Expr::Reference(reference) => single_name(&reference.expr),
+        Expr::Paren(paren) => single_name(&paren.expr),
+        Expr::Group(group) => single_name(&group.expr),
+        _ => None,
+    }
+}
+
+/// A known static-file service built at the root of `expr`'s method chain
+/// (`ServeDir::new("assets").append_index_html_on_directories(true)`), in code at byte `base`:
+/// the constructor as written, the constructor call's span, and its first argument when a
+/// string literal (the mount path of `actix_files::Files::new`). Detection checks later that
+/// the constructor is not the crate's own.
+pub(crate) fn static_service(
+    expr: &Expr,
+    base: usize,
+) -> Option<(WrittenPath, Span, Option<String>)> {
+    let (root, _) = unchain(expr);
+    let Expr::Call(call) = root else { return None };
+    let path = call_path(root)?;
+    let names = written(path);
+    let is_static = match names.as_slice() {
+        [.., ty, function] => {
+            matches!(
+                (ty.as_str(), function.as_str()),
+                (
+                    "ServeDir"
+                        | "ServeFile"
+                        | "Files"
+                        | "StaticFilesEndpoint"
+                        | "StaticFileEndpoint"
+                        | "EmbeddedFileEndpoint"
+                        | "EmbeddedFilesEndpoint",
+                    "new"
+                ) | ("FileServer", "from" | "new")
+            ) || is_warp_fs(&names)
+                || (function == "spa" && call.args.is_empty())
+        }
+        // actix-web-lab's single-page-app service, checked to be that crate's later.
+        [function] => function == "spa" && call.args.is_empty(),
+        _ => false,
+    };
+    if !is_static {
+        return None;
+    }
+    let span = expr_span(root).map_or(Span::default(), |span| span_of(span, base));
+    Some((names, span, call.args.first().and_then(string_literal)))
+}
+
 /// Collects the routes and mounts of one expression tree.
 pub(crate) struct RouteEval<'h> {
     base: usize,
     scope: Option<FnScope>,
+    /// The registering function's parameters and locals.
+    names: Option<&'h FnNames>,
     handled: &'h mut HashSet<usize>,
     /// What the enclosing function body says about its warp filters.
     warp: Option<&'h mut WarpFn>,
@@ -73,13 +184,14 @@ impl<'h> RouteEval<'h> {
     /// An evaluator for code at byte `base`, inside the function `scope`.
     pub(crate) fn new(
         base: usize,
-        scope: Option<FnScope>,
+        (scope, names): (Option<FnScope>, Option<&'h FnNames>),
         handled: &'h mut HashSet<usize>,
         warp: Option<&'h mut WarpFn>,
     ) -> Self {
         Self {
             base,
             scope,
+            names,
             handled,
             warp,
             routes: Vec::new(),
@@ -108,6 +220,13 @@ impl<'h> RouteEval<'h> {
             Expr::Path(path) if path.qself.is_none() => {
                 HandlerRef::Path(written(&path.path), self.span(path_span(&path.path)))
             }
+            // `self.axum_handler()`: what the crate's own method returns.
+            Expr::MethodCall(call) if matches!(&*call.receiver, Expr::Path(path) if path.path.is_ident("self")) => {
+                HandlerRef::Returned(
+                    vec!["Self".to_owned(), call.method.to_string()],
+                    self.expr_span_or(expr, fallback),
+                )
+            }
             // `h.layer(..)`, `h.with_state(..)`, `h.with(..)`: the handler is the receiver.
             Expr::MethodCall(call) if matches!(&*call.receiver, Expr::Path(_)) => {
                 self.handler_ref(&call.receiver, fallback)
@@ -130,6 +249,27 @@ impl<'h> RouteEval<'h> {
                     _ => HandlerRef::Inline(fallback, false),
                 }
             }
+            // `fn_service(f)` (actix-web), `service_fn(f)` (tower): a service that calls `f`.
+            Expr::Call(call)
+                if call.args.len() == 1
+                    && call_path(expr)
+                        .and_then(last_ident)
+                        .is_some_and(|name| name == "fn_service" || name == "service_fn") =>
+            {
+                match call.args.first() {
+                    Some(inner) => self.handler_ref(inner, fallback),
+                    None => HandlerRef::Inline(fallback, false),
+                }
+            }
+            // `make_handler(..)`, `Type::handler(..)`: what that function returns.
+            Expr::Call(call) if matches!(&*call.func, Expr::Path(path) if path.qself.is_none()) => {
+                match call_path(expr) {
+                    Some(path) => {
+                        HandlerRef::Returned(written(path), self.expr_span_or(expr, fallback))
+                    }
+                    None => HandlerRef::Inline(self.expr_span_or(expr, fallback), false),
+                }
+            }
             Expr::Reference(reference) => self.handler_ref(&reference.expr, fallback),
             Expr::Paren(paren) => self.handler_ref(&paren.expr, fallback),
             Expr::Group(group) => self.handler_ref(&group.expr, fallback),
@@ -140,40 +280,35 @@ impl<'h> RouteEval<'h> {
         }
     }
 
-    /// A known static-file service built at the root of `expr`'s method chain
-    /// (`ServeDir::new("assets").append_index_html_on_directories(true)`): the constructor as
-    /// written, the constructor call's span, and its first argument when a string literal
-    /// (the mount path of `actix_files::Files::new`). Detection checks later that the
-    /// constructor is not the crate's own.
+    /// A known static-file service built at the root of `expr`'s method chain (see
+    /// [`static_service`]).
     fn static_service(&self, expr: &Expr) -> Option<(WrittenPath, Span, Option<String>)> {
-        let (root, _) = unchain(expr);
-        let Expr::Call(call) = root else { return None };
-        let path = call_path(root)?;
-        let names = written(path);
-        let is_static = match names.as_slice() {
-            [.., ty, function] => {
-                matches!(
-                    (ty.as_str(), function.as_str()),
-                    (
-                        "ServeDir"
-                            | "ServeFile"
-                            | "Files"
-                            | "StaticFilesEndpoint"
-                            | "StaticFileEndpoint",
-                        "new"
-                    ) | ("FileServer", "from" | "new")
-                ) || is_warp_fs(&names)
-                    || (function == "spa" && call.args.is_empty())
-            }
-            // actix-web-lab's single-page-app service, checked to be that crate's later.
-            [function] => function == "spa" && call.args.is_empty(),
-            _ => false,
+        static_service(expr, self.base)
+    }
+
+    /// A parameter of the registering function, named by `expr` (not shadowed by a local).
+    fn is_param(&self, expr: &Expr) -> bool {
+        let (Some(names), Some(name)) = (self.names, single_name(expr)) else {
+            return false;
         };
-        if !is_static {
-            return None;
+        names.params.contains(&name) && !names.locals.contains_key(&name)
+    }
+
+    /// What a local variable named by `expr` was bound to.
+    fn local(&self, expr: &Expr) -> Option<&'h LocalValue> {
+        let names = self.names?;
+        names.locals.get(&single_name(expr)?)
+    }
+
+    /// A handler that is a parameter of the registering function: the caller's code.
+    fn callers(&self, handler: &HandlerRef) -> bool {
+        match (handler, self.names) {
+            (HandlerRef::Path(path, _), Some(names)) => match path.as_slice() {
+                [name] => names.params.contains(name) && !names.locals.contains_key(name),
+                _ => false,
+            },
+            _ => false,
         }
-        let span = self.expr_span_or(root, Span::default());
-        Some((names, span, call.args.first().and_then(string_literal)))
     }
 
     /// Registers a static-file service at `path` (`None`: the path is not known).
@@ -199,6 +334,25 @@ impl<'h> RouteEval<'h> {
     /// method router, an actix-web route builder or a static-file service.
     fn fallback(&mut self, framework: Framework, target: &Expr, prefix: &str, site: Span) {
         let path = RoutePath::Literal(format!("{prefix}/{{*fallback}}"));
+        // The caller's handler or service (`fn fallback(self, h: H) { self.router.fallback(h) }`):
+        // a wrapper of the registration API, whose caller's code is the endpoint.
+        if self.is_param(target) {
+            self.consume(target);
+            return;
+        }
+        match self.local(target) {
+            Some(LocalValue::Static(constructor, span)) => {
+                self.consume(target);
+                let service = (constructor.clone(), *span);
+                self.push_static(framework, "ANY", path, service, site);
+                return;
+            }
+            Some(LocalValue::Other) => {
+                self.consume(target);
+                return;
+            }
+            Some(LocalValue::Closure) | None => {}
+        }
         if let Some((constructor, span, _)) = self.static_service(target) {
             // A static service may have its own fallback: `ServeDir::new(..).fallback(get(f))`.
             self.chain(target, prefix);
@@ -223,6 +377,9 @@ impl<'h> RouteEval<'h> {
             return;
         }
         for (methods, handler) in entries {
+            if self.callers(&handler) {
+                continue;
+            }
             self.push_endpoint(
                 EndpointKind::Fallback,
                 framework,
@@ -363,15 +520,29 @@ impl<'h> RouteEval<'h> {
             ("route", [path, target]) => {
                 // A path computed at run time still registers a handler; only its route is unknown.
                 let route_path = route_path(prefix, path);
+                // A path and a handler both from the caller: a wrapper of the registration API.
+                let from_caller = self.is_param(path);
                 if let Some((methods, handler)) = self.actix_builder(target, site) {
                     self.consume(target);
-                    self.push_route(Framework::ActixWeb, methods, "", route_path, handler, site);
+                    if !(from_caller && self.callers(&handler)) {
+                        self.push_route(
+                            Framework::ActixWeb,
+                            methods,
+                            "",
+                            route_path,
+                            handler,
+                            site,
+                        );
+                    }
                 } else {
                     let entries = self.method_router(target, site);
                     if !entries.is_empty() {
                         self.consume(target);
                     }
                     for (methods, handler) in entries {
+                        if from_caller && self.callers(&handler) {
+                            continue;
+                        }
                         self.push_route(
                             Framework::Axum,
                             methods,
@@ -383,11 +554,20 @@ impl<'h> RouteEval<'h> {
                     }
                 }
             }
-            ("route_service", [path, target]) => {
-                let path = route_path(prefix, path);
+            ("route_service", [path_expr, target]) => {
+                let from_caller = self.is_param(path_expr);
+                let path = route_path(prefix, path_expr);
                 if let Some((constructor, span, _)) = self.static_service(target) {
                     self.consume(target);
                     self.push_static(Framework::Axum, "ANY", path, (constructor, span), site);
+                } else if let Some(LocalValue::Static(constructor, span)) = self.local(target) {
+                    let service = (constructor.clone(), *span);
+                    self.push_static(Framework::Axum, "ANY", path, service, site);
+                } else if matches!(self.local(target), Some(LocalValue::Other))
+                    || (from_caller && self.is_param(target))
+                {
+                    // Counted where the value was built, or the caller's service at the
+                    // caller's path.
                 } else if !matches!(path, RoutePath::Unknown) {
                     let handler = HandlerRef::Inline(self.expr_span_or(target, site), false);
                     self.push_route(
@@ -546,7 +726,7 @@ impl<'h> RouteEval<'h> {
             ("on", [filter, handler]) => {
                 Some((filter_methods(filter), self.handler_ref(handler, site)))
             }
-            (service, [inner]) if service.ends_with("_service") => {
+            (service, [inner]) if service.ends_with("_service") && service != "fn_service" => {
                 let method = service.trim_end_matches("_service");
                 let method = if is_method_name(method) {
                     method
@@ -555,6 +735,8 @@ impl<'h> RouteEval<'h> {
                 };
                 let handler = match self.static_service(inner) {
                     Some((constructor, span, _)) => HandlerRef::Static(constructor, span),
+                    // A parameter: the caller's service, named as written.
+                    None if self.is_param(inner) => self.handler_ref(inner, site),
                     None => HandlerRef::Inline(self.expr_span_or(inner, site), false),
                 };
                 Some((vec![method.to_ascii_uppercase()], handler))
@@ -628,6 +810,11 @@ impl<'h> RouteEval<'h> {
         }
         self.consume(expr);
         for (methods, handler) in entries {
+            // `axum::routing::get(handler)` of a parameter, with no path: the caller's code,
+            // routed by the caller (a wrapper of the registration API).
+            if self.callers(&handler) {
+                continue;
+            }
             self.routes.push(RouteFact {
                 framework: Framework::Axum,
                 kind: EndpointKind::Handler,

@@ -10,11 +10,11 @@ use instr_schema::diag::Span;
 
 use super::attrs::read_attr;
 use super::facts::{
-    AttrFact, FileFacts, FnFact, FnScope, GenericParam, LocalClosure, ModDecl, ModPath,
+    AttrFact, FileFacts, FnFact, FnScope, GenericParam, HandlerRef, LocalClosure, ModDecl, ModPath,
     ModuleFacts, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
 };
 use super::modules::{Declared, ModDir, declare, has_cfg, is_cfg_test};
-use super::routes::RouteEval;
+use super::routes::{FnNames, RouteEval, local_value};
 use super::syntax::{expr_span, path_span, span_of, written};
 use super::warp::WarpFn;
 
@@ -64,6 +64,8 @@ pub struct FileVisitor {
     file_dir: PathBuf,
     /// Enclosing functions, innermost last.
     fn_scope: Vec<FnScope>,
+    /// Per enclosing function, innermost last: its parameters and the locals bound so far.
+    fn_names: Vec<FnNames>,
     impl_ctx: Vec<ImplCtx>,
     /// Expressions a route evaluation already consumed (by address).
     handled: HashSet<usize>,
@@ -190,6 +192,7 @@ impl FileVisitor {
             dirs: vec![(context.child_dir.clone(), false)],
             file_dir: context.file_dir.clone(),
             fn_scope: Vec::new(),
+            fn_names: Vec::new(),
             impl_ctx: Vec::new(),
             handled: HashSet::new(),
             metric_aliases: HashSet::new(),
@@ -320,6 +323,7 @@ impl FileVisitor {
             name_span: self.span(sig.ident.span()),
             attrs: attrs.into_boxed_slice(),
             emits: Box::default(),
+            returned_closure: None,
         };
         self.module().fns.push(fact);
     }
@@ -498,6 +502,115 @@ impl FileVisitor {
     fn enter_body(&mut self, block: &syn::Block, sig: &syn::Signature) {
         let warp = self.warp_imported.then(|| WarpFn::new(block, sig));
         self.warp.push(warp);
+        self.fn_names.push(FnNames::of(sig));
+    }
+
+    /// Leaves the body [`Self::enter_body`] entered.
+    fn leave_body(&mut self) {
+        self.warp.pop();
+        self.fn_names.pop();
+    }
+
+    /// Records the closure function `position` of module `module` returns, when it returns a
+    /// handler.
+    fn set_returned_closure(
+        &mut self,
+        module: usize,
+        position: usize,
+        sig: &syn::Signature,
+        block: &syn::Block,
+    ) {
+        let returns_handler = match &sig.output {
+            syn::ReturnType::Type(_, ty) => {
+                let mut idents = HashSet::new();
+                collect_idents(ty, &mut idents);
+                idents.iter().any(|ident| ident.ends_with("Handler"))
+            }
+            syn::ReturnType::Default => false,
+        };
+        if !returns_handler {
+            return;
+        }
+        let closure = match block.stmts.last() {
+            Some(syn::Stmt::Expr(expr @ syn::Expr::Closure(_), None)) => expr_span(expr),
+            _ => None,
+        };
+        let span = closure.map(|span| self.span(span));
+        if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
+            function.returned_closure = span;
+        }
+    }
+
+    /// The routes registered in the rules of `macro_rules! name { .. }`: each transcriber is
+    /// read as statements, its metavariables as plain names (`$path` as `path`) and its
+    /// repetitions once; one that does not parse so is skipped. A route is registered where
+    /// the macro is expanded, which the scanner does not follow, so a closure written in the
+    /// body is one endpoint however often it is expanded. A handler that is a metavariable is
+    /// the invoker's code, not an endpoint here. Nothing else of the body is kept (items,
+    /// emitted names): it is code only as expanded.
+    fn macro_rules_routes(&mut self, name: String, tokens: &TokenStream) {
+        let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        let module = self.stack.last().copied().unwrap_or(0);
+        for window in trees.windows(3) {
+            let [
+                TokenTree::Punct(eq),
+                TokenTree::Punct(gt),
+                TokenTree::Group(body),
+            ] = window
+            else {
+                continue;
+            };
+            if eq.as_char() != '=' || gt.as_char() != '>' {
+                continue;
+            }
+            let mut metavariables = HashSet::new();
+            let stream = unmeta(body.stream(), &mut metavariables);
+            let parser = syn::Block::parse_within;
+            let Ok(stmts) = syn::parse::Parser::parse2(parser, stream) else {
+                continue;
+            };
+            let emits = self.emit_mark();
+            let (raw_calls, schema_calls) = (
+                self.facts.raw_metric_calls.len(),
+                self.facts.schema_calls.len(),
+            );
+            let first_route = self.facts.modules[module].routes.len();
+            let saved_handled = std::mem::take(&mut self.handled);
+            let saved_names = self.fn_names.last().cloned();
+            self.fn_scope.push(FnScope {
+                self_ty: None,
+                name: format!("{name}!"),
+            });
+            for stmt in stmts
+                .iter()
+                .filter(|stmt| !matches!(stmt, syn::Stmt::Item(_)))
+            {
+                self.visit_stmt(stmt);
+            }
+            self.fn_scope.pop();
+            if let (Some(saved), Some(names)) = (saved_names, self.fn_names.last_mut()) {
+                *names = saved;
+            }
+            self.handled = saved_handled;
+            let facts = &mut self.facts;
+            facts.emits.metric_idents.truncate(emits[0]);
+            facts.emits.event_idents.truncate(emits[1]);
+            facts.emits.raw_names.truncate(emits[2]);
+            facts.raw_metric_calls.truncate(raw_calls);
+            facts.schema_calls.truncate(schema_calls);
+            let routes = &mut facts.modules[module].routes;
+            let mut index = first_route;
+            while index < routes.len() {
+                let invokers = matches!(&routes[index].handler,
+                    HandlerRef::Path(path, _) | HandlerRef::Returned(path, _)
+                        if path.first().is_some_and(|first| metavariables.contains(first)));
+                if invokers {
+                    routes.remove(index);
+                } else {
+                    index += 1;
+                }
+            }
+        }
     }
 
     /// Records a module-level string constant (those in function bodies are not reachable by
@@ -513,6 +626,50 @@ impl FileVisitor {
             });
         }
     }
+}
+
+/// A `macro_rules!` transcriber as plain tokens: `$name` is `name` (collected into
+/// `metavariables`; `$crate` is `crate`), a repetition `$( .. ) sep op` is its contents once.
+/// Spans are kept, so what is read from it points into the file.
+fn unmeta(stream: TokenStream, metavariables: &mut HashSet<String>) -> TokenStream {
+    let is_op = |tree: Option<&TokenTree>| matches!(tree, Some(TokenTree::Punct(punct)) if matches!(punct.as_char(), '*' | '+' | '?'));
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut trees = stream.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Punct(dollar) if dollar.as_char() == '$' => match trees.peek().cloned() {
+                Some(TokenTree::Ident(ident)) => {
+                    trees.next();
+                    if ident != "crate" {
+                        metavariables.insert(ident.to_string());
+                    }
+                    out.push(TokenTree::Ident(ident));
+                }
+                Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Parenthesis => {
+                    trees.next();
+                    out.extend(unmeta(group.stream(), metavariables));
+                    // `$(..)*` or `$(..),*`: the separator, if any, then the operator.
+                    if !is_op(trees.peek()) {
+                        trees.next();
+                    }
+                    if is_op(trees.peek()) {
+                        trees.next();
+                    }
+                }
+                _ => out.push(TokenTree::Punct(dollar)),
+            },
+            TokenTree::Group(group) => {
+                let mut inner = proc_macro2::Group::new(
+                    group.delimiter(),
+                    unmeta(group.stream(), metavariables),
+                );
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn is_facade_macro(name: &str) -> bool {
@@ -551,11 +708,13 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 self.stack.push(self.facts.modules.len() - 1);
                 self.dirs.push(dir);
                 let saved_scope = std::mem::take(&mut self.fn_scope);
+                let saved_names = std::mem::take(&mut self.fn_names);
                 if let Some((_, items)) = &item.content {
                     for item in items {
                         self.visit_item(item);
                     }
                 }
+                self.fn_names = saved_names;
                 self.fn_scope = saved_scope;
                 self.dirs.pop();
                 self.stack.pop();
@@ -598,13 +757,14 @@ impl<'ast> Visit<'ast> for FileVisitor {
         let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
         let position = self.facts.modules[module].fns.len() - 1;
+        self.set_returned_closure(module, position, &item.sig, &item.block);
         self.fn_scope.push(FnScope {
             self_ty: None,
             name: item.sig.ident.to_string(),
         });
         self.enter_body(&item.block, &item.sig);
         visit::visit_block(self, &item.block);
-        self.warp.pop();
+        self.leave_body();
         self.fn_scope.pop();
         self.impl_ctx = saved_impl;
         self.close_fn_at(module, position, mark);
@@ -653,6 +813,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         let module = self.stack.last().copied().unwrap_or(0);
         self.push_fn(&item.attrs, &item.vis, &item.sig);
         let position = self.facts.modules[module].fns.len() - 1;
+        self.set_returned_closure(module, position, &item.sig, &item.block);
         let self_ty = self
             .impl_ctx
             .last()
@@ -664,7 +825,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         let saved_impl = std::mem::take(&mut self.impl_ctx);
         self.enter_body(&item.block, &item.sig);
         visit::visit_block(self, &item.block);
-        self.warp.pop();
+        self.leave_body();
         self.impl_ctx = saved_impl;
         self.fn_scope.pop();
         self.close_fn_at(module, position, mark);
@@ -677,7 +838,9 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 self_ty: None,
                 name: item.sig.ident.to_string(),
             });
+            self.fn_names.push(FnNames::of(&item.sig));
             visit::visit_block(self, block);
+            self.fn_names.pop();
             self.fn_scope.pop();
         }
     }
@@ -721,6 +884,13 @@ impl<'ast> Visit<'ast> for FileVisitor {
             });
         }
         visit::visit_local(self, local);
+        // Bound after its initializer is read: `let route = route.nest(..)` reads the old one.
+        if let (Some(name), Some(init)) = (name, &local.init) {
+            let value = local_value(&init.expr, self.base);
+            if let Some(names) = self.fn_names.last_mut() {
+                names.locals.insert(name.to_string(), value);
+            }
+        }
     }
 
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
@@ -741,8 +911,9 @@ impl<'ast> Visit<'ast> for FileVisitor {
             && !self.handled.contains(&address)
         {
             let scope = self.fn_scope.last().cloned();
+            let names = self.fn_names.last();
             let warp = self.warp.last_mut().and_then(Option::as_mut);
-            let mut eval = RouteEval::new(self.base, scope, &mut self.handled, warp);
+            let mut eval = RouteEval::new(self.base, (scope, names), &mut self.handled, warp);
             eval.chain(expr, "");
             let (routes, nests) = eval.finish();
             let module = self.module();
@@ -814,8 +985,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
     }
 
     fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
-        // `macro_rules!` bodies are templates, not code that runs as written.
+        // `macro_rules!` bodies are templates: only the routes they register are read.
         if item.mac.path.is_ident("macro_rules") {
+            let name = item.ident.as_ref().map(ToString::to_string);
+            self.macro_rules_routes(name.unwrap_or_default(), &item.mac.tokens);
             return;
         }
         // `include!("file.rs")` at item level: the file's items belong to this module.

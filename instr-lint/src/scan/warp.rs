@@ -334,7 +334,10 @@ impl<'ast> Visit<'ast> for Reader {
                     }
                     None => self.visit_expr(root),
                 }
-                for call in calls {
+                for (index, call) in calls.iter().enumerate() {
+                    // `.and(x)` with no mapping after it (`warp::any().and(x).or(y)`): the chain
+                    // extracts what x does, x's reply; x is served as the chain is.
+                    let last_extract = !calls[index + 1..].iter().any(|later| is_mapping(later));
                     for arg in &call.args {
                         if (call.method == "or" || call.method == "or_else")
                             && let Some(context) = inherited
@@ -343,8 +346,11 @@ impl<'ast> Visit<'ast> for Reader {
                         }
                         if call.method == "and" {
                             self.scope.contexts.insert(address(arg), Context::AndArg);
-                            if self.binding(arg).is_some() {
-                                // `.and(x)`: x feeds the chain.
+                            if let Some(binding) = self.binding(arg) {
+                                if last_extract {
+                                    self.scope.bindings[binding].served = true;
+                                }
+                                // Otherwise `.and(x)`: x feeds the chain.
                                 continue;
                             }
                         }
