@@ -29,7 +29,7 @@ const LAYERS: &[&[&str]] = &[
     &["analysis", "schema_diff"],
     &["scan"],
     &["workspace"],
-    &["registry", "globs", "atomic", "exit"],
+    &["registry", "globs", "atomic", "sealed", "exit"],
 ];
 
 /// The crates whose modules may not import in a circle, by their root files.
