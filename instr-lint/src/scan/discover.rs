@@ -299,18 +299,24 @@ fn scan_file<'s>(
     });
     drop(text);
     let facts = match outcome {
-        Outcome::Parsed(facts) => Facts::parsed_from(facts),
+        Outcome::Parsed(mut facts) => {
+            facts.shrink_to_fit();
+            Facts::parsed_from(facts)
+        }
         Outcome::Light {
-            light,
+            mut light,
             words,
             failure,
-        } => Facts::pending(
-            light,
-            words,
-            failure,
-            (context, path.clone(), hash),
-            Arc::clone(triggers),
-        ),
+        } => {
+            light.shrink_to_fit();
+            Facts::pending(
+                light,
+                words,
+                failure,
+                (context, path.clone(), hash),
+                Arc::clone(triggers),
+            )
+        }
         Outcome::Failed(problem) => {
             lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
             return;

@@ -38,14 +38,20 @@ fn lean(
     context: &FileContext,
     triggers: &Triggers,
 ) -> Result<facts::FileFacts, ParseProblem> {
+    // What syn reads is `search`: its comments are spaces, so doc comments (the bulk of a
+    // library's attributes, which no fact keeps, see `FileVisitor::attrs`) cost no parsing;
+    // every offset is the text's, and every fact is taken from tokens, never from an item's
+    // span that would start at its doc comment. When it does not parse, the text is parsed
+    // as it is, so an error is always syn's on the real text.
+    //
     // warp routes are values: what a function body does with a filter (binds, serves, returns
     // it) decides its handlers, and none of that needs a word (`super::warp`). A file that
     // may import warp keeps every body.
     if prefilter::has_word(search.as_bytes(), "warp") {
-        return scan_source(text, context);
+        return scan_source(search, context).or_else(|_| scan_source(text, context));
     }
-    let Some(blanked) = bodies::blank(text, search, &|body| triggers.body_needed(body)) else {
-        return scan_source(text, context);
+    let Some(blanked) = bodies::blank(search, search, &|body| triggers.body_needed(body)) else {
+        return scan_source(search, context).or_else(|_| scan_source(text, context));
     };
     let Ok((facts, mut names)) = visit_text(&blanked.text, context) else {
         return scan_source(text, context);
@@ -68,7 +74,7 @@ fn lean(
             .any(|name| prefilter::has_word(body.as_bytes(), name))
     });
     if matters {
-        return scan_source(text, context);
+        return scan_source(search, context).or_else(|_| scan_source(text, context));
     }
     Ok(facts)
 }
