@@ -113,31 +113,34 @@ fn visit_text(
 /// keeps light facts and its error, reported only if a lookup needs the file: both ways
 /// report the same findings.
 pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter: bool) -> Outcome {
-    let stripped = light::without_comments(text);
-    let search = stripped.as_deref().unwrap_or(text);
-    let light = |failure| {
-        triggers
-            .light_facts(text, search, context)
-            .map(|light| Outcome::Light {
+    if prefilter {
+        // One reading of the file gives its modules and its text without comments.
+        let (modules, stripped) = light::modules_and_search(text, context);
+        let search = stripped.as_deref().unwrap_or(text);
+        if let Some(light) = triggers.light_facts(search, modules) {
+            return Outcome::Light {
                 light,
                 words: WordSet::of(text.as_bytes()),
-                failure,
-            })
-    };
-    if prefilter && let Some(outcome) = light(None) {
-        return outcome;
+                failure: None,
+            };
+        }
+        return match lean(text, search, context, triggers) {
+            Ok(facts) => Outcome::Parsed(facts),
+            Err(problem) => Outcome::Failed(problem),
+        };
     }
-    let parsed = if prefilter {
-        lean(text, search, context, triggers)
-    } else {
-        scan_source(text, context)
-            .or_else(|problem| lean(text, search, context, triggers).map_err(|_| problem))
-    };
+    let stripped = light::without_comments(text);
+    let search = stripped.as_deref().unwrap_or(text);
+    let parsed = scan_source(text, context)
+        .or_else(|problem| lean(text, search, context, triggers).map_err(|_| problem));
     match parsed {
         Ok(facts) => Outcome::Parsed(facts),
-        Err(problem) if !prefilter => {
-            light(Some(problem.clone())).unwrap_or(Outcome::Failed(problem))
-        }
-        Err(problem) => Outcome::Failed(problem),
+        Err(problem) => triggers
+            .light_facts(search, light::module_facts(text, context))
+            .map_or(Outcome::Failed(problem.clone()), |light| Outcome::Light {
+                light,
+                words: WordSet::of(text.as_bytes()),
+                failure: Some(problem),
+            }),
     }
 }
