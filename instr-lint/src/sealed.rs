@@ -1,9 +1,36 @@
-//! The frame of a cache entry on disk: a magic tag, a version, the key the entry is for, a
+//! The caches' directory under the target directory, and the frame of a cache entry on disk: a magic tag, a version, the key the entry is for, a
 //! checksum of the payload, then the payload. [`open`] gives the payload back only when every
 //! part is there and matches, so a truncated, corrupt, foreign or tampered entry is never
 //! trusted. Used by the per-file facts cache and the `cargo metadata` cache.
 
+use std::path::{Path, PathBuf};
+
 use xxhash_rust::xxh3::xxh3_64;
+
+/// The directory `target_dir/instr-check/<name>`, made if missing; `None` when it cannot be.
+/// `instr-check/` says what it is to git (ignore everything) and to backup tools
+/// (`CACHEDIR.TAG`), also where the target directory itself is not ignored.
+pub(crate) fn cache_dir(target_dir: &Path, name: &str) -> Option<PathBuf> {
+    let own = target_dir.join("instr-check");
+    let dir = own.join(name);
+    std::fs::create_dir_all(&dir).ok()?;
+    for (marker, contents) in [
+        (
+            ".gitignore",
+            "# Written by cargo instr-check: its caches (per-file facts, cargo metadata).\n*\n",
+        ),
+        (
+            "CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n# cargo instr-check's caches (per-file facts, cargo metadata).\n",
+        ),
+    ] {
+        let path = own.join(marker);
+        if !path.exists() {
+            let _ = crate::atomic::write_unsynced(&path, contents.as_bytes());
+        }
+    }
+    Some(dir)
+}
 
 /// `payload` framed for `key`; `None` when the version is too long to frame.
 pub(crate) fn seal(magic: &[u8; 8], version: &str, key: u128, payload: &[u8]) -> Option<Vec<u8>> {

@@ -29,7 +29,8 @@ const LAYERS: &[&[&str]] = &[
     &["analysis", "schema_diff"],
     &["scan"],
     &["workspace"],
-    &["registry", "globs", "atomic", "sealed", "exit"],
+    &["sealed"],
+    &["registry", "globs", "atomic", "exit"],
 ];
 
 /// The crates whose modules may not import in a circle, by their root files.

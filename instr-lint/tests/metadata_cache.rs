@@ -7,6 +7,8 @@
 // Test helpers panic on failure by design, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -62,15 +64,12 @@ fn stored(manifest: &Path) -> Option<String> {
 }
 
 fn entries(manifest: &Path) -> Vec<PathBuf> {
-    let dir = manifest
-        .parent()
-        .unwrap()
-        .join("target/instr-check/metadata");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
-        .unwrap_or_default();
-    out.sort();
-    out
+    support::listing(
+        &manifest
+            .parent()
+            .unwrap()
+            .join("target/instr-check/metadata"),
+    )
 }
 
 /// The first check stores cargo's answer; the next one reads it and does not write it again.
@@ -159,11 +158,8 @@ fn every_input_invalidates_the_entry() {
     assert!(before.contains("tool"), "{before}");
 }
 
-/// A way to spoil an entry's bytes.
-type Damage = fn(&[u8]) -> Vec<u8>;
-
-/// An entry that is truncated, empty, garbage or tampered with is ignored: the answer is
-/// cargo's, and the entry is written again.
+/// An entry that is truncated, empty, garbage, tampered with, of another version or for
+/// another key is ignored: the answer is cargo's, and the entry is written again.
 #[test]
 fn unsound_entries_are_ignored_and_rebuilt() {
     let (_dir, manifest) = workspace();
@@ -172,20 +168,7 @@ fn unsound_entries_are_ignored_and_rebuilt() {
     let sound = std::fs::read(&path).unwrap();
     // Making the target directory touched the root directory: let that age too.
     settle();
-    let damages: [(&str, Damage); 4] = [
-        ("truncated", |bytes| bytes[..bytes.len() / 2].to_vec()),
-        ("empty", |_| Vec::new()),
-        ("garbage", |bytes| {
-            bytes.iter().map(|b| b.wrapping_mul(31) ^ 0x5a).collect()
-        }),
-        ("tampered payload", |bytes| {
-            let mut out = bytes.to_vec();
-            let last = out.len() - 20;
-            out[last] ^= 1;
-            out
-        }),
-    ];
-    for (what, damage) in damages {
+    for (what, damage) in support::entry_damages() {
         std::fs::write(&path, damage(&sound)).unwrap();
         assert!(stored(&manifest).is_none(), "{what}: trusted");
         assert_eq!(discovered(&manifest), reference, "{what}");

@@ -41,24 +41,7 @@ impl Cache {
     /// directory says what it is to git (ignore everything) and to backup tools
     /// (`CACHEDIR.TAG`), also where the target directory itself is not ignored.
     pub fn open(target_dir: &Path) -> Option<Self> {
-        let own = target_dir.join("instr-check");
-        let dir = own.join("facts");
-        std::fs::create_dir_all(&dir).ok()?;
-        for (name, contents) in [
-            (
-                ".gitignore",
-                "# Written by cargo instr-check: its per-file facts cache.\n*\n",
-            ),
-            (
-                "CACHEDIR.TAG",
-                "Signature: 8a477f597d28d172789f06886806bc55\n# cargo instr-check's per-file facts cache.\n",
-            ),
-        ] {
-            let path = own.join(name);
-            if !path.exists() {
-                let _ = crate::atomic::write_unsynced(&path, contents.as_bytes());
-            }
-        }
+        let dir = crate::sealed::cache_dir(target_dir, "facts")?;
         Some(Self { dir })
     }
 

@@ -245,14 +245,13 @@ pub(crate) struct Run<'a> {
 /// state of everything it depends on; nothing is stored when the target directory is not
 /// where [`lookup`] looks, or when an input changed while cargo ran.
 pub(crate) fn store(request: Request, run: &Run<'_>, metadata: &cargo_metadata::Metadata) {
-    let dir = entries_dir(metadata.target_directory.as_std_path());
-    if !places(run.start).contains(&dir) {
+    let target_dir = metadata.target_directory.as_std_path();
+    if !places(run.start).contains(&entries_dir(target_dir)) {
         return;
     }
-    let target_dir = metadata.target_directory.as_std_path().to_path_buf();
     let mut probing = Probing {
         started: run.started,
-        target_dir: target_dir.clone(),
+        target_dir: target_dir.to_path_buf(),
         probes: Vec::new(),
         racy: false,
     };
@@ -261,7 +260,7 @@ pub(crate) fn store(request: Request, run: &Run<'_>, metadata: &cargo_metadata::
         return;
     }
     let entry = Entry {
-        target_dir,
+        target_dir: target_dir.to_path_buf(),
         probes: probing.probes,
         json: run.json.to_owned(),
     };
@@ -271,7 +270,7 @@ pub(crate) fn store(request: Request, run: &Run<'_>, metadata: &cargo_metadata::
     else {
         return;
     };
-    if std::fs::create_dir_all(&dir).is_ok() {
+    if let Some(dir) = crate::sealed::cache_dir(target_dir, "metadata") {
         let _ = crate::atomic::write_unsynced(&dir.join(request.file_name()), &bytes);
     }
 }
