@@ -37,11 +37,11 @@ pub(crate) fn modules_and_search(
     text: &str,
     context: &FileContext,
 ) -> (Option<FileFacts>, Option<String>) {
-    match read_modules(text, context, true) {
+    // A large (generated) file is read as it is: neither its comments nor a copy are kept.
+    let small = text.len() < super::source::CHUNKED_FROM;
+    match read_modules(text, context, small) {
         Some((facts, comments)) => {
-            let search = (text.len() < super::source::CHUNKED_FROM)
-                .then(|| blank_comments(text, comments))
-                .flatten();
+            let search = small.then(|| blank_comments(text, comments)).flatten();
             (Some(facts), search)
         }
         None => (None, without_comments(text)),

@@ -35,29 +35,36 @@ fn is_word_byte(byte: u8) -> bool {
 }
 
 impl WordSet {
-    /// The words of `text`. The filter is sized by the number of words read (with repeats):
-    /// the text is read once, hashing each word as it goes, and the hashes are set after.
+    /// The words of `text`. The filter is sized by the number of words read (with repeats),
+    /// so it is built in two passes without holding a list of them (a generated file has
+    /// millions): one counts the runs of word bytes, one hashes and sets them.
     pub fn of(text: &[u8]) -> Self {
-        let mut hashes = Vec::new();
-        let mut hash = None;
+        let mut runs = 0;
+        let mut in_word = false;
         for &byte in text {
-            if is_word_byte(byte) {
-                hash = Some(step(hash.unwrap_or(SEED), byte));
-            } else if let Some(done) = hash.take() {
-                hashes.push(finish(done));
-            }
+            let word = is_word_byte(byte);
+            runs += usize::from(word && !in_word);
+            in_word = word;
         }
-        hashes.extend(hash.map(finish));
-        let bits = (hashes.len() * BITS_PER_WORD).next_power_of_two().max(256);
+        let bits = (runs * BITS_PER_WORD).next_power_of_two().max(256);
         let mut set = Self {
             bits: vec![0; bits / 64].into_boxed_slice(),
         };
-        for hash in hashes {
-            for bit in set.probes(hash) {
-                set.bits[bit / 64] |= 1 << (bit % 64);
+        let mut hash = None;
+        for &byte in text.iter().chain(std::iter::once(&b' ')) {
+            if is_word_byte(byte) {
+                hash = Some(step(hash.unwrap_or(SEED), byte));
+            } else if let Some(done) = hash.take() {
+                set.insert(finish(done));
             }
         }
         set
+    }
+
+    fn insert(&mut self, hash: u64) {
+        for bit in self.probes(hash) {
+            self.bits[bit / 64] |= 1 << (bit % 64);
+        }
     }
 
     fn probes(&self, hash: u64) -> [usize; 3] {
@@ -93,9 +100,9 @@ mod tests {
     use super::WordSet;
 
     /// The filter of a text is that of its runs of word bytes, set one by one: reading the
-    /// text in one pass changes no bit (cached filters stay valid).
+    /// text byte by byte changes no bit (cached filters stay valid).
     #[test]
-    fn one_pass_sets_the_bits_of_every_run() {
+    fn the_filter_sets_the_bits_of_every_run() {
         let text = "fn é_x(a: u8) -> r#B {} // tail_word";
         let set = WordSet::of(text.as_bytes());
         let runs: Vec<&[u8]> = text
