@@ -333,20 +333,25 @@ fn side_by_side() {
         let parse_peak = peak_during(|| {
             bare_parse(&sized.sources);
         });
+        let mut held = 0;
         let scan_peak = peak_during(|| {
             let workspace = instr_lint::workspace::discover(Some(&sized.manifest)).unwrap();
             let members: Vec<usize> = (0..workspace.members.len()).collect();
+            let before = CURRENT.load(Ordering::Relaxed);
             let scan = instr_lint::scan::discover::scan(&workspace, &members);
+            held = CURRENT.load(Ordering::Relaxed).saturating_sub(before);
             let handlers = instr_lint::analysis::handlers::detect(&workspace, &scan);
             assert!(!handlers.is_empty());
         });
         println!(
-            "  {:>5} files, {:>7} lines, {:>6.1} MiB of source: check {:>6.1} MiB (scan and detection alone {:>5.1} MiB), bare parse {:>6.1} MiB",
+            "  {:>5} files, {:>7} lines, {:>6.1} MiB of source: check {:>6.1} MiB (scan and detection alone {:>5.1} MiB; the scan's facts {:.1} MiB, {} bytes a file), bare parse {:>6.1} MiB",
             sized.sources.len(),
             sized.lines,
             mib(sized.bytes),
             mib(check_peak),
             mib(scan_peak),
+            mib(held),
+            held / sized.sources.len(),
             mib(parse_peak)
         );
     }

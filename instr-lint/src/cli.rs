@@ -46,7 +46,8 @@ struct Cli {
     #[arg(long, global = true)]
     no_prefilter: bool,
 
-    /// Neither read nor write the per-file facts cache under the target directory.
+    /// Neither read nor write the caches under the target directory (per-file facts, the
+    /// answer of `cargo metadata`).
     #[arg(long, global = true)]
     no_cache: bool,
 

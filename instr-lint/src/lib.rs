@@ -19,7 +19,8 @@
 //!    resolution, handlers, coverage); what changed in a schema since a git revision.
 //! 6. [`scan`]: discovering and parsing the source files into plain facts.
 //! 7. [`workspace`]: `cargo metadata`, configuration, the schemas the members use.
-//! 8. [`registry`], `globs`, `atomic`, [`exit`]: the rule registry and small leaf
+//! 8. `sealed`: the caches' directory and the checksummed frame of their entries.
+//! 9. [`registry`], `globs`, `atomic`, [`exit`]: the rule registry and small leaf
 //!    helpers everything above may use.
 
 pub mod analysis;
@@ -33,4 +34,5 @@ pub mod registry;
 pub mod report;
 pub mod scan;
 pub mod schema_diff;
+pub(crate) mod sealed;
 pub mod workspace;

@@ -35,12 +35,7 @@ fn report(workspace: &Workspace, options: ScanOptions) -> String {
 }
 
 fn entries(workspace: &Workspace) -> Vec<PathBuf> {
-    let dir = workspace.target_dir.join("instr-check/facts");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
-        .unwrap_or_default();
-    out.sort();
-    out
+    support::listing(&workspace.target_dir.join("instr-check/facts"))
 }
 
 /// Entries are written on the first check, under the target directory, and the second
@@ -86,9 +81,6 @@ fn an_edit_is_seen() {
     assert_eq!(after, report(&workspace, ScanOptions::default()));
 }
 
-/// A way to spoil an entry's bytes.
-type Damage = fn(&[u8]) -> Vec<u8>;
-
 /// Each way an entry can be wrong: the check ignores it, reports what a check without cache
 /// reports, and writes the entry again.
 #[test]
@@ -103,33 +95,7 @@ fn unsound_entries_are_ignored_and_rebuilt() {
             (path, bytes)
         })
         .collect();
-    let damages: [(&str, Damage); 6] = [
-        ("truncated", |bytes| bytes[..bytes.len() / 2].to_vec()),
-        ("empty", |_| Vec::new()),
-        ("garbage", |bytes| {
-            bytes.iter().map(|b| b.wrapping_mul(31) ^ 0x5a).collect()
-        }),
-        ("tampered payload", |bytes| {
-            let mut out = bytes.to_vec();
-            let last = out.len() - 1;
-            out[last] ^= 1;
-            out
-        }),
-        ("another version", |bytes| {
-            let mut out = bytes.to_vec();
-            // The version follows the magic and its length: change its last character.
-            let length = usize::from(u16::from_le_bytes([out[8], out[9]]));
-            out[10 + length - 1] ^= 1;
-            out
-        }),
-        ("another key", |bytes| {
-            let mut out = bytes.to_vec();
-            let length = usize::from(u16::from_le_bytes([out[8], out[9]]));
-            out[10 + length] ^= 1;
-            out
-        }),
-    ];
-    for (what, damage) in damages {
+    for (what, damage) in support::entry_damages() {
         for (path, bytes) in &sound {
             std::fs::write(path, damage(bytes)).unwrap();
         }

@@ -29,6 +29,7 @@ const LAYERS: &[&[&str]] = &[
     &["analysis", "schema_diff"],
     &["scan"],
     &["workspace"],
+    &["sealed"],
     &["registry", "globs", "atomic", "exit"],
 ];
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use instr_schema::diag::{Diagnostic, RenderOptions, Sources};
 
-use super::{Failure, Global, note, print};
+use super::{Failure, Global, note, print, print_with};
 use crate::analysis::coverage;
 use crate::analysis::proof::{self, Records};
 use crate::analysis::{frameworks, handlers};
@@ -82,7 +82,7 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
         Some(path) => Some(baseline::read(path).map_err(Failure::usage)?),
         None => None,
     };
-    let mut report = workspace::discover(global.manifest_path.as_deref())
+    let mut report = workspace::discover_with(global.manifest_path.as_deref(), global.scan.cache)
         .map_err(CheckError::from)
         .and_then(|workspace| check_requiring(&workspace, global.scan, args.require_tested))
         .map_err(|error| Failure::usage(error.to_string()))?;
@@ -107,7 +107,12 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
             };
             note(&report::human::render(&report, &options));
         }
-        Format::Json => print(&format!("{}\n", report::json::render(&report)))?,
+        // Written as it is made: a report with a finding in every file is never held
+        // twice (as a document and as text).
+        Format::Json => print_with(|out| {
+            report::json::write(&report, &mut *out)?;
+            out.write_all(b"\n")
+        })?,
         Format::Sarif => print(&format!("{}\n", report::sarif::render(&report)))?,
         Format::Github => print(&report::github::render(&report))?,
     }
@@ -125,7 +130,7 @@ pub fn run(options: &CheckOptions) -> Result<Report, CheckError> {
 
 /// Runs the check, reading files as `scan` says.
 pub fn run_with(options: &CheckOptions, scan: ScanOptions) -> Result<Report, CheckError> {
-    let workspace = workspace::discover(options.manifest_path.as_deref())?;
+    let workspace = workspace::discover_with(options.manifest_path.as_deref(), scan.cache)?;
     check_workspace_with(&workspace, scan)
 }
 
@@ -212,7 +217,8 @@ fn check_requiring(
         .unzip();
     let sources = snippets::materialize(sources, &files.registered, &mut findings);
     let mut ordered: Vec<(Diagnostic, String)> = findings.into_iter().zip(keys).collect();
-    ordered.sort_by(|(a, _), (b, _)| order_key(a, &sources).cmp(&order_key(b, &sources)));
+    // The key holds a file name: computed once per finding, not once per comparison.
+    ordered.sort_by_cached_key(|(finding, _)| order_key(finding, &sources));
     let (findings, fingerprints) = ordered
         .into_iter()
         .map(|(finding, key)| {

@@ -72,7 +72,7 @@ fn report_with_silent(
     options: &CheckOptions,
     scan: ScanOptions,
 ) -> Result<(CoverageReport, Vec<Silent>), CheckError> {
-    let workspace = workspace::discover(options.manifest_path.as_deref())?;
+    let workspace = workspace::discover_with(options.manifest_path.as_deref(), scan.cache)?;
     let schemas = match schemas::load(&workspace, &mut Sources::new()) {
         Ok(loaded) => loaded.uses,
         Err(SchemaError::NoSchema(_)) => Vec::new(),

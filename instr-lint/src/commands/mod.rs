@@ -70,7 +70,7 @@ impl Failure {
 
 /// Reads the workspace the global options name; a failure is a usage error.
 pub(crate) fn open_workspace(global: &Global) -> Result<Workspace, Failure> {
-    workspace::discover(global.manifest_path.as_deref())
+    workspace::discover_with(global.manifest_path.as_deref(), global.scan.cache)
         .map_err(|error| Failure::usage(error.to_string()))
 }
 
@@ -155,11 +155,15 @@ pub(crate) fn write_files_into(dir: &Path, files: &[(&str, String)]) -> Result<(
 
 /// Writes text to stdout; a closed pipe (`| head`) is not an error.
 pub(crate) fn print(text: &str) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Lets `write` write to stdout (buffered) as it goes; a closed pipe is not an error.
+pub(crate) fn print_with(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Failure::usage(format!("could not write output: {error}")))
         }

@@ -101,30 +101,64 @@ pub struct JsonSummary {
 pub fn build(report: &Report) -> JsonReport {
     JsonReport {
         version: JSON_VERSION,
-        findings: report
-            .findings
-            .iter()
-            .enumerate()
-            .map(|(index, finding)| {
-                let mut json = json_finding(finding, &report.sources);
-                json.fingerprint = report.fingerprints.get(index).cloned();
-                json
-            })
-            .collect(),
-        summary: JsonSummary {
-            errors: report.errors(),
-            warnings: report.warnings(),
-            handlers: report.handlers.len(),
-            covered: report.covered,
-            baselined: report.baselined,
-        },
+        findings: findings(report).collect(),
+        summary: summary(report),
+    }
+}
+
+/// Each finding of the document, made when asked for.
+fn findings(report: &Report) -> impl Iterator<Item = JsonFinding> + '_ {
+    report.findings.iter().enumerate().map(|(index, finding)| {
+        let mut json = json_finding(finding, &report.sources);
+        json.fingerprint = report.fingerprints.get(index).cloned();
+        json
+    })
+}
+
+fn summary(report: &Report) -> JsonSummary {
+    JsonSummary {
+        errors: report.errors(),
+        warnings: report.warnings(),
+        handlers: report.handlers.len(),
+        covered: report.covered,
+        baselined: report.baselined,
     }
 }
 
 /// The document as pretty-printed JSON text.
 pub fn render(report: &Report) -> String {
-    // Serializing plain structs of strings and numbers cannot fail.
-    serde_json::to_string_pretty(&build(report)).unwrap_or_default()
+    let mut out = Vec::new();
+    // Serializing plain structs of strings and numbers into memory cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the document as [`render`] makes it, one finding at a time: the text and the
+/// [`JsonReport`] of a large report are never held whole.
+pub fn write(report: &Report, out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(out, &Streamed(report)).map_err(std::io::Error::from)
+}
+
+/// [`JsonReport`]'s shape, serialized from the report as it goes.
+struct Streamed<'a>(&'a Report);
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut document = serializer.serialize_struct("JsonReport", 3)?;
+        document.serialize_field("version", &JSON_VERSION)?;
+        document.serialize_field("findings", &StreamedFindings(self.0))?;
+        document.serialize_field("summary", &summary(self.0))?;
+        document.end()
+    }
+}
+
+struct StreamedFindings<'a>(&'a Report);
+
+impl Serialize for StreamedFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(findings(self.0))
+    }
 }
 
 fn json_finding(finding: &Diagnostic, sources: &Sources) -> JsonFinding {

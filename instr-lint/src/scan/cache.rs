@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+use xxhash_rust::xxh3::Xxh3;
 
 use super::outcome::Outcome;
 use super::visit::FileContext;
@@ -41,24 +41,7 @@ impl Cache {
     /// directory says what it is to git (ignore everything) and to backup tools
     /// (`CACHEDIR.TAG`), also where the target directory itself is not ignored.
     pub fn open(target_dir: &Path) -> Option<Self> {
-        let own = target_dir.join("instr-check");
-        let dir = own.join("facts");
-        std::fs::create_dir_all(&dir).ok()?;
-        for (name, contents) in [
-            (
-                ".gitignore",
-                "# Written by cargo instr-check: its per-file facts cache.\n*\n",
-            ),
-            (
-                "CACHEDIR.TAG",
-                "Signature: 8a477f597d28d172789f06886806bc55\n# cargo instr-check's per-file facts cache.\n",
-            ),
-        ] {
-            let path = own.join(name);
-            if !path.exists() {
-                let _ = crate::atomic::write_unsynced(&path, contents.as_bytes());
-            }
-        }
+        let dir = crate::sealed::cache_dir(target_dir, "facts")?;
         Some(Self { dir })
     }
 
@@ -107,33 +90,10 @@ impl Cache {
 /// An entry's bytes.
 pub fn encode(key: Key, outcome: &Outcome) -> Option<Vec<u8>> {
     let payload = postcard::to_stdvec(outcome).ok()?;
-    let version = VERSION.as_bytes();
-    let mut bytes = Vec::with_capacity(payload.len() + version.len() + 40);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&u16::try_from(version.len()).ok()?.to_le_bytes());
-    bytes.extend_from_slice(version);
-    bytes.extend_from_slice(&key.0.to_le_bytes());
-    bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
-    bytes.extend_from_slice(&payload);
-    Some(bytes)
+    crate::sealed::seal(MAGIC, VERSION, key.0, &payload)
 }
 
 /// The outcome in an entry's bytes, when they are whole, of this version and for `key`.
 pub fn decode(bytes: &[u8], key: Key) -> Option<Outcome> {
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (length, rest) = rest.split_first_chunk::<2>()?;
-    let length = usize::from(u16::from_le_bytes(*length));
-    let (version, rest) = rest.split_at_checked(length)?;
-    if version != VERSION.as_bytes() {
-        return None;
-    }
-    let (stored_key, rest) = rest.split_first_chunk::<16>()?;
-    if u128::from_le_bytes(*stored_key) != key.0 {
-        return None;
-    }
-    let (checksum, payload) = rest.split_first_chunk::<8>()?;
-    if u64::from_le_bytes(*checksum) != xxh3_64(payload) {
-        return None;
-    }
-    postcard::from_bytes(payload).ok()
+    postcard::from_bytes(crate::sealed::open(bytes, MAGIC, VERSION, key.0)?).ok()
 }

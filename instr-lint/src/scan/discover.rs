@@ -11,8 +11,8 @@
 //! the prefilter) and the outcome stored. Files of 256 KiB or more are reduced one at a
 //! time, so two large generated files never hold their syntax trees at once.
 
-use foldhash::{HashSet, HashSetExt};
-use std::path::{Path, PathBuf};
+use foldhash::{HashMap, HashSet, HashSetExt};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::cache::Cache;
@@ -109,6 +109,7 @@ struct Shared<'w> {
     triggers: Vec<Arc<Triggers>>,
     /// Held while a large file is reduced.
     large: Mutex<()>,
+    canonical: CanonicalDirs,
     /// `exclude` from configuration, compiled once.
     excluded: Globs,
     /// `(unit, file, module path)` already scanned: a file that two `mod` items name (one
@@ -130,6 +131,38 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Canonical paths of scanned files, resolving each directory once: a file that is no link,
+/// named by a plain last component, is its directory's canonical path joined with its name
+/// (one `lstat`, where resolving the whole path reads every component).
+#[derive(Default)]
+struct CanonicalDirs(Mutex<HashMap<PathBuf, PathBuf>>);
+
+impl CanonicalDirs {
+    fn of(&self, path: &Path) -> PathBuf {
+        let plain = matches!(path.components().next_back(), Some(Component::Normal(_)));
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return canonical(path);
+        };
+        if !plain
+            || dir.as_os_str().is_empty()
+            || path
+                .symlink_metadata()
+                .map_or(true, |meta| meta.file_type().is_symlink())
+        {
+            return canonical(path);
+        }
+        if let Some(known) = lock(&self.0).get(dir) {
+            return known.join(name);
+        }
+        let Ok(resolved) = dir.canonicalize() else {
+            return canonical(path);
+        };
+        let file = resolved.join(name);
+        lock(&self.0).insert(dir.to_path_buf(), resolved);
+        file
+    }
 }
 
 /// Scans the lib and bin targets of `members` (indices into the workspace's members), with
@@ -176,6 +209,7 @@ pub fn scan_units_with(
             .flatten(),
         triggers,
         large: Mutex::new(()),
+        canonical: CanonicalDirs::default(),
         excluded: Globs::new(&workspace.config.exclude, '/'),
         visited: Mutex::new(HashSet::new()),
         reached: Mutex::new(HashSet::new()),
@@ -265,7 +299,7 @@ fn scan_file<'s>(
     // cycle rustc rejects, and is not followed.
     mut ancestors: Vec<PathBuf>,
 ) {
-    let key = canonical(&path);
+    let key = shared.canonical.of(&path);
     if ancestors.contains(&key)
         || !lock(&shared.visited).insert((unit, key.clone(), module.clone()))
     {
@@ -299,18 +333,24 @@ fn scan_file<'s>(
     });
     drop(text);
     let facts = match outcome {
-        Outcome::Parsed(facts) => Facts::parsed_from(facts),
+        Outcome::Parsed(mut facts) => {
+            facts.shrink_to_fit();
+            Facts::parsed_from(facts)
+        }
         Outcome::Light {
-            light,
+            mut light,
             words,
             failure,
-        } => Facts::pending(
-            light,
-            words,
-            failure,
-            (context, path.clone(), hash),
-            Arc::clone(triggers),
-        ),
+        } => {
+            light.shrink_to_fit();
+            Facts::pending(
+                light,
+                words,
+                failure,
+                (context, path.clone(), hash),
+                Arc::clone(triggers),
+            )
+        }
         Outcome::Failed(problem) => {
             lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
             return;
@@ -350,7 +390,7 @@ fn scan_file<'s>(
 /// A `#[cfg(test)] mod x;` file and everything under its directory count as reached.
 fn mark_test_module(shared: &Shared<'_>, file: &Path) {
     let mut reached = lock(&shared.reached);
-    reached.insert(canonical(file));
+    reached.insert(shared.canonical.of(file));
     let dir = if file.file_name().is_some_and(|name| name == "mod.rs") {
         file.parent().map(Path::to_path_buf)
     } else {

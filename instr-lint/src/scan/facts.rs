@@ -35,6 +35,49 @@ impl FileFacts {
     pub fn invokes_schema(&self) -> bool {
         !self.schema_calls.is_empty()
     }
+
+    /// Gives back the spare capacity of every list: facts are kept for the whole check, and
+    /// lists grown by pushing hold up to twice what they use.
+    pub fn shrink_to_fit(&mut self) {
+        self.modules.shrink_to_fit();
+        self.modules.iter_mut().for_each(ModuleFacts::shrink_to_fit);
+        self.children.shrink_to_fit();
+        for child in &mut self.children {
+            child.path.shrink_to_fit();
+            child.candidates.shrink_to_fit();
+        }
+        self.emits.metric_idents.shrink_to_fit();
+        self.emits.event_idents.shrink_to_fit();
+        self.emits.raw_names.shrink_to_fit();
+        self.raw_metric_calls.shrink_to_fit();
+        self.schema_calls.shrink_to_fit();
+    }
+}
+
+impl ModuleFacts {
+    fn shrink_to_fit(&mut self) {
+        self.path.shrink_to_fit();
+        self.uses.shrink_to_fit();
+        for used in &mut self.uses {
+            used.target.shrink_to_fit();
+        }
+        self.globs.shrink_to_fit();
+        self.fns.shrink_to_fit();
+        self.types.shrink_to_fit();
+        self.child_modules.shrink_to_fit();
+        self.routes.shrink_to_fit();
+        for route in &mut self.routes {
+            route.methods.shrink_to_fit();
+            if let RoutePath::Parts(parts) = &mut route.path {
+                parts.shrink_to_fit();
+            }
+        }
+        self.nests.shrink_to_fit();
+        self.str_consts.shrink_to_fit();
+        self.middleware_outputs.shrink_to_fit();
+        self.endpoint_holders.shrink_to_fit();
+        self.local_closures.shrink_to_fit();
+    }
 }
 
 /// One `instr::schema!("path")` invocation.

@@ -117,7 +117,10 @@ impl Facts {
                 return FileFacts::default();
             };
             match parse_again(pending) {
-                Ok(facts) => facts,
+                Ok(mut facts) => {
+                    facts.shrink_to_fit();
+                    facts
+                }
                 Err(problem) => {
                     let _ = self.problem.set(problem);
                     pending.light.clone()

@@ -27,10 +27,40 @@ const MAX_MODULE_DEPTH: usize = 64;
 /// out-of-line `mod` items as `children`), with nothing else filled in; `None` when the file
 /// must be parsed to know.
 pub(crate) fn module_facts(text: &str, context: &FileContext) -> Option<FileFacts> {
+    read_modules(text, context, false).map(|(facts, _)| facts)
+}
+
+/// [`module_facts`] and [`without_comments`] from one reading of the file: the same facts,
+/// and the same text without comments (when the scanner gives up, the text is read again
+/// for its comments alone).
+pub(crate) fn modules_and_search(
+    text: &str,
+    context: &FileContext,
+) -> (Option<FileFacts>, Option<String>) {
+    // A large (generated) file is read as it is: neither its comments nor a copy are kept.
+    let small = text.len() < super::source::CHUNKED_FROM;
+    match read_modules(text, context, small) {
+        Some((facts, comments)) => {
+            let search = small.then(|| blank_comments(text, comments)).flatten();
+            (Some(facts), search)
+        }
+        None => (None, without_comments(text)),
+    }
+}
+
+/// The modules of the file and, when `with_comments`, the byte ranges of its comments (the
+/// scanner reads every token of the file before it succeeds).
+fn read_modules(
+    text: &str,
+    context: &FileContext,
+    with_comments: bool,
+) -> Option<(FileFacts, Vec<(usize, usize)>)> {
     let prepared = blank_preamble(text);
     let text = prepared.as_deref().unwrap_or(text);
+    let mut lexer = Lexer::new(text);
+    lexer.comments = with_comments.then(Vec::new);
     let mut scanner = Scanner {
-        lexer: Lexer::new(text),
+        lexer,
         facts: FileFacts {
             modules: vec![ModuleFacts {
                 path: context.module.clone(),
@@ -42,7 +72,8 @@ pub(crate) fn module_facts(text: &str, context: &FileContext) -> Option<FileFact
     };
     let dir = (context.child_dir.clone(), false);
     scanner.body(0, &dir, None, 0).ok()?;
-    Some(scanner.facts)
+    let comments = scanner.lexer.comments.take().unwrap_or_default();
+    Some((scanner.facts, comments))
 }
 
 /// The lexer or the scanner gave up: the file is parsed instead.
@@ -86,7 +117,11 @@ pub(crate) fn without_comments(text: &str) -> Option<String> {
     let mut lexer = Lexer::new(prepared.as_deref().unwrap_or(text));
     lexer.comments = Some(Vec::new());
     while lexer.next().ok()?.is_some() {}
-    let comments = lexer.comments.unwrap_or_default();
+    blank_comments(text, lexer.comments.unwrap_or_default())
+}
+
+/// `text` with the bytes of `comments` turned into spaces, line breaks kept.
+fn blank_comments(text: &str, comments: Vec<(usize, usize)>) -> Option<String> {
     let mut bytes = text.as_bytes().to_vec();
     for (start, end) in comments {
         for byte in &mut bytes[start..end] {
@@ -522,6 +557,8 @@ impl Scanner<'_> {
         if inline {
             header.push_str(" {\n");
             let mut probe = self.lexer.clone();
+            // The probe only looks ahead: the comments are recorded by the lexer itself.
+            probe.comments = None;
             while let Some(Token::Punct(b'#', start)) = probe.next()? {
                 if !matches!(probe.next()?, Some(Token::Punct(b'!', _)))
                     || probe.next()? != Some(Token::Open(b'['))
@@ -556,6 +593,50 @@ impl Scanner<'_> {
                 let index = self.facts.modules.len() - 1;
                 self.body(index, &dir, Some(b'}'), depth + 1)
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{module_facts, modules_and_search, without_comments};
+    use crate::scan::visit::FileContext;
+
+    /// One reading gives what the two separate ones give, on every file of this repository
+    /// (real code: doc comments, inline modules with attributes, strings holding `//`) and on
+    /// texts the scanner gives up on.
+    #[test]
+    fn one_reading_gives_modules_and_search() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut texts: Vec<(std::path::PathBuf, String)> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_entry(|entry| {
+                let name = entry.file_name().to_string_lossy();
+                !(name == "target" || name.starts_with('.'))
+            })
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "rs"))
+            .filter_map(|entry| {
+                let text = std::fs::read_to_string(entry.path()).ok()?;
+                Some((entry.path().to_path_buf(), text))
+            })
+            .collect();
+        assert!(texts.len() > 100, "{} files", texts.len());
+        for text in [
+            "mod a { fn f() { \"}\" } }\n/* unclosed",
+            "#[cfg(test)]\n/// doc\nmod t { #![allow(x)] // c\n }\nmod x;",
+            "fn f() { let s = \"// not a comment\"; } /* a /* nested */ one */",
+        ] {
+            texts.push((root.join("src/lib.rs"), text.to_owned()));
+        }
+        for (path, text) in &texts {
+            let context = FileContext::new(path, Vec::new(), true);
+            let (modules, search) = modules_and_search(text, &context);
+            let separate = module_facts(text, &context);
+            assert_eq!(modules, separate, "{}", path.display());
+            assert_eq!(search, without_comments(text), "{}", path.display());
         }
     }
 }

@@ -23,8 +23,6 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::bodies::ITEM_KEYWORDS;
 use super::facts::FileFacts;
-use super::light;
-use super::visit::FileContext;
 use crate::globs::Globs;
 use crate::workspace::Member;
 use crate::workspace::config::Config;
@@ -355,19 +353,19 @@ impl Triggers {
         self.matchers.plain.iter().any(|known| known == word)
     }
 
-    /// The light facts of a file that needs no parse (its module declarations), or `None`
-    /// when it must be parsed. `search` is the text the words are looked for in: the file
-    /// without its comments, when the lexer could tell them (`light::without_comments`).
+    /// The light facts of a file that needs no parse (its module declarations, `modules` as
+    /// `light::module_facts` reads them), or `None` when it must be parsed. `search` is the
+    /// text the words are looked for in: the file without its comments, when the lexer could
+    /// tell them (`light::without_comments`).
     pub(crate) fn light_facts(
         &self,
-        text: &str,
         search: &str,
-        context: &FileContext,
+        modules: Option<FileFacts>,
     ) -> Option<FileFacts> {
         if self.present(search.as_bytes()) {
             return None;
         }
-        let facts = light::module_facts(text, context)?;
+        let facts = modules?;
         let configured = !self.handler_modules.is_empty()
             && facts.modules.iter().any(|module| {
                 module_matches(&self.handler_modules, &self.crate_name, &module.path)

@@ -38,14 +38,20 @@ fn lean(
     context: &FileContext,
     triggers: &Triggers,
 ) -> Result<facts::FileFacts, ParseProblem> {
+    // What syn reads is `search`: its comments are spaces, so doc comments (the bulk of a
+    // library's attributes, which no fact keeps, see `FileVisitor::attrs`) cost no parsing;
+    // every offset is the text's, and every fact is taken from tokens, never from an item's
+    // span that would start at its doc comment. When it does not parse, the text is parsed
+    // as it is, so an error is always syn's on the real text.
+    //
     // warp routes are values: what a function body does with a filter (binds, serves, returns
     // it) decides its handlers, and none of that needs a word (`super::warp`). A file that
     // may import warp keeps every body.
     if prefilter::has_word(search.as_bytes(), "warp") {
-        return scan_source(text, context);
+        return scan_source(search, context).or_else(|_| scan_source(text, context));
     }
-    let Some(blanked) = bodies::blank(text, search, &|body| triggers.body_needed(body)) else {
-        return scan_source(text, context);
+    let Some(blanked) = bodies::blank(search, search, &|body| triggers.body_needed(body)) else {
+        return scan_source(search, context).or_else(|_| scan_source(text, context));
     };
     let Ok((facts, mut names)) = visit_text(&blanked.text, context) else {
         return scan_source(text, context);
@@ -68,7 +74,7 @@ fn lean(
             .any(|name| prefilter::has_word(body.as_bytes(), name))
     });
     if matters {
-        return scan_source(text, context);
+        return scan_source(search, context).or_else(|_| scan_source(text, context));
     }
     Ok(facts)
 }
@@ -107,31 +113,34 @@ fn visit_text(
 /// keeps light facts and its error, reported only if a lookup needs the file: both ways
 /// report the same findings.
 pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter: bool) -> Outcome {
-    let stripped = light::without_comments(text);
-    let search = stripped.as_deref().unwrap_or(text);
-    let light = |failure| {
-        triggers
-            .light_facts(text, search, context)
-            .map(|light| Outcome::Light {
+    if prefilter {
+        // One reading of the file gives its modules and its text without comments.
+        let (modules, stripped) = light::modules_and_search(text, context);
+        let search = stripped.as_deref().unwrap_or(text);
+        if let Some(light) = triggers.light_facts(search, modules) {
+            return Outcome::Light {
                 light,
                 words: WordSet::of(text.as_bytes()),
-                failure,
-            })
-    };
-    if prefilter && let Some(outcome) = light(None) {
-        return outcome;
+                failure: None,
+            };
+        }
+        return match lean(text, search, context, triggers) {
+            Ok(facts) => Outcome::Parsed(facts),
+            Err(problem) => Outcome::Failed(problem),
+        };
     }
-    let parsed = if prefilter {
-        lean(text, search, context, triggers)
-    } else {
-        scan_source(text, context)
-            .or_else(|problem| lean(text, search, context, triggers).map_err(|_| problem))
-    };
+    let stripped = light::without_comments(text);
+    let search = stripped.as_deref().unwrap_or(text);
+    let parsed = scan_source(text, context)
+        .or_else(|problem| lean(text, search, context, triggers).map_err(|_| problem));
     match parsed {
         Ok(facts) => Outcome::Parsed(facts),
-        Err(problem) if !prefilter => {
-            light(Some(problem.clone())).unwrap_or(Outcome::Failed(problem))
-        }
-        Err(problem) => Outcome::Failed(problem),
+        Err(problem) => triggers
+            .light_facts(search, light::module_facts(text, context))
+            .map_or(Outcome::Failed(problem.clone()), |light| Outcome::Light {
+                light,
+                words: WordSet::of(text.as_bytes()),
+                failure: Some(problem),
+            }),
     }
 }

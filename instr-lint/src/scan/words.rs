@@ -9,12 +9,6 @@ use serde::{Deserialize, Serialize};
 /// false "maybe" is rare (about 0.3%; 10% if no word repeated at all).
 const BITS_PER_WORD: usize = 4;
 
-/// The runs of word bytes of `text`.
-fn words(text: &[u8]) -> impl Iterator<Item = &[u8]> {
-    text.split(|byte| !is_word_byte(*byte))
-        .filter(|word| !word.is_empty())
-}
-
 /// The words of one file, as a Bloom filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WordSet {
@@ -42,20 +36,35 @@ fn is_word_byte(byte: u8) -> bool {
 
 impl WordSet {
     /// The words of `text`. The filter is sized by the number of words read (with repeats),
-    /// so it is built in two passes without holding a list of them.
+    /// so it is built in two passes without holding a list of them (a generated file has
+    /// millions): one counts the runs of word bytes, one hashes and sets them.
     pub fn of(text: &[u8]) -> Self {
-        let runs = words(text).count();
+        let mut runs = 0;
+        let mut in_word = false;
+        for &byte in text {
+            let word = is_word_byte(byte);
+            runs += usize::from(word && !in_word);
+            in_word = word;
+        }
         let bits = (runs * BITS_PER_WORD).next_power_of_two().max(256);
         let mut set = Self {
             bits: vec![0; bits / 64].into_boxed_slice(),
         };
-        for word in words(text) {
-            let hash = finish(word.iter().copied().fold(SEED, step));
-            for bit in set.probes(hash) {
-                set.bits[bit / 64] |= 1 << (bit % 64);
+        let mut hash = None;
+        for &byte in text.iter().chain(std::iter::once(&b' ')) {
+            if is_word_byte(byte) {
+                hash = Some(step(hash.unwrap_or(SEED), byte));
+            } else if let Some(done) = hash.take() {
+                set.insert(finish(done));
             }
         }
         set
+    }
+
+    fn insert(&mut self, hash: u64) {
+        for bit in self.probes(hash) {
+            self.bits[bit / 64] |= 1 << (bit % 64);
+        }
     }
 
     fn probes(&self, hash: u64) -> [usize; 3] {
@@ -89,6 +98,30 @@ impl WordSet {
 #[cfg(test)]
 mod tests {
     use super::WordSet;
+
+    /// The filter of a text is that of its runs of word bytes, set one by one: reading the
+    /// text byte by byte changes no bit (cached filters stay valid).
+    #[test]
+    fn the_filter_sets_the_bits_of_every_run() {
+        let text = "fn é_x(a: u8) -> r#B {} // tail_word";
+        let set = WordSet::of(text.as_bytes());
+        let runs: Vec<&[u8]> = text
+            .as_bytes()
+            .split(|byte| !super::is_word_byte(*byte))
+            .filter(|run| !run.is_empty())
+            .collect();
+        let bits = (runs.len() * super::BITS_PER_WORD)
+            .next_power_of_two()
+            .max(256);
+        let mut expected = vec![0u64; bits / 64];
+        for run in runs {
+            let hash = super::finish(run.iter().copied().fold(super::SEED, super::step));
+            for bit in set.probes(hash) {
+                expected[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        assert_eq!(*set.bits, *expected);
+    }
 
     /// Every word of a file is found, raw identifiers by their name; absent words mostly not.
     #[test]

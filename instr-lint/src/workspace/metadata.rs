@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use cargo_metadata::{Metadata, MetadataCommand, Package};
 
 use super::config::{self, Config, ConfigError};
+use super::metadata_cache;
 
 /// The workspace being checked.
 #[derive(Debug)]
@@ -83,29 +84,101 @@ pub enum WorkspaceError {
     Config(#[from] ConfigError),
 }
 
-/// Reads the workspace that `manifest_path` (or the current directory) belongs to.
+/// Reads the workspace that `manifest_path` (or the current directory) belongs to, running
+/// `cargo metadata` (no cache).
 pub fn discover(manifest_path: Option<&Path>) -> Result<Workspace, WorkspaceError> {
+    discover_with(manifest_path, false)
+}
+
+/// [`discover`], reading and writing the cache of cargo's answer under the target directory
+/// when `cache` is true (see `metadata_cache`: used only when nothing it depends on changed).
+pub fn discover_with(
+    manifest_path: Option<&Path>,
+    cache: bool,
+) -> Result<Workspace, WorkspaceError> {
+    if let Some(path) = manifest_path
+        && !path.is_file()
+    {
+        return Err(WorkspaceError::Metadata(format!(
+            "manifest `{}` does not exist",
+            path.display()
+        )));
+    }
+    let cwd = std::env::current_dir().ok();
+    let metadata = if cache {
+        cached_metadata(manifest_path, cwd.as_deref())?
+    } else {
+        run_metadata(manifest_path)?.0
+    };
+    let selected = match manifest_path {
+        Some(path) => Some(path.to_path_buf()),
+        None => cwd.as_deref().and_then(nearest_manifest),
+    };
+    from_metadata(&metadata, selected.as_deref())
+}
+
+/// Runs `cargo metadata --no-deps`; returns what it says and its JSON.
+fn run_metadata(manifest_path: Option<&Path>) -> Result<(Metadata, String), WorkspaceError> {
     let mut command = MetadataCommand::new();
     command.no_deps();
     if let Some(path) = manifest_path {
-        if !path.is_file() {
-            return Err(WorkspaceError::Metadata(format!(
-                "manifest `{}` does not exist",
-                path.display()
-            )));
-        }
         command.manifest_path(path);
     }
-    let metadata = command
-        .exec()
-        .map_err(|error| WorkspaceError::Metadata(explain_metadata_error(&error)))?;
-    let selected = match manifest_path {
-        Some(path) => Some(path.to_path_buf()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|dir| nearest_manifest(&dir)),
+    let failed =
+        |error: cargo_metadata::Error| WorkspaceError::Metadata(explain_metadata_error(&error));
+    let output = command
+        .cargo_command()
+        .output()
+        .map_err(|error| failed(error.into()))?;
+    if !output.status.success() {
+        return Err(failed(cargo_metadata::Error::CargoMetadata {
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }));
+    }
+    let stdout = String::from_utf8(output.stdout).map_err(|error| failed(error.into()))?;
+    let json = stdout
+        .lines()
+        .find(|line| line.starts_with('{'))
+        .ok_or_else(|| failed(cargo_metadata::Error::NoJson))?
+        .to_owned();
+    let metadata = MetadataCommand::parse(&json).map_err(failed)?;
+    Ok((metadata, json))
+}
+
+/// cargo's answer from the cache when it still holds, else from cargo (and then stored).
+fn cached_metadata(
+    manifest_path: Option<&Path>,
+    cwd: Option<&Path>,
+) -> Result<Metadata, WorkspaceError> {
+    let start = match manifest_path {
+        Some(path) => {
+            let absolute = match cwd {
+                Some(cwd) => cwd.join(path),
+                None => path.to_path_buf(),
+            };
+            absolute.parent().map(Path::to_path_buf)
+        }
+        None => cwd.map(Path::to_path_buf),
     };
-    from_metadata(&metadata, selected.as_deref())
+    let Some(start) = start else {
+        return Ok(run_metadata(manifest_path)?.0);
+    };
+    let request = metadata_cache::Request::new(manifest_path, cwd);
+    if let Some(metadata) =
+        metadata_cache::lookup(&start, request).and_then(|json| MetadataCommand::parse(json).ok())
+    {
+        return Ok(metadata);
+    }
+    let started = std::time::SystemTime::now();
+    let (metadata, json) = run_metadata(manifest_path)?;
+    let run = metadata_cache::Run {
+        start: &start,
+        cwd,
+        started,
+        json: &json,
+    };
+    metadata_cache::store(request, &run, &metadata);
+    Ok(metadata)
 }
 
 /// Builds the workspace from metadata. When `selected_manifest` is a member's manifest other

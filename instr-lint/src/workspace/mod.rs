@@ -6,6 +6,9 @@
 
 pub mod config;
 mod metadata;
+pub mod metadata_cache;
 pub mod schemas;
 
-pub use metadata::{Member, Target, TargetKind, Workspace, WorkspaceError, discover};
+pub use metadata::{
+    Member, Target, TargetKind, Workspace, WorkspaceError, discover, discover_with,
+};

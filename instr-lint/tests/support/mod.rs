@@ -115,3 +115,47 @@ pub(crate) fn manifest(name: &str, dependencies: &str, extra: &str) -> String {
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}\n{extra}\n[workspace]\n"
     )
 }
+
+/// A way to spoil a cache entry's bytes.
+pub(crate) type Damage = fn(&[u8]) -> Vec<u8>;
+
+/// Each way an entry of either cache (`instr_lint`'s sealed frame: magic, version, key,
+/// checksum, payload) can be wrong: truncated, empty, garbage, a payload byte flipped, of
+/// another version, for another key.
+pub(crate) fn entry_damages() -> [(&'static str, Damage); 6] {
+    [
+        ("truncated", |bytes| bytes[..bytes.len() / 2].to_vec()),
+        ("empty", |_| Vec::new()),
+        ("garbage", |bytes| {
+            bytes.iter().map(|b| b.wrapping_mul(31) ^ 0x5a).collect()
+        }),
+        ("tampered payload", |bytes| {
+            let mut out = bytes.to_vec();
+            let last = out.len() - 1;
+            out[last] ^= 1;
+            out
+        }),
+        ("another version", |bytes| {
+            let mut out = bytes.to_vec();
+            // The version follows the magic and its length: change its last character.
+            let length = usize::from(u16::from_le_bytes([out[8], out[9]]));
+            out[10 + length - 1] ^= 1;
+            out
+        }),
+        ("another key", |bytes| {
+            let mut out = bytes.to_vec();
+            let length = usize::from(u16::from_le_bytes([out[8], out[9]]));
+            out[10 + length] ^= 1;
+            out
+        }),
+    ]
+}
+
+/// The paths in `dir`, sorted; none when it cannot be read.
+pub(crate) fn listing(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
