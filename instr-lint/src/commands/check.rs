@@ -197,9 +197,10 @@ fn check_requiring(
         records: records.as_ref(),
     };
     keyed.extend(lints::run(&inputs, &mut sources, &mut files));
-    // Freeing every file's facts takes a while and nothing waits for it: the other core does
-    // it while the findings are ordered and rendered.
-    std::thread::spawn(move || drop(scan));
+    // Freeing every file's facts takes a while: the other core does it while the findings are
+    // counted and leveled, and it is done before the snippets' files are read, so the facts and
+    // the report's texts are never held at once (the peak of memory).
+    let freeing = std::thread::spawn(move || drop(scan));
     let covered = handlers
         .iter()
         .filter(|handler| {
@@ -215,6 +216,8 @@ fn check_requiring(
         .into_iter()
         .map(|keyed| (keyed.finding, keyed.key))
         .unzip();
+    // A panic while freeing would have been reported by the thread already; nothing is lost.
+    let _ = freeing.join();
     let sources = snippets::materialize(sources, &files.registered, &mut findings);
     let mut ordered: Vec<(Diagnostic, String)> = findings.into_iter().zip(keys).collect();
     // The key holds a file name: computed once per finding, not once per comparison.
