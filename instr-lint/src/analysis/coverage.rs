@@ -151,7 +151,7 @@ pub(crate) fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
     entry.strip_prefix("crate::").is_some_and(|rest| {
         handler
             .item_path
-            .strip_prefix(&handler.crate_name)
+            .strip_prefix(&*handler.crate_name)
             .and_then(|p| p.strip_prefix("::"))
             == Some(rest)
     })

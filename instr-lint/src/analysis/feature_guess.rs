@@ -44,7 +44,7 @@ pub(crate) fn guess_feature(handler: &Handler) -> String {
                 })
                 .cloned()
         })
-        .unwrap_or_else(|| handler.crate_name.clone());
+        .unwrap_or_else(|| handler.crate_name.to_string());
     snake(&raw)
 }
 

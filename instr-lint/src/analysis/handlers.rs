@@ -10,6 +10,7 @@
 //! taken for instr's and `use instr::handler as h; #[h(...)]` is.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use instr_schema::diag::Span;
 
@@ -106,10 +107,10 @@ pub struct Handler {
     pub unit: usize,
     /// What serves its requests.
     pub kind: EndpointKind,
-    /// The package it belongs to.
-    pub package: String,
-    /// The crate name of its target.
-    pub crate_name: String,
+    /// The package it belongs to (shared by the handlers of a target).
+    pub package: Arc<str>,
+    /// The crate name of its target (shared by the handlers of a target).
+    pub crate_name: Arc<str>,
     /// Its module in the crate.
     pub module: ModPath,
     /// `name`, `Type::name`, `<closure in f>` for handlers written in place,
@@ -121,8 +122,8 @@ pub struct Handler {
     pub item_path: String,
     /// Where its name (or the closure) is.
     pub site: Site,
-    /// The file `site` is in.
-    pub path: std::path::PathBuf,
+    /// The file `site` is in (shared by the handlers of a file).
+    pub path: Arc<std::path::Path>,
     /// The frameworks that found it, the first being the one shown.
     pub frameworks: Vec<Framework>,
     /// Its routes.
@@ -179,6 +180,10 @@ struct Detector<'a, 's> {
     scan: &'s Scan,
     index: Index<'s>,
     handlers: Vec<Handler>,
+    /// Each target's package and crate name, shared by its handlers.
+    unit_names: HashMap<usize, (Arc<str>, Arc<str>)>,
+    /// Each file's path, shared by its handlers.
+    file_paths: HashMap<usize, Arc<std::path::Path>>,
     by_fn: HashMap<FnId, usize>,
     by_site: HashMap<Site, usize>,
     mounts: HashMap<FnId, Vec<Mount>>,
@@ -194,6 +199,8 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
         scan,
         index: Index::new(workspace, scan),
         handlers: Vec::new(),
+        unit_names: HashMap::new(),
+        file_paths: HashMap::new(),
         by_fn: HashMap::new(),
         by_site: HashMap::new(),
         mounts: HashMap::new(),
@@ -635,7 +642,21 @@ impl<'s> Detector<'_, 's> {
         (framework, kind): (Framework, EndpointKind),
     ) -> usize {
         let unit_info = &self.scan.units[unit];
-        let package = unit_info.package.clone();
+        let (package, crate_name) = self
+            .unit_names
+            .entry(unit)
+            .or_insert_with(|| {
+                (
+                    Arc::from(unit_info.package.as_str()),
+                    Arc::from(unit_info.crate_name.as_str()),
+                )
+            })
+            .clone();
+        let path = self
+            .file_paths
+            .entry(site.file)
+            .or_insert_with(|| Arc::from(self.scan.files[site.file].path.as_path()))
+            .clone();
         let mut item_path = unit_info.crate_name.clone();
         for segment in module {
             item_path.push_str("::");
@@ -647,12 +668,12 @@ impl<'s> Detector<'_, 's> {
             unit,
             kind,
             package,
-            crate_name: unit_info.crate_name.clone(),
+            crate_name,
             module: module.clone(),
             function,
             item_path,
             site,
-            path: self.scan.files[site.file].path.clone(),
+            path,
             frameworks: vec![framework],
             routes: Vec::new(),
             feature: None,

@@ -206,7 +206,7 @@ fn check_requiring(
         .filter(|handler| {
             let schema = schemas
                 .iter()
-                .find(|used| used.packages.contains(&handler.package))
+                .find(|used| used.used_by(&handler.package))
                 .map(|used| &used.schema);
             coverage::status(handler, schema).covered()
         })

@@ -77,7 +77,7 @@ pub(crate) fn run(
         .collect();
     // A schema that could not be read says nothing about the code: no finding depends on it.
     for handler in inputs.handlers {
-        let Some(&index) = schema_of.get(handler.package.as_str()) else {
+        let Some(&index) = schema_of.get(&*handler.package) else {
             continue;
         };
         if !inputs.schemas[index].readable {
@@ -117,7 +117,7 @@ pub(crate) fn run(
             let handlers: Vec<&Handler> = inputs
                 .handlers
                 .iter()
-                .filter(|handler| schema_of.get(handler.package.as_str()) == Some(&index))
+                .filter(|handler| schema_of.get(&*handler.package) == Some(&index))
                 .collect();
             // Until the code includes the generated API, "never emitted" and "served by no
             // handler" say nothing but "not adopted yet": these lints start once a package
@@ -186,7 +186,7 @@ pub(crate) fn refine_schema_findings(
     for used in schemas {
         let served: Vec<&Handler> = handlers
             .iter()
-            .filter(|handler| used.packages.contains(&handler.package))
+            .filter(|handler| used.used_by(&handler.package))
             .collect();
         mapping::suggest_success_metrics(findings, scan, used, &served);
     }

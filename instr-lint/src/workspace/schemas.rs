@@ -26,6 +26,13 @@ pub struct SchemaUse {
     pub readable: bool,
 }
 
+impl SchemaUse {
+    /// True when `package` uses this schema.
+    pub fn used_by(&self, package: &str) -> bool {
+        self.packages.iter().any(|used| used == package)
+    }
+}
+
 /// Every schema the workspace uses, with the findings of all of them, in the order members
 /// are listed.
 #[derive(Debug)]
