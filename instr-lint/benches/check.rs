@@ -38,6 +38,10 @@ use std::time::{Duration, Instant};
 use instr_lint::scan::ScanOptions;
 use rayon::prelude::*;
 
+// The integration tests' helpers: fetching crates with cargo, copying directories.
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 struct Counting;
 
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
@@ -396,42 +400,17 @@ const FRAMEWORK_CRATES: &[(&str, &str)] = &[
     ("tower", "0.5.3"),
 ];
 
-fn cargo() -> std::process::Command {
-    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
-
 /// Fetches the corpus and copies each crate of `crates` into a new workspace as a member;
 /// returns the workspace's manifest and the files its targets reach.
 fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
-    let fetch_dir = dir.join("fetch");
-    std::fs::create_dir_all(fetch_dir.join("src")).unwrap();
-    let mut manifest = String::from(
-        "[package]\nname = \"instr-corpus\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n",
-    );
-    for (name, version) in LIBRARIES.iter().chain(FRAMEWORK_CRATES) {
-        manifest.push_str(&format!(
-            "{name} = {{ version = \"={version}\", default-features = false }}\n"
-        ));
-    }
-    manifest.push_str("\n[workspace]\n");
-    std::fs::write(fetch_dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::write(fetch_dir.join("src/lib.rs"), "").unwrap();
-    let fetched = cargo()
-        .arg("fetch")
-        .current_dir(&fetch_dir)
-        .output()
-        .unwrap();
-    assert!(
-        fetched.status.success(),
-        "{}",
-        String::from_utf8_lossy(&fetched.stderr)
-    );
-    let metadata = cargo()
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(&fetch_dir)
-        .output()
-        .unwrap();
-    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let dependencies: String = LIBRARIES
+        .iter()
+        .chain(FRAMEWORK_CRATES)
+        .map(|(name, version)| {
+            format!("{name} = {{ version = \"={version}\", default-features = false }}\n")
+        })
+        .collect();
+    let metadata = support::fetched_metadata(&dir.join("fetch"), &dependencies);
     let root = dir.join(format!("corpus{}", crates.len()));
     let mut members = Vec::new();
     for (name, version) in crates {
@@ -444,7 +423,7 @@ fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
         let source = Path::new(package["manifest_path"].as_str().unwrap())
             .parent()
             .unwrap();
-        copy_dir(source, &root.join(name));
+        support::copy_dir(source, &root.join(name));
         members.push(format!("\"{name}\""));
     }
     write_workspace_manifest(&root, &members);
@@ -470,19 +449,6 @@ fn write_workspace_manifest(root: &Path, members: &[String]) {
         ),
     )
     .unwrap();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// The check of a workspace without a schema: every member scanned, handlers detected

@@ -89,6 +89,12 @@ fn coverage_rows(dir: &Path) -> Vec<String> {
     rows
 }
 
+/// The coverage rows of a one-file library package (`src/lib.rs`) with these dependencies.
+fn library_rows(name: &str, dependencies: &str, lib_rs: &str) -> Vec<String> {
+    let dir = package(name, dependencies, &[("src/lib.rs", lib_rs)]);
+    coverage_rows(dir.path())
+}
+
 // ------------------------------------------------------------------------------ item 1
 
 /// A crate that depends on axum but has no handler the checker can see: a warning naming the
@@ -516,13 +522,8 @@ pub fn app() -> Router {
 /// fixes, it stays an external endpoint.
 #[test]
 fn item2_pass_through_registration_wrappers_are_the_callers() {
-    let dir = package(
-        "dsl",
-        "axum = \"0.8\"\ninstr = \"0.1\"",
-        &[("src/lib.rs", AXUM_WRAPPERS)],
-    );
     assert_eq!(
-        coverage_rows(dir.path()),
+        library_rows("dsl", "axum = \"0.8\"\ninstr = \"0.1\"", AXUM_WRAPPERS),
         [
             "external GET /version handler",
             "handler GET /health health"
@@ -556,13 +557,12 @@ pub fn site(cached: bool) -> Router {
 /// is that service, at its constructor.
 #[test]
 fn item2_local_service_values_are_counted_where_built() {
-    let dir = package(
-        "sites",
-        "axum = \"0.8\"\ntower-http = { version = \"0.6\", features = [\"fs\"] }\ninstr = \"0.1\"",
-        &[("src/lib.rs", AXUM_LOCAL_SERVICES)],
-    );
     assert_eq!(
-        coverage_rows(dir.path()),
+        library_rows(
+            "sites",
+            "axum = \"0.8\"\ntower-http = { version = \"0.6\", features = [\"fs\"] }\ninstr = \"0.1\"",
+            AXUM_LOCAL_SERVICES
+        ),
         [
             "handler GET /about about",
             "static ANY /{*fallback} <ServeDir::new in assets>"
@@ -604,13 +604,12 @@ impl Docs {
 /// (`-> impl Handler<..>`), registered through a call to it, is a handler at the closure.
 #[test]
 fn item2_closure_returned_by_a_handler_function_is_the_handler() {
-    let dir = package(
-        "docs",
-        "axum = \"0.8\"\ninstr = \"0.1\"",
-        &[("src/lib.rs", AXUM_RETURNED_HANDLER)],
-    );
     assert_eq!(
-        coverage_rows(dir.path()),
+        library_rows(
+            "docs",
+            "axum = \"0.8\"\ninstr = \"0.1\"",
+            AXUM_RETURNED_HANDLER
+        ),
         ["handler GET <dynamic> <closure in Docs::axum_handler>"]
     );
 }
@@ -669,13 +668,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, spec_path: &str) {
 /// another handler; a route to a value of `T` is served by it; `fn_service(f)` is `f`.
 #[test]
 fn item2_actix_handler_impls_and_fn_service_fallbacks() {
-    let dir = package(
-        "spec",
-        "actix-web = \"4\"\ninstr = \"0.1\"",
-        &[("src/lib.rs", ACTIX_HANDLER_IMPLS)],
-    );
     assert_eq!(
-        coverage_rows(dir.path()),
+        library_rows(
+            "spec",
+            "actix-web = \"4\"\ninstr = \"0.1\"",
+            ACTIX_HANDLER_IMPLS
+        ),
         [
             "fallback ANY /site/{*fallback} pages",
             "fallback ANY /{*fallback} redirect",
@@ -720,13 +718,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// endpoint of the body.
 #[test]
 fn item2_closure_in_a_macro_rules_body_is_a_handler() {
-    let dir = package(
-        "assets",
-        "actix-web = \"4\"\ninstr = \"0.1\"",
-        &[("src/lib.rs", ACTIX_MACRO_RULES)],
-    );
     assert_eq!(
-        coverage_rows(dir.path()),
+        library_rows(
+            "assets",
+            "actix-web = \"4\"\ninstr = \"0.1\"",
+            ACTIX_MACRO_RULES
+        ),
         ["handler ANY <dynamic> <closure in asset!>"]
     );
 }
@@ -750,13 +747,8 @@ pub fn counted() -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rej
 /// more mapping follows still only feeds it.
 #[test]
 fn item3_warp_and_with_nothing_after_serves_the_filter() {
-    let dir = package(
-        "embed",
-        "warp = \"0.3\"\ninstr = \"0.1\"",
-        &[("src/lib.rs", WARP_ANY_AND)],
-    );
     assert_eq!(
-        coverage_rows(dir.path()),
+        library_rows("embed", "warp = \"0.3\"\ninstr = \"0.1\"", WARP_ANY_AND),
         [
             "handler ANY / <closure in files>",
             "handler ANY /count <closure in counted>",
@@ -782,13 +774,12 @@ pub fn app() -> Route {
 /// poem's embedded-file endpoints are static-file services, like `StaticFilesEndpoint`.
 #[test]
 fn item2_poem_embedded_file_endpoints_are_static() {
-    let dir = package(
-        "dash",
-        "poem = { version = \"3\", features = [\"embed\"] }\nrust-embed = \"8\"\ninstr = \"0.1\"",
-        &[("src/lib.rs", POEM_EMBEDDED)],
-    );
     assert_eq!(
-        coverage_rows(dir.path()),
+        library_rows(
+            "dash",
+            "poem = { version = \"3\", features = [\"embed\"] }\nrust-embed = \"8\"\ninstr = \"0.1\"",
+            POEM_EMBEDDED
+        ),
         [
             "static ANY / <EmbeddedFileEndpoint::new in app>",
             "static ANY /assets/{*path} <EmbeddedFilesEndpoint::new in app>"

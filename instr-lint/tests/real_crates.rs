@@ -20,9 +20,10 @@
 // Test helpers panic on failure by design, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use instr_lint::analysis::handlers;
 use instr_lint::scan::ScanOptions;
@@ -131,43 +132,21 @@ fn labels() -> (Vec<Labelled>, Vec<Changed>) {
     (crates, changed)
 }
 
-fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
-
 /// Fetches every crate into a temporary project and returns each one's manifest path.
 fn fetch(dir: &Path, crates: &[Labelled]) -> Vec<PathBuf> {
-    let mut manifest = String::from(
-        "[package]\nname = \"instr-real-crates\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n",
-    );
     // Renamed, since one crate may be labelled at two versions.
-    for (index, krate) in crates.iter().enumerate() {
-        manifest.push_str(&format!(
-            "labelled-{index} = {{ package = \"{}\", version = \"={}\", default-features = false }}\n",
-            krate.name, krate.version
-        ));
-    }
-    manifest.push_str("\n[workspace]\n");
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
-    let fetched = cargo().arg("fetch").current_dir(dir).output().unwrap();
-    assert!(
-        fetched.status.success(),
-        "`cargo fetch` failed (offline? set INSTR_SKIP_REAL_CRATES=1 to skip): {}",
-        String::from_utf8_lossy(&fetched.stderr)
-    );
-    let metadata = cargo()
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        metadata.status.success(),
-        "{}",
-        String::from_utf8_lossy(&metadata.stderr)
-    );
-    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let dependencies: String = crates
+        .iter()
+        .enumerate()
+        .map(|(index, krate)| {
+            format!(
+                "labelled-{index} = {{ package = \"{}\", version = \"={}\", default-features = false }}\n",
+                krate.name, krate.version
+            )
+        })
+        .collect();
+    // (Offline? Set INSTR_SKIP_REAL_CRATES=1 to skip.)
+    let metadata = support::fetched_metadata(dir, &dependencies);
     let packages = metadata["packages"].as_array().unwrap();
     // Sources `cargo fetch` unpacked sit side by side; a crate without a library target is not
     // in the project's metadata, but it is there.

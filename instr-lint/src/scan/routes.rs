@@ -67,6 +67,11 @@ impl FnNames {
             locals: HashMap::new(),
         }
     }
+
+    /// True when `name` is a parameter not shadowed by a local bound since.
+    pub(crate) fn is_param(&self, name: &str) -> bool {
+        self.params.iter().any(|param| param == name) && !self.locals.contains_key(name)
+    }
 }
 
 /// What a `let` initializer binds, for [`LocalValue`].
@@ -291,7 +296,7 @@ impl<'h> RouteEval<'h> {
         let (Some(names), Some(name)) = (self.names, single_name(expr)) else {
             return false;
         };
-        names.params.contains(&name) && !names.locals.contains_key(&name)
+        names.is_param(&name)
     }
 
     /// What a local variable named by `expr` was bound to.
@@ -300,13 +305,44 @@ impl<'h> RouteEval<'h> {
         names.locals.get(&single_name(expr)?)
     }
 
+    /// A service given by name, as a parameter or a local variable of the registering
+    /// function, handled here (true) or left to the caller (false): a parameter under a path
+    /// that is the caller's too (`path_is_callers`) wraps the registration API, so the
+    /// endpoint is the caller's code; a local bound to a static-file service is that service;
+    /// any other local (not a closure) is counted where its value was built.
+    fn named_service(
+        &mut self,
+        framework: Framework,
+        target: &Expr,
+        path: &RoutePath,
+        path_is_callers: bool,
+        site: Span,
+    ) -> bool {
+        if path_is_callers && self.is_param(target) {
+            self.consume(target);
+            return true;
+        }
+        match self.local(target) {
+            Some(LocalValue::Static(constructor, span)) => {
+                self.consume(target);
+                let service = (constructor.clone(), *span);
+                self.push_static(framework, "ANY", path.clone(), service, site);
+                true
+            }
+            Some(LocalValue::Other) => {
+                self.consume(target);
+                true
+            }
+            Some(LocalValue::Closure) | None => false,
+        }
+    }
+
     /// A handler that is a parameter of the registering function: the caller's code.
     fn callers(&self, handler: &HandlerRef) -> bool {
         match (handler, self.names) {
-            (HandlerRef::Path(path, _), Some(names)) => match path.as_slice() {
-                [name] => names.params.contains(name) && !names.locals.contains_key(name),
-                _ => false,
-            },
+            (HandlerRef::Path(path, _), Some(names)) => {
+                matches!(path.as_slice(), [name] if names.is_param(name))
+            }
             _ => false,
         }
     }
@@ -334,24 +370,10 @@ impl<'h> RouteEval<'h> {
     /// method router, an actix-web route builder or a static-file service.
     fn fallback(&mut self, framework: Framework, target: &Expr, prefix: &str, site: Span) {
         let path = RoutePath::Literal(format!("{prefix}/{{*fallback}}"));
-        // The caller's handler or service (`fn fallback(self, h: H) { self.router.fallback(h) }`):
-        // a wrapper of the registration API, whose caller's code is the endpoint.
-        if self.is_param(target) {
-            self.consume(target);
+        // A fallback has no path of its own: a parameter given here is the caller's
+        // (`fn fallback(self, h: H) { self.router.fallback(h) }`).
+        if self.named_service(framework, target, &path, true, site) {
             return;
-        }
-        match self.local(target) {
-            Some(LocalValue::Static(constructor, span)) => {
-                self.consume(target);
-                let service = (constructor.clone(), *span);
-                self.push_static(framework, "ANY", path, service, site);
-                return;
-            }
-            Some(LocalValue::Other) => {
-                self.consume(target);
-                return;
-            }
-            Some(LocalValue::Closure) | None => {}
         }
         if let Some((constructor, span, _)) = self.static_service(target) {
             // A static service may have its own fallback: `ServeDir::new(..).fallback(get(f))`.
@@ -560,15 +582,9 @@ impl<'h> RouteEval<'h> {
                 if let Some((constructor, span, _)) = self.static_service(target) {
                     self.consume(target);
                     self.push_static(Framework::Axum, "ANY", path, (constructor, span), site);
-                } else if let Some(LocalValue::Static(constructor, span)) = self.local(target) {
-                    let service = (constructor.clone(), *span);
-                    self.push_static(Framework::Axum, "ANY", path, service, site);
-                } else if matches!(self.local(target), Some(LocalValue::Other))
-                    || (from_caller && self.is_param(target))
+                } else if !self.named_service(Framework::Axum, target, &path, from_caller, site)
+                    && !matches!(path, RoutePath::Unknown)
                 {
-                    // Counted where the value was built, or the caller's service at the
-                    // caller's path.
-                } else if !matches!(path, RoutePath::Unknown) {
                     let handler = HandlerRef::Inline(self.expr_span_or(target, site), false);
                     self.push_route(
                         Framework::Axum,

@@ -116,6 +116,38 @@ pub(crate) fn manifest(name: &str, dependencies: &str, extra: &str) -> String {
     )
 }
 
+/// Fetches the sources of these `[dependencies]` lines with cargo into a throw-away package
+/// at `dir` (nothing is built) and returns `cargo metadata` of it: the fetched packages, each
+/// with its `manifest_path` under cargo's registry. Panics, with cargo's words, when the
+/// registry cannot be reached.
+pub(crate) fn fetched_metadata(dir: &Path, dependencies: &str) -> serde_json::Value {
+    write_files(
+        dir,
+        &[
+            ("Cargo.toml", &manifest("instr-fetched", dependencies, "")),
+            ("src/lib.rs", ""),
+        ],
+    );
+    let cargo = || Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let fetched = cargo().arg("fetch").current_dir(dir).output().unwrap();
+    assert!(
+        fetched.status.success(),
+        "`cargo fetch` failed (offline?): {}",
+        String::from_utf8_lossy(&fetched.stderr)
+    );
+    let metadata = cargo()
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        metadata.status.success(),
+        "{}",
+        String::from_utf8_lossy(&metadata.stderr)
+    );
+    serde_json::from_slice(&metadata.stdout).unwrap()
+}
+
 /// A way to spoil a cache entry's bytes.
 pub(crate) type Damage = fn(&[u8]) -> Vec<u8>;
 
