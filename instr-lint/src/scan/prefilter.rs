@@ -23,6 +23,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::bodies::ITEM_KEYWORDS;
 use super::facts::FileFacts;
+use super::words::is_word_byte;
 use crate::globs::Globs;
 use crate::workspace::Member;
 use crate::workspace::config::Config;
@@ -161,6 +162,9 @@ struct WordTable {
     /// Bit `n` set when some whole word is `n` bytes long (up to 63): most runs of a file
     /// are not looked up at all.
     lengths: u64,
+    /// Bit `b` set when some whole word starts with byte `b`: with `lengths`, most runs are
+    /// passed over without hashing them.
+    firsts: [u64; 4],
     endings: Vec<(Box<[u8]>, Stance)>,
 }
 
@@ -174,6 +178,9 @@ impl WordTable {
                 }
                 _ => {
                     table.lengths |= 1 << word.len().min(63);
+                    if let Some(&first) = word.as_bytes().first() {
+                        table.firsts[usize::from(first / 64)] |= 1 << (first % 64);
+                    }
                     table
                         .whole
                         .entry(word.as_bytes().into())
@@ -199,7 +206,9 @@ impl WordTable {
                 at += 1;
             }
             let run = &bytes[start..at];
+            let first = run[0];
             if self.lengths & (1 << run.len().min(63)) != 0
+                && self.firsts[usize::from(first / 64)] & (1 << (first % 64)) != 0
                 && let Some(stances) = self.whole.get(run)
                 && stances
                     .iter()
@@ -207,8 +216,12 @@ impl WordTable {
             {
                 return true;
             }
+            // Most runs end in none of the endings: their last byte says so before any compare.
+            let last = bytes[at - 1];
             if self.endings.iter().any(|(ending, stance)| {
-                run.ends_with(ending) && stands(bytes, at - ending.len(), at, *stance)
+                ending.last() == Some(&last)
+                    && run.ends_with(ending)
+                    && stands(bytes, at - ending.len(), at, *stance)
             }) {
                 return true;
             }
@@ -396,10 +409,6 @@ pub(crate) fn has_word(bytes: &[u8], word: &str) -> bool {
     }
     memchr::memmem::find_iter(bytes, word.as_bytes())
         .any(|start| stands(bytes, start, start + word.len(), Stance::Word))
-}
-
-fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
 /// The last byte before `at` that is not whitespace. The end of a block comment reads as

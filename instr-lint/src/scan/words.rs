@@ -30,8 +30,36 @@ fn finish(hash: u64) -> u64 {
     hash ^ (hash >> 33)
 }
 
-fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+/// Bytes that may be part of an identifier: ASCII letters, digits, `_`, and every byte of a
+/// non-ASCII character. A table, because the scanners read every byte of every file through it.
+static WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
+/// True for a byte that may be part of an identifier (letters, digits, `_`, non-ASCII): the
+/// one definition of a "word" that the lexer, the prefilter and the word filter share.
+#[inline]
+pub(crate) fn is_word_byte(byte: u8) -> bool {
+    WORD_BYTES[usize::from(byte)]
+}
+
+/// The number of runs of word bytes in `text`.
+fn count_runs(text: &[u8]) -> usize {
+    let mut runs = 0;
+    let mut previous = false;
+    for &byte in text {
+        let word = is_word_byte(byte);
+        runs += usize::from(word & !previous);
+        previous = word;
+    }
+    runs
 }
 
 impl WordSet {
@@ -39,24 +67,24 @@ impl WordSet {
     /// so it is built in two passes without holding a list of them (a generated file has
     /// millions): one counts the runs of word bytes, one hashes and sets them.
     pub fn of(text: &[u8]) -> Self {
-        let mut runs = 0;
-        let mut in_word = false;
-        for &byte in text {
-            let word = is_word_byte(byte);
-            runs += usize::from(word && !in_word);
-            in_word = word;
-        }
-        let bits = (runs * BITS_PER_WORD).next_power_of_two().max(256);
+        let bits = (count_runs(text) * BITS_PER_WORD)
+            .next_power_of_two()
+            .max(256);
         let mut set = Self {
             bits: vec![0; bits / 64].into_boxed_slice(),
         };
-        let mut hash = None;
-        for &byte in text.iter().chain(std::iter::once(&b' ')) {
-            if is_word_byte(byte) {
-                hash = Some(step(hash.unwrap_or(SEED), byte));
-            } else if let Some(done) = hash.take() {
-                set.insert(finish(done));
+        let mut at = 0;
+        while at < text.len() {
+            if !is_word_byte(text[at]) {
+                at += 1;
+                continue;
             }
+            let mut hash = SEED;
+            while let Some(&byte) = text.get(at).filter(|byte| is_word_byte(**byte)) {
+                hash = step(hash, byte);
+                at += 1;
+            }
+            set.insert(finish(hash));
         }
         set
     }
