@@ -12,8 +12,8 @@
 //!   fetched with cargo into temporary workspaces, checked (cold, no cache) against a bare
 //!   parse of the same files, per group and all together;
 //! - a warm re-check of the synthetic workspace after editing one file, with the facts cache;
-//! - the peak RSS of the real `cargo-instr-check` process (read with `wait4`) on the
-//!   workspace at 1x and 4x.
+//! - the peak RSS of the real `cargo-instr-check` process (its own `VmHWM`) on the
+//!   workspace at 1x and 4x, and of `coverage` on the corpus and on four copies of it.
 //!
 //! `INSTR_BENCH_FILES` changes the number of files (spread over 20 crates);
 //! `INSTR_SKIP_REAL_CRATES=1` skips the corpus (it needs crates.io).
@@ -475,17 +475,75 @@ fn real_code() {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    for (group, crates) in [
-        ("libraries", LIBRARIES),
-        ("web frameworks", FRAMEWORK_CRATES),
-        ("all", all.as_slice()),
-    ] {
-        real_code_group(dir.path(), group, crates);
-    }
+    real_code_group(dir.path(), "libraries", LIBRARIES);
+    real_code_group(dir.path(), "web frameworks", FRAMEWORK_CRATES);
+    let (manifest, files) = real_code_group(dir.path(), "all", &all);
+    real_code_rss(dir.path(), &manifest, files, &all);
 }
 
-/// Cold check (no cache) against a bare parse of the same files, for one group of crates.
-fn real_code_group(dir: &Path, group: &str, crates: &[(&str, &str)]) {
+/// Peak RSS of `cargo instr-check coverage` on the corpus and on four copies of it: memory on
+/// code where most files hold no handler (the generated workspace has handlers in every file).
+fn real_code_rss(dir: &Path, one: &Path, files: usize, crates: &[(&str, &str)]) {
+    let four = corpus_copies(dir, one, crates, 4);
+    let rss_one = median_u64((0..3).map(|_| peak_rss_of(&["coverage"], one)).collect());
+    let rss_four = median_u64((0..3).map(|_| peak_rss_of(&["coverage"], &four)).collect());
+    println!(
+        "peak RSS of cargo-instr-check coverage on the corpus (median of 3): {} files {:.1} MiB, 4 copies ({} files) {:.1} MiB, ratio {:.2}x",
+        files,
+        rss_one as f64 / 1024.0,
+        files * 4,
+        rss_four as f64 / 1024.0,
+        rss_four as f64 / rss_one as f64
+    );
+}
+
+/// A workspace of `copies` copies of each member of the corpus at `manifest`, each copy's
+/// package and library renamed (`tokio_c2`); returns its manifest.
+fn corpus_copies(dir: &Path, manifest: &Path, crates: &[(&str, &str)], copies: usize) -> PathBuf {
+    let source = manifest.parent().unwrap();
+    let root = dir.join(format!("corpus{}x{copies}", crates.len()));
+    let mut members = Vec::new();
+    for copy in 1..=copies {
+        for (name, _) in crates {
+            let member = format!("{name}_c{copy}");
+            let target = root.join(&member);
+            support::copy_dir(&source.join(name), &target);
+            let manifest_path = target.join("Cargo.toml");
+            let text = std::fs::read_to_string(&manifest_path).unwrap();
+            std::fs::write(&manifest_path, renamed(&text, &format!("_c{copy}"))).unwrap();
+            members.push(format!("\"{member}\""));
+        }
+    }
+    write_workspace_manifest(&root, &members);
+    root.join("Cargo.toml")
+}
+
+/// A published manifest with `suffix` added to the `name` of its `[package]` and `[lib]`.
+fn renamed(manifest: &str, suffix: &str) -> String {
+    let mut section = "";
+    let mut out = String::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed;
+        }
+        match trimmed.strip_prefix("name = \"") {
+            Some(rest) if section == "[package]" || section == "[lib]" => {
+                let name = rest.trim_end_matches('"');
+                let _ = writeln!(out, "name = \"{name}{suffix}\"");
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Cold check (no cache) against a bare parse of the same files, for one group of crates;
+/// returns the group's workspace manifest and its number of files.
+fn real_code_group(dir: &Path, group: &str, crates: &[(&str, &str)]) -> (PathBuf, usize) {
     let (manifest, files) = corpus(dir, crates);
     let (mut lines, mut bytes) = (0, 0);
     for file in &files {
@@ -525,6 +583,7 @@ fn real_code_group(dir: &Path, group: &str, crates: &[(&str, &str)]) {
         mib(bytes),
         check.as_secs_f64() / parse.as_secs_f64()
     );
+    (manifest, files.len())
 }
 
 /// A warm re-check after editing one file, with the facts cache, against a cold check.
@@ -567,7 +626,14 @@ fn warm_recheck() {
 /// `VmHWM`, read from `/proc` until it exits. (`wait4`'s `ru_maxrss` would not do: a spawned
 /// child inherits its parent's high-water mark, and this process has parsed an 8 MiB file.)
 fn peak_rss_kib(manifest: &Path) -> u64 {
+    peak_rss_of(&[], manifest)
+}
+
+/// Peak RSS of `cargo-instr-check <command> --no-cache --format json --manifest-path
+/// <manifest>`, as [`peak_rss_kib`] reads it.
+fn peak_rss_of(command: &[&str], manifest: &Path) -> u64 {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-instr-check"))
+        .args(command)
         .args(["--no-cache", "--format", "json", "--manifest-path"])
         .arg(manifest)
         .stdout(std::process::Stdio::null())
