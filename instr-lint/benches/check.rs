@@ -439,6 +439,15 @@ fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
     (manifest, files)
 }
 
+/// Writes `DIR/files.txt`: one source file per line.
+fn write_file_list(dir: &Path, files: &[PathBuf]) {
+    let list: String = files
+        .iter()
+        .map(|file| format!("{}\n", file.display()))
+        .collect();
+    std::fs::write(dir.join("files.txt"), list).unwrap();
+}
+
 /// The root `Cargo.toml` of a workspace of `members` (quoted names).
 fn write_workspace_manifest(root: &Path, members: &[String]) {
     std::fs::write(
@@ -683,18 +692,40 @@ fn median_u64(mut values: Vec<u64>) -> u64 {
 fn main() {
     // `INSTR_BENCH_GENERATE=DIR` writes the synthetic workspace into DIR and exits, to profile
     // the real binary on it (`valgrind --tool=callgrind cargo-instr-check --manifest-path ...`).
+    // Its files are listed in `DIR/files.txt`, for `INSTR_BENCH_BARE_PARSE`.
     if let Some(dir) = std::env::var_os("INSTR_BENCH_GENERATE") {
         let dir = PathBuf::from(dir);
         std::fs::create_dir_all(&dir).unwrap();
         let (manifest, sources) = generate(&dir, default_files(), 0);
+        write_file_list(&dir, &sources);
         println!("{} files: {}", sources.len(), manifest.display());
         return;
     }
-    // `INSTR_BENCH_CORPUS=DIR` writes the real-code corpus workspace into DIR and exits.
+    // `INSTR_BENCH_CORPUS=DIR` writes the real-code corpus workspace into DIR (and its files
+    // into `DIR/files.txt`) and exits.
     if let Some(dir) = std::env::var_os("INSTR_BENCH_CORPUS") {
         let all: Vec<(&str, &str)> = LIBRARIES.iter().chain(FRAMEWORK_CRATES).copied().collect();
         let (manifest, files) = corpus(Path::new(&dir), &all);
+        write_file_list(Path::new(&dir), &files);
         println!("{} files: {}", files.len(), manifest.display());
+        return;
+    }
+    // `INSTR_BENCH_BARE_PARSE=FILE` runs the competitor once on the files listed in FILE, and
+    // `INSTR_BENCH_CHECK_ONCE=MANIFEST` the cold check (`coverage`, no cache) once, and exit:
+    // under `valgrind --tool=callgrind` the two instruction counts give a ratio that the
+    // machine's load does not move (`cargo metadata`, another process, is not counted).
+    if let Some(list) = std::env::var_os("INSTR_BENCH_BARE_PARSE") {
+        let text = std::fs::read_to_string(&list).unwrap();
+        let files: Vec<PathBuf> = text.lines().map(PathBuf::from).collect();
+        println!("{} files, {} items", files.len(), bare_parse(&files));
+        return;
+    }
+    if let Some(manifest) = std::env::var_os("INSTR_BENCH_CHECK_ONCE") {
+        let cold = ScanOptions {
+            prefilter: true,
+            cache: false,
+        };
+        println!("{} handlers", coverage_check(Path::new(&manifest), cold));
         return;
     }
     if std::env::var_os("INSTR_BENCH_SIDE_BY_SIDE_ONLY").is_none() {
