@@ -208,7 +208,7 @@ fn generate(root: &Path, files: usize, huge_file_bytes: usize) -> (PathBuf, Vec<
         );
     }
     std::fs::write(root.join("instr.toml"), schema).unwrap();
-    write_workspace_manifest(root, &members);
+    support::write_workspace_manifest(root, &members);
     (root.join("Cargo.toml"), sources)
 }
 
@@ -375,59 +375,14 @@ fn side_by_side() {
     );
 }
 
-/// Published crates of the real-code corpus, at exact versions, in two groups: the libraries
-/// services are built from (most files hold no handler, route or emitter), and web frameworks
-/// and their plumbing (the worst case: routing is what their code is about).
-const LIBRARIES: &[(&str, &str)] = &[
-    ("tokio", "1.54.1"),
-    ("serde", "1.0.229"),
-    ("serde_json", "1.0.154"),
-    ("regex-syntax", "0.8.12"),
-    ("regex-automata", "0.4.19"),
-    ("tracing-subscriber", "0.3.23"),
-    ("clap_builder", "4.6.7"),
-    ("http", "1.5.0"),
-    ("miette", "7.6.0"),
-];
+/// The real-code corpus: the libraries and the web frameworks of the tests' support module.
+const LIBRARIES: &[(&str, &str)] = support::CORPUS_LIBRARIES;
+const FRAMEWORK_CRATES: &[(&str, &str)] = support::CORPUS_FRAMEWORKS;
 
-/// The web frameworks of the corpus.
-const FRAMEWORK_CRATES: &[(&str, &str)] = &[
-    ("hyper", "1.12.0"),
-    ("axum", "0.8.9"),
-    ("axum-core", "0.5.6"),
-    ("actix-web", "4.18.1"),
-    ("rocket", "0.5.1"),
-    ("tower", "0.5.3"),
-];
-
-/// Fetches the corpus and copies each crate of `crates` into a new workspace as a member;
-/// returns the workspace's manifest and the files its targets reach.
+/// The corpus workspace of `crates` (`support::corpus_workspace`, with its `Cargo.lock`);
+/// returns its manifest and the files its targets reach.
 fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
-    let dependencies: String = LIBRARIES
-        .iter()
-        .chain(FRAMEWORK_CRATES)
-        .map(|(name, version)| {
-            format!("{name} = {{ version = \"={version}\", default-features = false }}\n")
-        })
-        .collect();
-    let metadata = support::fetched_metadata(&dir.join("fetch"), &dependencies);
-    let root = dir.join(format!("corpus{}", crates.len()));
-    let mut members = Vec::new();
-    for (name, version) in crates {
-        let package = metadata["packages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == *name && p["version"] == *version)
-            .unwrap();
-        let source = Path::new(package["manifest_path"].as_str().unwrap())
-            .parent()
-            .unwrap();
-        support::copy_dir(source, &root.join(name));
-        members.push(format!("\"{name}\""));
-    }
-    write_workspace_manifest(&root, &members);
-    let manifest = root.join("Cargo.toml");
+    let manifest = support::corpus_workspace(dir, crates);
     let workspace = instr_lint::workspace::discover(Some(&manifest)).unwrap();
     let all: Vec<usize> = (0..workspace.members.len()).collect();
     let options = ScanOptions {
@@ -446,18 +401,6 @@ fn write_file_list(dir: &Path, files: &[PathBuf]) {
         .map(|file| format!("{}\n", file.display()))
         .collect();
     std::fs::write(dir.join("files.txt"), list).unwrap();
-}
-
-/// The root `Cargo.toml` of a workspace of `members` (quoted names).
-fn write_workspace_manifest(root: &Path, members: &[String]) {
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
 }
 
 /// The check of a workspace without a schema: every member scanned, handlers detected
@@ -523,7 +466,8 @@ fn corpus_copies(dir: &Path, manifest: &Path, crates: &[(&str, &str)], copies: u
             members.push(format!("\"{member}\""));
         }
     }
-    write_workspace_manifest(&root, &members);
+    support::write_workspace_manifest(&root, &members);
+    support::write_lock_file(&root);
     root.join("Cargo.toml")
 }
 

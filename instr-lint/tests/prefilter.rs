@@ -146,6 +146,131 @@ fn shop_and_repository_find_the_same_with_and_without() {
     assert_same_everywhere(&support::repo().join("Cargo.toml"));
 }
 
+// --- Crates that reach no framework ----------------------------------------------------
+
+/// A workspace of `app` (axum) and `domain` (no dependencies), whose handler `app` routes to
+/// `domain` and where `domain` holds look-alike registrations; with `lock` as its
+/// `Cargo.lock`.
+fn app_and_domain(root: &Path, lock: Option<&str>) -> PathBuf {
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"2\"\nmembers = [\"app\", \"domain\"]\n",
+    );
+    write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\ndomain = { path = \"../domain\" }\n",
+    );
+    write(
+        "app/src/main.rs",
+        "use axum::{routing::get, Router};\n\nfn main() {\n    let _app: Router = Router::new().route(\"/items\", get(domain::handlers::list));\n}\n",
+    );
+    write(
+        "domain/Cargo.toml",
+        "[package]\nname = \"domain\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        "domain/src/lib.rs",
+        "pub mod handlers;\npub mod registry;\n",
+    );
+    write(
+        "domain/src/handlers.rs",
+        "pub async fn list() -> &'static str {\n    \"items\"\n}\n",
+    );
+    // Words the prefilter reads, in code that registers nothing with a framework.
+    write(
+        "domain/src/registry.rs",
+        "pub struct Router;\n\nimpl Router {\n    pub fn route(self, _path: &str, _to: fn()) -> Self { self }\n    pub fn nest(self, _path: &str, _other: Router) -> Self { self }\n}\n\npub fn get(to: fn()) -> fn() { to }\n\nfn ping() {}\n\npub fn build() -> Router {\n    Router.route(\"/ping\", get(ping)).nest(\"/v1\", Router)\n}\n",
+    );
+    if let Some(lock) = lock {
+        write("Cargo.lock", lock);
+    }
+    root.join("Cargo.toml")
+}
+
+const APP_AND_DOMAIN_LOCK: &str = "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"axum\", \"domain\"]\n\n[[package]]\nname = \"axum\"\nversion = \"0.8.9\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"domain\"\nversion = \"0.1.0\"\n";
+
+/// Files of each member whose facts the scan took by parsing (before any lookup).
+fn parsed_at_scan(manifest: &Path) -> Vec<(String, bool, usize)> {
+    let workspace = workspace::discover(Some(manifest)).unwrap();
+    let members: Vec<usize> = (0..workspace.members.len()).collect();
+    let scan = instr_lint::scan::discover::scan_with(
+        &workspace,
+        &members,
+        ScanOptions {
+            prefilter: true,
+            cache: false,
+        },
+    );
+    scan.units
+        .iter()
+        .enumerate()
+        .map(|(index, unit)| {
+            let parsed = scan
+                .files
+                .iter()
+                .filter(|file| file.unit == index && file.facts.parsed().is_some())
+                .count();
+            (unit.package.clone(), unit.reaches_frameworks, parsed)
+        })
+        .collect()
+}
+
+/// A crate whose dependencies (its manifest, then `Cargo.lock`) reach no framework, `instr`
+/// or `metrics` is not parsed for its words: only a lookup reads it (here, the handler `app`
+/// routes to), and what it says is the same with and without the prefilter and caches.
+#[test]
+fn crates_that_reach_no_framework_are_read_only_by_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = app_and_domain(dir.path(), Some(APP_AND_DOMAIN_LOCK));
+    assert_eq!(
+        parsed_at_scan(&manifest),
+        vec![("app".to_owned(), true, 1), ("domain".to_owned(), false, 0)]
+    );
+    assert_same_everywhere(&manifest);
+    let report = coverage::report_with(
+        &CheckOptions {
+            manifest_path: Some(manifest.clone()),
+        },
+        ScanOptions::default(),
+    )
+    .unwrap();
+    let json = output::coverage::render_json(&report);
+    assert!(json.contains("domain::handlers::list"), "{json}");
+    assert!(json.contains("/items"), "{json}");
+    assert!(!json.contains("/ping"), "{json}");
+}
+
+/// Whatever cannot be followed counts as reaching: no lock file, or a member whose manifest
+/// gained a framework since the lock file was written.
+#[test]
+fn crates_read_for_their_words_when_the_lock_cannot_tell() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = app_and_domain(dir.path(), None);
+    assert_eq!(
+        parsed_at_scan(&manifest),
+        vec![("app".to_owned(), true, 1), ("domain".to_owned(), true, 1)]
+    );
+    assert_same_everywhere(&manifest);
+
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = app_and_domain(dir.path(), Some(APP_AND_DOMAIN_LOCK));
+    std::fs::write(
+        dir.path().join("domain/Cargo.toml"),
+        "[package]\nname = \"domain\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nwarp = \"0.3\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        parsed_at_scan(&manifest),
+        vec![("app".to_owned(), true, 1), ("domain".to_owned(), true, 1)]
+    );
+    assert_same_everywhere(&manifest);
+}
+
 // --- Generated workspaces --------------------------------------------------------------
 
 /// How many pieces [`piece`] knows.

@@ -227,6 +227,8 @@ fn scan(
                         .replace('-', "_"),
                     kind: TargetKind::Bin,
                     root: root.join(file),
+                    // Example programs build with the crate's dev-dependencies.
+                    reaches_frameworks: true,
                 })
                 .collect();
             discover::scan_units_with(workspace, units, &[], options)
@@ -465,4 +467,132 @@ fn prefilter_and_cache_change_nothing_on_published_crates() {
             );
         }
     }
+}
+
+/// The crates of the corpus whose dependencies (with the lock file cargo writes) reach no
+/// framework, `instr` or `metrics`.
+const CORPUS_UNREACHED: &[&str] = &[
+    "clap_builder",
+    "http",
+    "hyper",
+    "miette",
+    "regex-automata",
+    "regex-syntax",
+    "serde",
+    "serde_json",
+    "tokio",
+    "tower",
+    "tracing-subscriber",
+];
+
+/// The speed bench's corpus (fifteen published crates in one workspace, with the
+/// `Cargo.lock` cargo writes for it): detection, the coverage report and the file problems
+/// are the same with and without the prefilter and the caches; the crates that reach no
+/// framework, `instr` or `metrics` are the expected ones, and far fewer of their files are
+/// parsed at scan than without the lock file (only those whose modules the light scan cannot
+/// read, such as a `mod` item inside a macro call).
+#[test]
+fn crates_reaching_no_framework_change_nothing_on_published_code() {
+    if std::env::var_os("INSTR_SKIP_REAL_CRATES").is_some() {
+        eprintln!("INSTR_SKIP_REAL_CRATES is set: the corpus is not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let all: Vec<(&str, &str)> = support::CORPUS_LIBRARIES
+        .iter()
+        .chain(support::CORPUS_FRAMEWORKS)
+        .copied()
+        .collect();
+    let manifest = support::corpus_workspace(dir.path(), &all);
+    let lock = manifest.with_file_name("Cargo.lock");
+    assert!(
+        lock.is_file(),
+        "`cargo generate-lockfile` wrote no lock file (offline?)"
+    );
+    let cache = tempfile::tempdir().unwrap();
+    // What the check says, and per unit: package, reaches a framework, files parsed at scan,
+    // files.
+    let report = |options: ScanOptions| {
+        let mut workspace = workspace::discover(Some(&manifest)).unwrap();
+        workspace.target_dir = cache.path().to_path_buf();
+        let members: Vec<usize> = (0..workspace.members.len()).collect();
+        let scan = discover::scan_with(&workspace, &members, options);
+        let units: Vec<(String, bool, usize, usize)> = scan
+            .units
+            .iter()
+            .enumerate()
+            .map(|(index, unit)| {
+                let files = scan.files.iter().filter(|file| file.unit == index);
+                let parsed = files
+                    .clone()
+                    .filter(|file| file.facts.parsed().is_some())
+                    .count();
+                (
+                    unit.package.clone(),
+                    unit.reaches_frameworks,
+                    parsed,
+                    files.count(),
+                )
+            })
+            .collect();
+        let handlers = handlers::detect(&workspace, &scan);
+        let mut out: Vec<String> = handlers.iter().map(|h| format!("{h:?}")).collect();
+        out.extend(scan.all_problems().iter().map(|p| format!("{p:?}")));
+        let coverage = instr_lint::commands::coverage::report_with(
+            &instr_lint::commands::check::CheckOptions {
+                manifest_path: Some(manifest.clone()),
+            },
+            options,
+        )
+        .unwrap();
+        out.push(instr_lint::report::coverage::render_json(&coverage));
+        (units, out.join("\n"))
+    };
+    let off = ScanOptions {
+        prefilter: false,
+        cache: false,
+    };
+    let on = ScanOptions {
+        prefilter: true,
+        cache: false,
+    };
+    let (_, reference) = report(off);
+    for (prefilter, cache) in [(true, false), (true, true), (true, true), (false, true)] {
+        let options = ScanOptions { prefilter, cache };
+        let (_, got) = report(options);
+        assert!(
+            got == reference,
+            "the corpus differs with {options:?}:\n{got}\n---\n{reference}"
+        );
+    }
+    let (units, _) = report(on);
+    let unreached: BTreeSet<&str> = units
+        .iter()
+        .filter(|(_, reaches, _, _)| !reaches)
+        .map(|(package, _, _, _)| package.as_str())
+        .collect();
+    assert_eq!(unreached, CORPUS_UNREACHED.iter().copied().collect());
+    let parsed_in_unreached = |units: &[(String, bool, usize, usize)]| -> (usize, usize) {
+        units
+            .iter()
+            .filter(|(package, _, _, _)| CORPUS_UNREACHED.contains(&package.as_str()))
+            .fold((0, 0), |(parsed, files), (_, _, p, f)| {
+                (parsed + p, files + f)
+            })
+    };
+    let (with_lock, files) = parsed_in_unreached(&units);
+    let kept = manifest.with_file_name("Cargo.lock.kept");
+    std::fs::rename(&lock, &kept).unwrap();
+    let (units_without, without_lock_report) = report(on);
+    std::fs::rename(&kept, &lock).unwrap();
+    assert!(units_without.iter().all(|(_, reaches, _, _)| *reaches));
+    assert!(without_lock_report == reference);
+    let (without_lock, _) = parsed_in_unreached(&units_without);
+    println!(
+        "crates reaching no framework: {with_lock} of their {files} files parsed at scan with the lock file, {without_lock} without it"
+    );
+    assert!(
+        with_lock * 4 < without_lock,
+        "{with_lock} of {files} files parsed, {without_lock} without the lock file: {units:?}"
+    );
 }

@@ -289,12 +289,13 @@ impl<'s> Detector<'_, 's> {
             .find_fn(unit, module, scope.self_ty.as_deref(), &scope.name)
     }
 
-    // The three passes over every file read only parsed files: a file the prefilter left
-    // unparsed holds no mount, no registration and no attribute, trait impl or module that
-    // makes a handler (`crate::scan::prefilter`).
+    // The three passes over every file read only parsed files of crates that reach a
+    // framework (`Scan::facts_to_go_over`): a file the prefilter left unparsed holds no mount,
+    // no registration and no attribute, trait impl or module that makes a handler
+    // (`crate::scan::prefilter`), and a crate that reaches no framework has none either.
     fn collect_nests(&mut self) {
         for file in &self.scan.files {
-            let Some(facts) = file.facts.parsed() else {
+            let Some(facts) = self.scan.facts_to_go_over(file) else {
                 continue;
             };
             for module in &facts.modules {
@@ -346,7 +347,7 @@ impl<'s> Detector<'_, 's> {
 
     fn collect_route_registrations(&mut self) {
         for (file_index, file) in self.scan.files.iter().enumerate() {
-            let Some(facts) = file.facts.parsed() else {
+            let Some(facts) = self.scan.facts_to_go_over(file) else {
                 continue;
             };
             for (module_index, module) in facts.modules.iter().enumerate() {
@@ -926,7 +927,7 @@ impl<'s> Detector<'_, 's> {
     fn collect_attributed(&mut self) {
         for file_index in 0..self.scan.files.len() {
             let file = &self.scan.files[file_index];
-            let Some(facts) = file.facts.parsed() else {
+            let Some(facts) = self.scan.facts_to_go_over(file) else {
                 continue;
             };
             for (module_index, module) in facts.modules.iter().enumerate() {

@@ -34,8 +34,9 @@ pub(super) fn schema_mismatches(
         else {
             continue;
         };
-        // A file the prefilter left unparsed invokes no `instr::schema!` (`instr` is a word).
-        let Some(facts) = file.facts.parsed() else {
+        // A file the prefilter left unparsed invokes no `instr::schema!` (`instr` is a word),
+        // nor does one whose crate does not reach `instr`.
+        let Some(facts) = scan.facts_to_go_over(file) else {
             continue;
         };
         for call in &facts.schema_calls {

@@ -24,10 +24,11 @@ pub(super) fn never_emitted(
     let mut metric_idents = BTreeSet::new();
     let mut event_idents = BTreeSet::new();
     let mut raw = BTreeSet::new();
-    // Parsed files only: one the prefilter left unparsed names no `metrics`, `events` or
-    // `instr` at all (`crate::scan::prefilter`).
+    // Parsed files of crates that reach `instr` or `metrics` only: one the prefilter left
+    // unparsed names no `metrics`, `events` or `instr` at all (`crate::scan::prefilter`), and
+    // a crate that reaches neither cannot emit through them.
     for file in &scan.files {
-        let Some(facts) = file.facts.parsed() else {
+        let Some(facts) = scan.facts_to_go_over(file) else {
             continue;
         };
         if !packages.contains(scan.units[file.unit].package.as_str()) {
@@ -81,7 +82,7 @@ pub(super) fn raw_metric_calls(
         .flat_map(|used| used.schema.metrics.keys().map(String::as_str))
         .collect();
     for file in &scan.files {
-        let Some(facts) = file.facts.parsed() else {
+        let Some(facts) = scan.facts_to_go_over(file) else {
             continue;
         };
         for call in &facts.raw_metric_calls {

@@ -123,8 +123,9 @@ pub(crate) fn run(
             // handler" say nothing but "not adopted yet": these lints start once a package
             // using the schema invokes `instr::schema!`.
             let instrumented = inputs.scan.files.iter().any(|file| {
-                file.facts
-                    .parsed()
+                inputs
+                    .scan
+                    .facts_to_go_over(file)
                     .is_some_and(|facts| facts.invokes_schema())
                     && used
                         .packages

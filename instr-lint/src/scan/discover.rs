@@ -16,17 +16,17 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::cache::Cache;
-use super::facts::ModPath;
+use super::facts::{FileFacts, ModPath};
 use super::lazy::{Facts, text_hash};
 use super::options::ScanOptions;
 use super::outcome::Outcome;
-use super::prefilter::Triggers;
+use super::prefilter::{Triggers, reads_items_of};
 pub use super::problems::FileProblem;
 use super::reduce::analyse;
 use super::source;
 use super::visit::FileContext;
 use crate::globs::Globs;
-use crate::workspace::{TargetKind, Workspace};
+use crate::workspace::{TargetKind, Workspace, lock};
 
 /// A library or binary target being scanned.
 #[derive(Debug, Clone)]
@@ -41,6 +41,12 @@ pub struct Unit {
     pub kind: TargetKind,
     /// The root file.
     pub root: PathBuf,
+    /// Its package reaches, through its dependencies, a crate whose items detection reads
+    /// (a web framework, `instr`, `metrics`; see [`super::prefilter::reads_items_of`]), or
+    /// that cannot be known. When false, no code of it can register, mark or emit anything:
+    /// its files are not parsed unless a lookup reaches them, and passes over every file
+    /// skip them ([`Scan::facts_to_go_over`]).
+    pub reaches_frameworks: bool,
 }
 
 /// One scanned file and its facts.
@@ -66,6 +72,19 @@ pub struct Scan {
 }
 
 impl Scan {
+    /// The facts that a pass over every file reads: those of a parsed file of a unit that
+    /// reaches a framework, `instr` or `metrics` ([`Unit::reaches_frameworks`]). Any other
+    /// file holds nothing such a pass reads: it was left unparsed for that reason, and if a
+    /// lookup parsed it since, or the prefilter is off, its facts are still not read, so that
+    /// no answer depends on either.
+    pub fn facts_to_go_over<'s>(&'s self, file: &'s ScannedFile) -> Option<&'s FileFacts> {
+        let reaches = self
+            .units
+            .get(file.unit)
+            .is_none_or(|unit| unit.reaches_frameworks);
+        if reaches { file.facts.parsed() } else { None }
+    }
+
     /// Every problem: those of the scan, and those met since when a lookup parsed a file the
     /// prefilter had left unparsed; in the order of files and positions.
     pub fn all_problems(&self) -> Vec<&FileProblem> {
@@ -81,6 +100,15 @@ impl Scan {
 
 /// Which members to scan.
 pub fn units_of(workspace: &Workspace, members: &[usize]) -> Vec<Unit> {
+    // Configured handler attributes and modules may come from any crate: then every member
+    // counts as reaching.
+    let configured = !workspace.config.handler_attributes.is_empty()
+        || !workspace.config.handler_modules.is_empty();
+    let reaching = if configured {
+        vec![true; workspace.members.len()]
+    } else {
+        lock::members_reaching(workspace, &reads_items_of)
+    };
     let mut units = Vec::new();
     for &index in members {
         let Some(member) = workspace.members.get(index) else {
@@ -94,6 +122,7 @@ pub fn units_of(workspace: &Workspace, members: &[usize]) -> Vec<Unit> {
                     crate_name: target.crate_name.clone(),
                     kind: target.kind,
                     root: target.root.clone(),
+                    reaches_frameworks: reaching.get(index).copied().unwrap_or(true),
                 });
             }
         }
@@ -193,11 +222,14 @@ pub fn scan_units_with(
     let triggers = units
         .iter()
         .map(|unit| {
-            Arc::new(Triggers::new(
-                &workspace.config,
-                workspace.members.get(unit.member),
-                &unit.crate_name,
-            ))
+            Arc::new(
+                Triggers::new(
+                    &workspace.config,
+                    workspace.members.get(unit.member),
+                    &unit.crate_name,
+                )
+                .reaching(unit.reaches_frameworks),
+            )
         })
         .collect();
     let shared = Shared {

@@ -46,6 +46,14 @@ pub const CRATES: &[&str] = &[
     "tower_http",
 ];
 
+/// True for a package whose items detection reads (one of [`CRATES`], `-` read as `_`): a
+/// crate that reaches none of them through its dependencies cannot register, mark or emit
+/// anything the checker looks for.
+pub fn reads_items_of(package: &str) -> bool {
+    let name = package.replace('-', "_");
+    CRATES.contains(&name.as_str())
+}
+
 /// Methods that register routes, mount routers or serve endpoints, read only as method
 /// calls (`.route(..)`, `.nest(..)`, `.service(..)`, `.at(..)`, `.fallback(..)`): they count
 /// after a `.`, so `at` or `service` in prose does not.
@@ -136,6 +144,9 @@ pub struct Triggers {
     matchers: Arc<Matchers>,
     handler_modules: Globs,
     crate_name: String,
+    /// False for a crate that reaches no crate detection reads ([`reads_items_of`]): then no
+    /// word makes a file parsed.
+    reaches_frameworks: bool,
     fingerprint: u64,
 }
 
@@ -341,8 +352,21 @@ impl Triggers {
             matchers: Matchers::of(&words),
             handler_modules: Globs::new(&config.handler_modules, ':'),
             crate_name: crate_name.to_owned(),
+            reaches_frameworks: true,
             fingerprint: xxh3_64(fingerprint_input.as_bytes()),
         }
+    }
+
+    /// The same prefilter for a crate that reaches (`true`) or does not reach a crate
+    /// detection reads, through its dependencies (`Unit::reaches_frameworks`).
+    #[must_use]
+    pub fn reaching(mut self, reaches_frameworks: bool) -> Self {
+        if !reaches_frameworks {
+            self.fingerprint =
+                xxh3_64(&[&self.fingerprint.to_le_bytes()[..], b"unreached"].concat());
+        }
+        self.reaches_frameworks = reaches_frameworks;
+        self
     }
 
     /// A digest of everything that decides the prefilter's answers, for cache keys.
@@ -375,7 +399,7 @@ impl Triggers {
         search: &str,
         modules: Option<FileFacts>,
     ) -> Option<FileFacts> {
-        if self.present(search.as_bytes()) {
+        if self.reaches_frameworks && self.present(search.as_bytes()) {
             return None;
         }
         let facts = modules?;

@@ -148,6 +148,93 @@ pub(crate) fn fetched_metadata(dir: &Path, dependencies: &str) -> serde_json::Va
     serde_json::from_slice(&metadata.stdout).unwrap()
 }
 
+/// Published crates of the real-code corpus (the speed bench's, and the test that the
+/// dependency rule of the prefilter changes nothing on them), at exact versions: the
+/// libraries services are built from (most files hold no handler, route or emitter).
+pub(crate) const CORPUS_LIBRARIES: &[(&str, &str)] = &[
+    ("tokio", "1.54.1"),
+    ("serde", "1.0.229"),
+    ("serde_json", "1.0.154"),
+    ("regex-syntax", "0.8.12"),
+    ("regex-automata", "0.4.19"),
+    ("tracing-subscriber", "0.3.23"),
+    ("clap_builder", "4.6.7"),
+    ("http", "1.5.0"),
+    ("miette", "7.6.0"),
+];
+
+/// The web frameworks and their plumbing of the corpus (the worst case: routing is what
+/// their code is about).
+pub(crate) const CORPUS_FRAMEWORKS: &[(&str, &str)] = &[
+    ("hyper", "1.12.0"),
+    ("axum", "0.8.9"),
+    ("axum-core", "0.5.6"),
+    ("actix-web", "4.18.1"),
+    ("rocket", "0.5.1"),
+    ("tower", "0.5.3"),
+];
+
+/// Fetches the whole corpus into `dir/fetch` and copies each crate of `crates` into
+/// `dir/corpus<N>` as a member of a new workspace, with a `Cargo.lock` when cargo can write
+/// one (a real workspace has one; the prefilter reads it); returns the workspace manifest.
+pub(crate) fn corpus_workspace(dir: &Path, crates: &[(&str, &str)]) -> PathBuf {
+    let dependencies: String = CORPUS_LIBRARIES
+        .iter()
+        .chain(CORPUS_FRAMEWORKS)
+        .map(|(name, version)| {
+            format!("{name} = {{ version = \"={version}\", default-features = false }}\n")
+        })
+        .collect();
+    let metadata = fetched_metadata(&dir.join("fetch"), &dependencies);
+    let root = dir.join(format!("corpus{}", crates.len()));
+    let mut members = Vec::new();
+    for (name, version) in crates {
+        let package = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == *name && p["version"] == *version)
+            .unwrap();
+        let source = Path::new(package["manifest_path"].as_str().unwrap())
+            .parent()
+            .unwrap();
+        copy_dir(source, &root.join(name));
+        members.push(format!("\"{name}\""));
+    }
+    write_workspace_manifest(&root, &members);
+    write_lock_file(&root);
+    root.join("Cargo.toml")
+}
+
+/// The root `Cargo.toml` of a workspace of `members` (quoted names).
+pub(crate) fn write_workspace_manifest(root: &Path, members: &[String]) {
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+}
+
+/// `cargo generate-lockfile` in `root` (from the local index if it can, else online); true
+/// when `root/Cargo.lock` was written.
+pub(crate) fn write_lock_file(root: &Path) -> bool {
+    let cargo = || Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for offline in [true, false] {
+        let mut command = cargo();
+        command.arg("generate-lockfile").current_dir(root);
+        if offline {
+            command.arg("--offline");
+        }
+        if command.output().is_ok_and(|output| output.status.success()) {
+            return true;
+        }
+    }
+    false
+}
+
 /// A way to spoil a cache entry's bytes.
 pub(crate) type Damage = fn(&[u8]) -> Vec<u8>;
 
