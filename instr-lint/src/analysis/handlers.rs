@@ -247,7 +247,7 @@ pub(crate) fn emits_of<'s>(scan: &'s Scan, handler: &Handler) -> &'s [String] {
         .iter()
         .flat_map(|module| &module.fns)
         .find(|function| function.name_span == handler.site.span)
-        .map_or(&[], |function| &*function.emits)
+        .map_or(&[], FnFact::emits)
 }
 
 /// `Self::f` written in a method, with `Self` replaced by the impl's type.
@@ -574,7 +574,7 @@ impl<'s> Detector<'_, 's> {
             Resolved::Fn(id) => self
                 .index
                 .function(id)
-                .returned_closure
+                .returned_closure()
                 .map(|span| (id, span)),
             _ => None,
         }
@@ -789,21 +789,16 @@ impl<'s> Detector<'_, 's> {
     }
 
     fn is_openapi_impl(&self, unit: usize, module: &ModPath, function: &FnFact) -> bool {
-        function
-            .impl_attrs
-            .iter()
-            .flat_map(|attrs| attrs.iter())
-            .any(|attr| {
-                let expanded = self.index.expand(unit, module, &attr.path);
-                expanded.last().is_some_and(|last| last == "OpenApi")
-            })
+        function.impl_attrs().iter().any(|attr| {
+            let expanded = self.index.expand(unit, module, &attr.path);
+            expanded.last().is_some_and(|last| last == "OpenApi")
+        })
     }
 
     fn openapi_prefix(&self, function: &FnFact) -> String {
         function
-            .impl_attrs
+            .impl_attrs()
             .iter()
-            .flat_map(|attrs| attrs.iter())
             .find_map(|attr| attr.pair("prefix_path").map(|(value, _)| value.to_owned()))
             .unwrap_or_default()
     }
@@ -815,7 +810,7 @@ impl<'s> Detector<'_, 's> {
         module: &ModPath,
         function: &FnFact,
     ) -> Option<HandlerRoute> {
-        let trait_path = function.trait_path.as_ref()?;
+        let trait_path = function.trait_path()?;
         let expanded = self.index.expand(unit, module, trait_path);
         // tonic generates `pub mod <service>_server { pub trait <Service> }`: the module name
         // must be the trait's name in snake case (so `dav_server::DavFileSystem` is not one).
@@ -834,7 +829,7 @@ impl<'s> Detector<'_, 's> {
             None
         };
         let method = instr_schema::names::upper_camel(&function.name)
-            .unwrap_or_else(|| function.name.clone());
+            .unwrap_or_else(|| function.name.to_string());
         let path = match package {
             Some(package) => format!("/{package}.{service}/{method}"),
             None => format!("/{service}/{method}"),
@@ -856,18 +851,14 @@ impl<'s> Detector<'_, 's> {
         module: &ModPath,
         function: &FnFact,
     ) -> Option<Framework> {
-        let trait_path = function.trait_path.as_ref()?;
+        let trait_path = function.trait_path()?;
         let expanded = self.index.expand(unit, module, trait_path);
         // Inside a framework's own crate, its traits are `crate::...`.
         let first = match expanded.first().map(String::as_str) {
             Some("crate") => Some(self.scan.units[unit].crate_name.as_str()),
             other => other,
         };
-        match (
-            first,
-            expanded.last().map(String::as_str),
-            function.name.as_str(),
-        ) {
+        match (first, expanded.last().map(String::as_str), &*function.name) {
             (Some("rocket"), Some("Handler"), "handle") => Some(Framework::Rocket),
             (Some("actix_web"), Some("Handler"), "call")
                 if !self.wraps_endpoint(unit, function) =>
@@ -899,16 +890,12 @@ impl<'s> Detector<'_, 's> {
         let Some(self_ty) = &function.self_ty else {
             return true;
         };
-        let generic = function
-            .impl_generics
-            .iter()
-            .flat_map(|params| params.iter())
-            .any(|param| {
-                param
-                    .bounds
-                    .iter()
-                    .any(|bound| WRAPPED.contains(&bound.as_str()))
-            });
+        let generic = function.impl_generics().iter().any(|param| {
+            param
+                .bounds
+                .iter()
+                .any(|bound| WRAPPED.contains(&bound.as_str()))
+        });
         generic || self.index.wraps_endpoint(unit, self_ty)
     }
 

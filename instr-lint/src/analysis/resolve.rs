@@ -102,7 +102,7 @@ impl<'s> Index<'s> {
                 for (fn_index, function) in module.fns.iter().enumerate() {
                     if let Some(ty) = &function.self_ty {
                         methods
-                            .entry((file.unit, ty.as_ref(), function.name.as_str()))
+                            .entry((file.unit, ty.as_ref(), &*function.name))
                             .or_insert(FnId {
                                 file: file_index,
                                 module: module_index,
@@ -236,7 +236,7 @@ impl<'s> Index<'s> {
             if let Some(position) = facts
                 .fns
                 .iter()
-                .position(|f| f.name == name && f.self_ty.as_deref() == self_ty)
+                .position(|f| &*f.name == name && f.self_ty.as_deref() == self_ty)
             {
                 return Some(FnId {
                     file: *file,
@@ -432,7 +432,7 @@ impl<'s> Index<'s> {
                     facts
                         .fns
                         .iter()
-                        .position(|f| f.name == name && f.self_ty.as_deref() == Some(ty))
+                        .position(|f| &*f.name == name && f.self_ty.as_deref() == Some(ty))
                         .map(|function| FnId {
                             file,
                             module,

@@ -3,6 +3,7 @@
 //! They derive serde's traits: the per-file cache (`super::cache`) stores them.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use instr_schema::diag::Span;
 use serde::{Deserialize, Serialize};
@@ -155,26 +156,46 @@ pub struct UseFact {
 }
 
 /// A function or method.
+///
+/// Kept small (88 bytes): a file holds a dozen of them, most of them plain methods, and every
+/// one lives until the report. What only some functions have (a trait impl's or an annotated
+/// impl block's data, emitted names, a returned closure) sits behind one pointer each, absent
+/// when there is nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FnFact {
     /// Its name.
-    pub name: String,
+    pub name: Box<str>,
     /// For a method: the name of the type the `impl` block is for (shared by the block's
     /// methods).
-    pub self_ty: Option<std::sync::Arc<str>>,
-    /// For a method in a trait impl: the trait's path as written.
-    pub trait_path: Option<std::sync::Arc<[String]>>,
-    /// Attributes on the `impl` block, for methods (`#[OpenApi]`, `#[tonic::async_trait]`).
-    pub impl_attrs: Option<std::sync::Arc<[AttrFact]>>,
-    /// The generic parameters of the `impl` block that its self type uses, with their trait
-    /// bounds (inline and in the `where` clause), for methods.
-    pub impl_generics: Option<std::sync::Arc<[GenericParam]>>,
+    pub self_ty: Option<Arc<str>>,
+    /// For a method of a trait impl, or of an impl block with attributes or generic
+    /// parameters: those (shared by the block's methods).
+    pub impl_block: Option<Arc<ImplBlock>>,
     /// Declared `pub` (any `pub(...)` counts).
     pub is_pub: bool,
     /// The span of the name.
     pub name_span: Span,
     /// Its attributes, in source order.
     pub attrs: Box<[AttrFact]>,
+    /// What its body says, when it says anything ([`FnBody`]).
+    pub body: Option<Box<FnBody>>,
+}
+
+/// What an `impl` block says about its methods, beyond its type's name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImplBlock {
+    /// The trait's path as written, for a trait impl.
+    pub trait_path: Option<Box<[String]>>,
+    /// Attributes on the block (`#[OpenApi]`, `#[tonic::async_trait]`).
+    pub attrs: Box<[AttrFact]>,
+    /// The generic parameters of the block that its self type uses, with their trait bounds
+    /// (inline and in the `where` clause).
+    pub generics: Box<[GenericParam]>,
+}
+
+/// What a function's attributes and body say, for the few functions where they say anything.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FnBody {
     /// Metric and event names its attributes and body refer to, as [`Emits`] records them
     /// (generated type names and literal names), sorted.
     pub emits: Box<[String]>,
@@ -189,8 +210,46 @@ impl FnFact {
     pub fn display_name(&self) -> String {
         match &self.self_ty {
             Some(ty) => format!("{ty}::{}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
+    }
+
+    /// For a method in a trait impl: the trait's path as written.
+    pub fn trait_path(&self) -> Option<&[String]> {
+        self.impl_block.as_ref()?.trait_path.as_deref()
+    }
+
+    /// Attributes on the `impl` block, for methods.
+    pub fn impl_attrs(&self) -> &[AttrFact] {
+        self.impl_block.as_ref().map_or(&[], |block| &block.attrs)
+    }
+
+    /// The generic parameters of the `impl` block that its self type uses, for methods.
+    pub fn impl_generics(&self) -> &[GenericParam] {
+        self.impl_block
+            .as_ref()
+            .map_or(&[], |block| &block.generics)
+    }
+
+    /// Metric and event names its attributes and body refer to (see [`FnBody::emits`]).
+    pub fn emits(&self) -> &[String] {
+        self.body.as_ref().map_or(&[], |body| &body.emits)
+    }
+
+    /// The handler closure it returns (see [`FnBody::returned_closure`]).
+    pub fn returned_closure(&self) -> Option<Span> {
+        self.body.as_ref()?.returned_closure
+    }
+
+    /// Sets what its body says, keeping nothing when it says nothing (so that facts compare
+    /// equal however they were built).
+    pub fn set_body(&mut self, emits: Box<[String]>, returned_closure: Option<Span>) {
+        self.body = (!emits.is_empty() || returned_closure.is_some()).then(|| {
+            Box::new(FnBody {
+                emits,
+                returned_closure,
+            })
+        });
     }
 }
 
@@ -445,4 +504,15 @@ pub struct RawMetricCall {
     pub name: Option<String>,
     /// The macro's path.
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    /// A file keeps a dozen functions for the whole check: a field every function pays for
+    /// shows in the peak memory of a large workspace.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_function_stays_small() {
+        assert_eq!(std::mem::size_of::<super::FnFact>(), 88);
+    }
 }

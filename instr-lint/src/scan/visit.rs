@@ -10,8 +10,8 @@ use instr_schema::diag::Span;
 
 use super::attrs::read_attr;
 use super::facts::{
-    AttrFact, FileFacts, FnFact, FnScope, GenericParam, HandlerRef, LocalClosure, ModDecl, ModPath,
-    ModuleFacts, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
+    AttrFact, FileFacts, FnFact, FnScope, GenericParam, HandlerRef, ImplBlock, LocalClosure,
+    ModDecl, ModPath, ModuleFacts, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
 };
 use super::modules::{Declared, ModDir, declare, has_cfg, is_cfg_test};
 use super::routes::{FnNames, RouteEval, local_value};
@@ -86,9 +86,7 @@ pub struct FileVisitor {
 #[derive(Clone)]
 struct ImplCtx {
     self_ty: Option<std::sync::Arc<str>>,
-    trait_path: Option<std::sync::Arc<[String]>>,
-    attrs: Option<std::sync::Arc<[AttrFact]>>,
-    generics: Option<std::sync::Arc<[GenericParam]>>,
+    block: Option<std::sync::Arc<ImplBlock>>,
 }
 
 /// The type parameters of an impl that its self type names, with the last segment of each
@@ -314,16 +312,13 @@ impl FileVisitor {
         let attrs = self.attrs(attrs);
         self.collect_attr_names(&attrs);
         let fact = FnFact {
-            name: sig.ident.to_string(),
+            name: sig.ident.to_string().into_boxed_str(),
             self_ty: ctx.as_ref().and_then(|ctx| ctx.self_ty.clone()),
-            trait_path: ctx.as_ref().and_then(|ctx| ctx.trait_path.clone()),
-            impl_attrs: ctx.as_ref().and_then(|ctx| ctx.attrs.clone()),
-            impl_generics: ctx.and_then(|ctx| ctx.generics),
+            impl_block: ctx.and_then(|ctx| ctx.block),
             is_pub: !matches!(vis, syn::Visibility::Inherited),
             name_span: self.span(sig.ident.span()),
             attrs: attrs.into_boxed_slice(),
-            emits: Box::default(),
-            returned_closure: None,
+            body: None,
         };
         self.module().fns.push(fact);
     }
@@ -351,7 +346,8 @@ impl FileVisitor {
         names.sort_unstable();
         names.dedup();
         if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
-            function.emits = names.into_boxed_slice();
+            let returned = function.returned_closure();
+            function.set_body(names.into_boxed_slice(), returned);
         }
     }
 
@@ -537,7 +533,12 @@ impl FileVisitor {
         };
         let span = closure.map(|span| self.span(span));
         if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
-            function.returned_closure = span;
+            let emits = function
+                .body
+                .take()
+                .map(|body| body.emits)
+                .unwrap_or_default();
+            function.set_body(emits, span);
         }
     }
 
@@ -792,11 +793,17 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 }
             }
         }
+        // Most impl blocks are plain `impl Type`: their methods carry no block at all.
+        let plain = trait_path.is_none() && attrs.is_empty() && generics.is_empty();
         let ctx = ImplCtx {
             self_ty: type_name(&item.self_ty).map(std::sync::Arc::from),
-            trait_path: trait_path.map(std::sync::Arc::from),
-            attrs: (!attrs.is_empty()).then(|| std::sync::Arc::from(attrs)),
-            generics: (!generics.is_empty()).then(|| std::sync::Arc::from(generics)),
+            block: (!plain).then(|| {
+                std::sync::Arc::new(ImplBlock {
+                    trait_path: trait_path.map(Vec::into_boxed_slice),
+                    attrs: attrs.into_boxed_slice(),
+                    generics: generics.into_boxed_slice(),
+                })
+            }),
         };
         self.impl_ctx.push(ctx);
         for impl_item in &item.items {
