@@ -113,6 +113,12 @@ fn reaches(
         }
         if let Some((_, dependencies)) = members.iter().find(|(member, _)| *member == name) {
             pending.extend(dependencies.iter().copied());
+            // The lock file's record of the name too: a registry package may share a
+            // member's name (the lock file holds both), and following more only ever
+            // answers "reaching" more often.
+            if let Some(locked) = lock.get(name) {
+                pending.extend(locked.dependencies.iter().map(String::as_str));
+            }
             continue;
         }
         match lock.get(name) {
@@ -167,6 +173,16 @@ dependencies = ["axum 0.8.9 (registry+https://github.com/rust-lang/crates.io-ind
 [[package]]
 name = "vendored"
 version = "0.1.0"
+
+[[package]]
+name = "shared"
+version = "0.1.0"
+
+[[package]]
+name = "shared"
+version = "2.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = ["axum"]
 "#;
 
     fn reach(member: &str, members: &[(&str, Vec<&str>)]) -> bool {
@@ -190,6 +206,8 @@ version = "0.1.0"
         // `domain` gained `axum` in its manifest since the lock file was written.
         let changed = vec![("domain", vec!["serde", "axum"])];
         assert!(reach("domain", &changed));
+        // A member named like a registry package: the registry package's dependencies count.
+        assert!(reach("shared", &[("shared", vec![])]));
     }
 
     /// What cannot be followed counts as reaching.
