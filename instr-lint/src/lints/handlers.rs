@@ -9,7 +9,7 @@ use instr_schema::suggest::did_you_mean;
 use super::diags::{self, KeyedFinding};
 use super::files::FileMap;
 use crate::analysis::coverage;
-use crate::analysis::feature_guess::{closest_declared, guess_feature};
+use crate::analysis::feature_guess::{FeatureFinder, guess_feature};
 use crate::analysis::handlers::{Handler, emits_of};
 use crate::scan::discover::Scan;
 use crate::workspace::schemas::SchemaUse;
@@ -17,11 +17,13 @@ use crate::workspace::schemas::SchemaUse;
 /// Registrations shown with an unmapped handler, at most.
 const MAX_REGISTRATIONS_SHOWN: usize = 3;
 
-/// The findings about `handler`, which belongs to a package using `used`.
+/// The findings about `handler`, which belongs to a package using `used` (`finder`: for its
+/// schema).
 pub(super) fn findings(
     scan: &Scan,
     handler: &Handler,
     used: &SchemaUse,
+    finder: &FeatureFinder<'_>,
     files: &mut FileMap<'_>,
     sources: &mut Sources,
     out: &mut Vec<KeyedFinding>,
@@ -84,7 +86,7 @@ pub(super) fn findings(
         }
     }
     let guess = guess_feature(handler);
-    let closest = closest_declared(handler, &guess, schema, emits_of(scan, handler));
+    let closest = finder.closest(handler, &guess, emits_of(scan, handler));
     let suggestion = diags::Suggestion {
         guess: &guess,
         closest: closest.as_deref(),

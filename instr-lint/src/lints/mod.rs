@@ -28,6 +28,7 @@ use instr_schema::diag::Sources;
 
 use instr_schema::diag::Diagnostic;
 
+use crate::analysis::feature_guess::FeatureFinder;
 use crate::analysis::frameworks::Silent;
 use crate::analysis::handlers::Handler;
 use crate::analysis::proof::Records;
@@ -75,6 +76,11 @@ pub(crate) fn run(
                 .map(move |package| (package.as_str(), index))
         })
         .collect();
+    let finders: Vec<FeatureFinder<'_>> = inputs
+        .schemas
+        .iter()
+        .map(|used| FeatureFinder::new(&used.schema))
+        .collect();
     // A schema that could not be read says nothing about the code: no finding depends on it.
     for handler in inputs.handlers {
         let Some(&index) = schema_of.get(&*handler.package) else {
@@ -87,6 +93,7 @@ pub(crate) fn run(
             inputs.scan,
             handler,
             &inputs.schemas[index],
+            &finders[index],
             files,
             sources,
             &mut out,
