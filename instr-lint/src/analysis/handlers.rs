@@ -220,10 +220,16 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
     // Handlers are held to the end of the check: the list's spare room (up to half of it,
     // a few hundred bytes a handler) is given back.
     handlers.shrink_to_fit();
-    handlers.sort_by(|a, b| {
-        (&scan.files[a.site.file].path, a.site.span.start)
-            .cmp(&(&scan.files[b.site.file].path, b.site.span.start))
-    });
+    // By file path, then position: each file's path is ranked once, so the sort compares
+    // numbers (files reached twice share a rank).
+    let mut by_path: Vec<usize> = (0..scan.files.len()).collect();
+    by_path.sort_by(|a, b| scan.files[*a].path.cmp(&scan.files[*b].path));
+    let mut rank = vec![0; scan.files.len()];
+    for (position, pair) in by_path.windows(2).enumerate() {
+        let same = scan.files[pair[0]].path == scan.files[pair[1]].path;
+        rank[pair[1]] = if same { rank[pair[0]] } else { position + 1 };
+    }
+    handlers.sort_by_key(|handler| (rank[handler.site.file], handler.site.span.start));
     handlers
 }
 

@@ -98,6 +98,14 @@ impl Scan {
     }
 }
 
+/// The path of the first module a file is (a file reached twice in a unit is two modules).
+fn first_module(file: &ScannedFile) -> Option<&[String]> {
+    file.facts
+        .modules_known()
+        .first()
+        .map(|module| module.path.as_slice())
+}
+
 /// Which members to scan.
 pub fn units_of(workspace: &Workspace, members: &[usize]) -> Vec<Unit> {
     // Configured handler attributes and modules may come from any crate: then every member
@@ -284,9 +292,9 @@ pub fn scan_units_with(
     // A file that is two modules sorts by its module path too: the order is the same on
     // every run.
     files.sort_by(|a, b| {
-        let module =
-            |file: &ScannedFile| file.facts.modules_known().first().map(|m| m.path.clone());
-        (a.unit, &a.path, module(a)).cmp(&(b.unit, &b.path, module(b)))
+        (a.unit, &a.path)
+            .cmp(&(b.unit, &b.path))
+            .then_with(|| first_module(a).cmp(&first_module(b)))
     });
     problems.sort_by_key(problem_key);
     Scan {
