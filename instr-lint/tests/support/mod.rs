@@ -174,18 +174,34 @@ pub(crate) const CORPUS_FRAMEWORKS: &[(&str, &str)] = &[
     ("tower", "0.5.3"),
 ];
 
-/// Fetches the whole corpus into `dir/fetch` and copies each crate of `crates` into
-/// `dir/corpus<N>` as a member of a new workspace, with a `Cargo.lock` when cargo can write
-/// one (a real workspace has one; the prefilter reads it); returns the workspace manifest.
+/// Published crates nobody here tuned anything to, for the dependency rule of the prefilter:
+/// libraries and three frameworks, at exact versions.
+pub(crate) const FRESH_CORPUS: &[(&str, &str)] = &[
+    ("reqwest", "0.13.5"),
+    ("sqlx-core", "0.9.0"),
+    ("prost", "0.14.6"),
+    ("chrono", "0.4.45"),
+    ("uuid", "1.29.3"),
+    ("rayon", "1.12.0"),
+    ("bytes", "1.12.2"),
+    ("futures-util", "0.3.34"),
+    ("tracing", "0.1.44"),
+    ("warp", "0.4.3"),
+    ("poem", "3.1.12"),
+    ("tonic", "0.14.9"),
+];
+
+/// Fetches `crates` (into `dir/fetch<N>`) and copies each into `dir/corpus<N>` as a member of
+/// a new workspace, with a `Cargo.lock` when cargo can write one (a real workspace has one;
+/// the prefilter reads it); returns the workspace manifest.
 pub(crate) fn corpus_workspace(dir: &Path, crates: &[(&str, &str)]) -> PathBuf {
-    let dependencies: String = CORPUS_LIBRARIES
+    let dependencies: String = crates
         .iter()
-        .chain(CORPUS_FRAMEWORKS)
         .map(|(name, version)| {
             format!("{name} = {{ version = \"={version}\", default-features = false }}\n")
         })
         .collect();
-    let metadata = fetched_metadata(&dir.join("fetch"), &dependencies);
+    let metadata = fetched_metadata(&dir.join(format!("fetch{}", crates.len())), &dependencies);
     let root = dir.join(format!("corpus{}", crates.len()));
     let mut members = Vec::new();
     for (name, version) in crates {
@@ -228,8 +244,15 @@ pub(crate) fn write_lock_file(root: &Path) -> bool {
         if offline {
             command.arg("--offline");
         }
-        if command.output().is_ok_and(|output| output.status.success()) {
-            return true;
+        match command.output() {
+            Ok(output) if output.status.success() => return true,
+            Ok(output) if !offline => {
+                eprintln!(
+                    "cargo generate-lockfile failed: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+            _ => {}
         }
     }
     false
