@@ -586,15 +586,10 @@ fn warm_recheck() {
     );
 }
 
-/// Peak RSS of the real binary checking `manifest` (cold, no cache): the child's own
-/// `VmHWM`, read from `/proc` until it exits. (`wait4`'s `ru_maxrss` would not do: a spawned
-/// child inherits its parent's high-water mark, and this process has parsed an 8 MiB file.)
-fn peak_rss_kib(manifest: &Path) -> u64 {
-    peak_rss_of(&[], manifest)
-}
-
-/// Peak RSS of `cargo-instr-check <command> --no-cache --format json --manifest-path
-/// <manifest>`, as [`peak_rss_kib`] reads it.
+/// Peak RSS in KiB of `cargo-instr-check <command> --no-cache --format json --manifest-path
+/// <manifest>` (cold, no cache; no command is the check): the child's own `VmHWM`, read from
+/// `/proc` until it exits. (`wait4`'s `ru_maxrss` would not do: a spawned child inherits its
+/// parent's high-water mark, and this process has parsed an 8 MiB file.)
 fn peak_rss_of(command: &[&str], manifest: &Path) -> u64 {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-instr-check"))
         .args(command)
@@ -627,8 +622,8 @@ fn peak_rss_of(command: &[&str], manifest: &Path) -> u64 {
 fn peak_rss() {
     let one = generated(default_files() / 4, 0);
     let four = generated(default_files(), 0);
-    let rss_one = median_u64((0..3).map(|_| peak_rss_kib(&one.manifest)).collect());
-    let rss_four = median_u64((0..3).map(|_| peak_rss_kib(&four.manifest)).collect());
+    let rss_one = median_u64((0..3).map(|_| peak_rss_of(&[], &one.manifest)).collect());
+    let rss_four = median_u64((0..3).map(|_| peak_rss_of(&[], &four.manifest)).collect());
     println!(
         "peak RSS of cargo-instr-check (median of 3): {} files {:.1} MiB, {} files (4x) {:.1} MiB, ratio {:.2}x",
         one.sources.len(),

@@ -52,8 +52,7 @@ fn payments_manifest() -> PathBuf {
 /// JSON messages. Asking for the workspace's build (not `-p shop`) finds the binaries that
 /// `cargo test --workspace` built, without rebuilding or replacing anything.
 fn shop_test_binaries() -> Vec<(String, PathBuf)> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
+    let output = support::cargo()
         .args([
             "test",
             "--workspace",

@@ -116,11 +116,9 @@ impl<'s> FeatureFinder<'s> {
                 .next()
                 .unwrap_or(&handler.function),
         );
-        let names = std::iter::once(guess.to_owned())
+        std::iter::once(guess.to_owned())
             .chain(handler.module.iter().rev().map(|segment| snake(segment)))
-            .chain(std::iter::once(function));
-        names
-            .into_iter()
+            .chain(std::iter::once(function))
             .find_map(|name| self.declared_like(name))
             .map(str::to_owned)
     }

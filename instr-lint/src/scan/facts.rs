@@ -241,15 +241,14 @@ impl FnFact {
         self.body.as_ref()?.returned_closure
     }
 
-    /// Sets what its body says, keeping nothing when it says nothing (so that facts compare
-    /// equal however they were built).
-    pub fn set_body(&mut self, emits: Box<[String]>, returned_closure: Option<Span>) {
-        self.body = (!emits.is_empty() || returned_closure.is_some()).then(|| {
-            Box::new(FnBody {
-                emits,
-                returned_closure,
-            })
-        });
+    /// Changes what its body says, keeping nothing when it then says nothing (so that facts
+    /// compare equal however they were built).
+    pub fn edit_body(&mut self, edit: impl FnOnce(&mut FnBody)) {
+        let mut body = self.body.take().unwrap_or_default();
+        edit(&mut body);
+        if !body.emits.is_empty() || body.returned_closure.is_some() {
+            self.body = Some(body);
+        }
     }
 }
 

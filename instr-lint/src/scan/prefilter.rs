@@ -23,7 +23,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::bodies::ITEM_KEYWORDS;
 use super::facts::FileFacts;
-use super::words::is_word_byte;
+use super::words::{is_word_byte, word_runs};
 use crate::globs::Globs;
 use crate::workspace::Member;
 use crate::workspace::config::Config;
@@ -50,8 +50,8 @@ pub const CRATES: &[&str] = &[
 /// crate that reaches none of them through its dependencies cannot register, mark or emit
 /// anything the checker looks for.
 pub fn reads_items_of(package: &str) -> bool {
-    let name = package.replace('-', "_");
-    CRATES.contains(&name.as_str())
+    let as_crate = || package.bytes().map(|b| if b == b'-' { b'_' } else { b });
+    CRATES.iter().any(|name| name.bytes().eq(as_crate()))
 }
 
 /// Methods that register routes, mount routers or serve endpoints, read only as method
@@ -206,33 +206,24 @@ impl WordTable {
     /// True when one of the words occurs in `bytes` as it must stand. `bytes` is read one
     /// run of word bytes at a time: every word starts and ends a run.
     fn found(&self, bytes: &[u8]) -> bool {
-        let mut at = 0;
-        while at < bytes.len() {
-            if !is_word_byte(bytes[at]) {
-                at += 1;
-                continue;
-            }
-            let start = at;
-            while at < bytes.len() && is_word_byte(bytes[at]) {
-                at += 1;
-            }
-            let run = &bytes[start..at];
+        for (start, end) in word_runs(bytes) {
+            let run = &bytes[start..end];
             let first = run[0];
             if self.lengths & (1 << run.len().min(63)) != 0
                 && self.firsts[usize::from(first / 64)] & (1 << (first % 64)) != 0
                 && let Some(stances) = self.whole.get(run)
                 && stances
                     .iter()
-                    .any(|stance| stands(bytes, start, at, *stance))
+                    .any(|stance| stands(bytes, start, end, *stance))
             {
                 return true;
             }
             // Most runs end in none of the endings: their last byte says so before any compare.
-            let last = bytes[at - 1];
+            let last = bytes[end - 1];
             if self.endings.iter().any(|(ending, stance)| {
                 ending.last() == Some(&last)
                     && run.ends_with(ending)
-                    && stands(bytes, at - ending.len(), at, *stance)
+                    && stands(bytes, end - ending.len(), end, *stance)
             }) {
                 return true;
             }

@@ -346,8 +346,7 @@ impl FileVisitor {
         names.sort_unstable();
         names.dedup();
         if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
-            let returned = function.returned_closure();
-            function.set_body(names.into_boxed_slice(), returned);
+            function.edit_body(|body| body.emits = names.into_boxed_slice());
         }
     }
 
@@ -533,12 +532,7 @@ impl FileVisitor {
         };
         let span = closure.map(|span| self.span(span));
         if let Some(function) = self.facts.modules[module].fns.get_mut(position) {
-            let emits = function
-                .body
-                .take()
-                .map(|body| body.emits)
-                .unwrap_or_default();
-            function.set_body(emits, span);
+            function.edit_body(|body| body.returned_closure = span);
         }
     }
 

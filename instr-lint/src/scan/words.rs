@@ -50,6 +50,24 @@ pub(crate) fn is_word_byte(byte: u8) -> bool {
     WORD_BYTES[usize::from(byte)]
 }
 
+/// The runs of word bytes in `bytes`, as `start..end` offsets, in order: every identifier
+/// (and every other word, in comments, strings and numbers) starts and ends one.
+pub(crate) fn word_runs(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|byte| is_word_byte(*byte))?;
+        let start = at;
+        at += bytes[at..]
+            .iter()
+            .position(|byte| !is_word_byte(*byte))
+            .unwrap_or(bytes.len() - at);
+        Some((start, at))
+    })
+}
+
 /// The number of runs of word bytes in `text`.
 fn count_runs(text: &[u8]) -> usize {
     let mut runs = 0;
@@ -73,6 +91,8 @@ impl WordSet {
         let mut set = Self {
             bits: vec![0; bits / 64].into_boxed_slice(),
         };
+        // Not `word_runs`: hashing while the run is read passes over each byte once, where
+        // finding the run first and hashing it then reads it twice (a third more time here).
         let mut at = 0;
         while at < text.len() {
             if !is_word_byte(text[at]) {

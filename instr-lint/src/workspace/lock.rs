@@ -13,6 +13,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 use super::Workspace;
+use super::toml_field::toml_field;
 
 /// What the lock file says a package depends on: by name, over all its locked versions.
 struct Locked {
@@ -25,7 +26,10 @@ struct Locked {
 /// depends on directly or not, is one for which `wanted` (given a package name) is true, or
 /// when that cannot be known.
 pub(crate) fn members_reaching(workspace: &Workspace, wanted: &dyn Fn(&str) -> bool) -> Vec<bool> {
-    let members: Vec<(&str, Vec<&str>)> = workspace
+    let Some(lock) = read(&workspace.root.join("Cargo.lock")) else {
+        return vec![true; workspace.members.len()];
+    };
+    let members: Members<'_> = workspace
         .members
         .iter()
         .map(|member| {
@@ -37,15 +41,15 @@ pub(crate) fn members_reaching(workspace: &Workspace, wanted: &dyn Fn(&str) -> b
             (member.name.as_str(), dependencies)
         })
         .collect();
-    let lock = read(&workspace.root.join("Cargo.lock"));
-    members
+    workspace
+        .members
         .iter()
-        .map(|(name, _)| match &lock {
-            Some(lock) => reaches(name, &members, lock, wanted),
-            None => true,
-        })
+        .map(|member| reaches(&member.name, &members, &lock, wanted))
         .collect()
 }
+
+/// Each member's name, with the packages its manifest depends on.
+type Members<'w> = HashMap<&'w str, Vec<&'w str>>;
 
 /// The lock file at `path`, by package name; `None` when it is missing or unreadable.
 fn read(path: &Path) -> Option<HashMap<String, Locked>> {
@@ -57,14 +61,8 @@ fn read(path: &Path) -> Option<HashMap<String, Locked>> {
 /// `dependencies` as `"name"`, `"name version"` or `"name version (source)"`); `None` when it
 /// does not parse as one.
 fn parse(text: &str) -> Option<HashMap<String, Locked>> {
-    fn field<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t DeValue<'i>> {
-        table
-            .iter()
-            .find(|(name, _)| name.get_ref() == key)
-            .map(|(_, value)| value.get_ref())
-    }
     let document = DeTable::parse(text).ok()?;
-    let Some(DeValue::Array(list)) = field(document.get_ref(), "package") else {
+    let Some(DeValue::Array(list)) = toml_field(document.get_ref(), "package") else {
         return None;
     };
     let mut packages: HashMap<String, Locked> = HashMap::new();
@@ -72,15 +70,15 @@ fn parse(text: &str) -> Option<HashMap<String, Locked>> {
         let DeValue::Table(package) = package.get_ref() else {
             return None;
         };
-        let Some(DeValue::String(name)) = field(package, "name") else {
+        let Some(DeValue::String(name)) = toml_field(package, "name") else {
             return None;
         };
         let entry = packages.entry(name.to_string()).or_insert(Locked {
             fixed: true,
             dependencies: HashSet::new(),
         });
-        entry.fixed &= matches!(field(package, "source"), Some(DeValue::String(_)));
-        if let Some(DeValue::Array(dependencies)) = field(package, "dependencies") {
+        entry.fixed &= matches!(toml_field(package, "source"), Some(DeValue::String(_)));
+        if let Some(DeValue::Array(dependencies)) = toml_field(package, "dependencies") {
             for dependency in dependencies.iter() {
                 let DeValue::String(text) = dependency.get_ref() else {
                     return None;
@@ -98,7 +96,7 @@ fn parse(text: &str) -> Option<HashMap<String, Locked>> {
 /// the lock file's, stopping at the first wanted package or the first one it cannot follow.
 fn reaches(
     member: &str,
-    members: &[(&str, Vec<&str>)],
+    members: &Members<'_>,
     lock: &HashMap<String, Locked>,
     wanted: &dyn Fn(&str) -> bool,
 ) -> bool {
@@ -111,7 +109,7 @@ fn reaches(
         if wanted(name) {
             return true;
         }
-        if let Some((_, dependencies)) = members.iter().find(|(member, _)| *member == name) {
+        if let Some(dependencies) = members.get(name) {
             pending.extend(dependencies.iter().copied());
             // The lock file's record of the name too: a registry package may share a
             // member's name (the lock file holds both), and following more only ever
@@ -187,12 +185,14 @@ dependencies = ["axum"]
 
     fn reach(member: &str, members: &[(&str, Vec<&str>)]) -> bool {
         let lock = parse(LOCK).unwrap();
-        reaches(member, members, &lock, &|name| name == "axum")
+        let members: Members<'_> = members.iter().cloned().collect();
+        reaches(member, &members, &lock, &|name| name == "axum")
     }
 
     /// Direct and indirect dependencies count, through members and the lock file's packages
-    /// (whatever form their dependency entries take); a member's own manifest is followed,
-    /// not the lock's record of it.
+    /// (whatever form their dependency entries take); a member's own manifest is followed
+    /// (what it gained since the lock file was written counts), and the lock file's record
+    /// of its name as well.
     #[test]
     fn follows_members_and_locked_packages() {
         let members = vec![

@@ -420,16 +420,12 @@ fn member_patterns(text: &str) -> Vec<String> {
     let Ok(document) = DeTable::parse(text) else {
         return Vec::new();
     };
-    fn find<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t DeValue<'i>> {
-        table
-            .iter()
-            .find(|(name, _)| name.get_ref() == key)
-            .map(|(_, value)| value.get_ref())
-    }
-    let Some(DeValue::Table(workspace)) = find(document.get_ref(), "workspace") else {
+    let Some(DeValue::Table(workspace)) =
+        super::toml_field::toml_field(document.get_ref(), "workspace")
+    else {
         return Vec::new();
     };
-    let Some(DeValue::Array(members)) = find(workspace, "members") else {
+    let Some(DeValue::Array(members)) = super::toml_field::toml_field(workspace, "members") else {
         return Vec::new();
     };
     members

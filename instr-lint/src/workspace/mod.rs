@@ -10,6 +10,7 @@ pub(crate) mod lock;
 mod metadata;
 pub mod metadata_cache;
 pub mod schemas;
+mod toml_field;
 
 pub use metadata::{
     Member, Target, TargetKind, Workspace, WorkspaceError, discover, discover_with,

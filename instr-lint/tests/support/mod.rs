@@ -116,6 +116,11 @@ pub(crate) fn manifest(name: &str, dependencies: &str, extra: &str) -> String {
     )
 }
 
+/// The cargo running the tests (`CARGO`), or the one on `PATH`.
+pub(crate) fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
 /// Fetches the sources of these `[dependencies]` lines with cargo into a throw-away package
 /// at `dir` (nothing is built) and returns `cargo metadata` of it: the fetched packages, each
 /// with its `manifest_path` under cargo's registry. Panics, with cargo's words, when the
@@ -128,7 +133,6 @@ pub(crate) fn fetched_metadata(dir: &Path, dependencies: &str) -> serde_json::Va
             ("src/lib.rs", ""),
         ],
     );
-    let cargo = || Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     let fetched = cargo().arg("fetch").current_dir(dir).output().unwrap();
     assert!(
         fetched.status.success(),
@@ -237,7 +241,6 @@ pub(crate) fn write_workspace_manifest(root: &Path, members: &[String]) {
 /// `cargo generate-lockfile` in `root` (from the local index if it can, else online); true
 /// when `root/Cargo.lock` was written.
 pub(crate) fn write_lock_file(root: &Path) -> bool {
-    let cargo = || Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     for offline in [true, false] {
         let mut command = cargo();
         command.arg("generate-lockfile").current_dir(root);
