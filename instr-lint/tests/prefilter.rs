@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use instr_lint::commands::check::{self, CheckOptions};
 use instr_lint::commands::coverage;
 use instr_lint::report as output;
+use instr_lint::scan::facts::Name;
 use instr_lint::scan::outcome::Outcome;
 use instr_lint::scan::prefilter::{
     ATTRIBUTE_SEGMENTS, ATTRIBUTES, CRATES, FILE_SERVICES, MACROS, OTHER_WORDS,
@@ -458,7 +459,7 @@ fn generated_workspaces_find_the_same_with_and_without() {
 /// 2,000 generated files.
 fn one_file() -> (Triggers, FileContext, TestRunner) {
     let triggers = Triggers::new(&Default::default(), None, "gen");
-    let context = FileContext::new(Path::new("/w/src/a.rs"), vec!["a".to_owned()], false);
+    let context = FileContext::new(Path::new("/w/src/a.rs"), vec!["a".into()], false);
     let runner = TestRunner::new(ProptestConfig {
         cases: 2000,
         failure_persistence: None,
@@ -485,7 +486,7 @@ fn light_scan_declares_what_syn_finds() {
             };
             light.set(light.get() + 1);
             let modules =
-                |facts: &instr_lint::scan::facts::FileFacts| -> Vec<(Vec<String>, Vec<String>)> {
+                |facts: &instr_lint::scan::facts::FileFacts| -> Vec<(Vec<Name>, Vec<Name>)> {
                     facts
                         .modules
                         .iter()

@@ -220,7 +220,7 @@ pub fn build(
             function: handler.function.clone(),
             path: handler.item_path.clone(),
             framework: handler.framework().as_str(),
-            method: first.map(|route| route.method.clone()),
+            method: first.map(|route| route.method.to_string()),
             route: first.and_then(|route| route.path.clone()),
             routes: handler.routes.iter().map(|route| route.display()).collect(),
             mapped_by: status.feature.as_ref().map(|served| served.via.as_str()),

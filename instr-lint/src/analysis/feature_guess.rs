@@ -45,7 +45,7 @@ pub(crate) fn guess_feature(handler: &Handler) -> String {
                         "handlers" | "handler" | "routes" | "api" | "http" | "web" | "server"
                     )
                 })
-                .cloned()
+                .map(ToString::to_string)
         })
         .unwrap_or_else(|| handler.crate_name.to_string());
     snake(&raw)
@@ -97,7 +97,7 @@ impl<'s> FeatureFinder<'s> {
         &self,
         handler: &Handler,
         guess: &str,
-        emits: &[String],
+        emits: &[crate::scan::facts::Name],
     ) -> Option<String> {
         let measured = self.measures.iter().find(|(_, metrics)| {
             metrics.iter().any(|(written, generated)| {

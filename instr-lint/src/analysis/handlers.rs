@@ -19,8 +19,8 @@ use super::resolve::{FnId, Index, Resolved};
 use crate::globs::Globs;
 use crate::scan::discover::Scan;
 use crate::scan::facts::{
-    AttrFact, EndpointKind, FnFact, FnScope, Framework, HandlerRef, ModPath, PathPart, RouteFact,
-    RoutePath,
+    AttrFact, EndpointKind, FnFact, FnScope, Framework, HandlerRef, ModPath, Name, PathPart,
+    RouteFact, RoutePath,
 };
 use crate::scan::prefilter::module_matches;
 use crate::scan::syntax::{is_method_name, method_in_any_case};
@@ -50,7 +50,7 @@ pub const DYNAMIC_PATH: &str = "<dynamic>";
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct HandlerRoute {
     /// `GET`, `POST`, ..., `ANY`, or `GRPC`.
-    pub method: String,
+    pub method: Name,
     /// The full path with prefixes joined, when known statically.
     pub path: Option<String>,
     /// How the route was registered, for labels: "axum route", "actix-web attribute", ...
@@ -128,10 +128,11 @@ pub struct Handler {
     pub frameworks: Vec<Framework>,
     /// Its routes.
     pub routes: Vec<HandlerRoute>,
-    /// `#[instr::handler]`, if present.
-    pub feature: Option<FeatureMark>,
+    /// `#[instr::handler]`, if present (boxed: most handlers have neither mark, and every
+    /// handler is held to the end of the check).
+    pub feature: Option<Box<FeatureMark>>,
     /// `#[instr::exempt]`, if present.
-    pub exempt: Option<ExemptMark>,
+    pub exempt: Option<Box<ExemptMark>>,
 }
 
 impl Handler {
@@ -246,7 +247,7 @@ pub(crate) fn detect_in(
 
 /// The names a handler's code emits (see `FnFact::emits`): empty unless it is a function of
 /// the scanned code.
-pub(crate) fn emits_of<'s>(scan: &'s Scan, handler: &Handler) -> &'s [String] {
+pub(crate) fn emits_of<'s>(scan: &'s Scan, handler: &Handler) -> &'s [Name] {
     scan.files[handler.site.file]
         .facts
         .modules
@@ -256,10 +257,23 @@ pub(crate) fn emits_of<'s>(scan: &'s Scan, handler: &Handler) -> &'s [String] {
         .map_or(&[], FnFact::emits)
 }
 
+/// Adds routes to a handler's list with room for them only: most handlers have one or two
+/// routes, and a list grown by `extend` keeps room for four (a few hundred bytes a handler
+/// at the peak of memory, which detection is).
+fn add_routes(list: &mut Vec<HandlerRoute>, routes: Vec<HandlerRoute>) {
+    if list.is_empty() {
+        *list = routes;
+        list.shrink_to_fit();
+    } else {
+        list.reserve_exact(routes.len());
+        list.extend(routes);
+    }
+}
+
 /// `Self::f` written in a method, with `Self` replaced by the impl's type.
-fn self_type(path: &[String], scope: Option<&FnScope>) -> Vec<String> {
+fn self_type(path: &[Name], scope: Option<&FnScope>) -> Vec<Name> {
     match (
-        path.first().map(String::as_str),
+        path.first().map(Name::as_str),
         scope.and_then(|scope| scope.self_ty.as_ref()),
     ) {
         (Some("Self"), Some(ty)) => {
@@ -373,7 +387,7 @@ impl<'s> Detector<'_, 's> {
         let mut framework = route.framework;
         if let Some(evidence) = &route.evidence {
             let expanded = self.index.expand(unit, &module_path, evidence);
-            framework = match expanded.first().map(String::as_str) {
+            framework = match expanded.first().map(Name::as_str) {
                 Some("axum") => Framework::Axum,
                 Some("poem") => Framework::Poem,
                 // The crate's own method router (`get(self.axum_handler())` with the crate's
@@ -560,7 +574,7 @@ impl<'s> Detector<'_, 's> {
                     if !handler.frameworks.contains(&route.framework) {
                         handler.frameworks.push(route.framework);
                     }
-                    handler.routes.extend(routes);
+                    add_routes(&mut handler.routes, routes);
                 }
             }
         }
@@ -572,7 +586,7 @@ impl<'s> Detector<'_, 's> {
         &self,
         unit: usize,
         module: &ModPath,
-        callee: &[String],
+        callee: &[Name],
         scope: Option<&FnScope>,
     ) -> Option<(FnId, Span)> {
         let path = self_type(callee, scope);
@@ -588,10 +602,10 @@ impl<'s> Detector<'_, 's> {
 
     /// The hand-written handler method (`call` / `handle` of a handler trait impl, see
     /// [`Self::handler_trait_impl`]) of the crate's type a path names.
-    fn trait_handler_of(&self, unit: usize, module: &ModPath, path: &[String]) -> Option<FnId> {
+    fn trait_handler_of(&self, unit: usize, module: &ModPath, path: &[Name]) -> Option<FnId> {
         ["call", "handle"].into_iter().find_map(|method| {
             let mut full = path.to_vec();
-            full.push(method.to_owned());
+            full.push(Name::new(method));
             let Resolved::Fn(id) = self.index.resolve(unit, module, &full) else {
                 return None;
             };
@@ -608,7 +622,7 @@ impl<'s> Detector<'_, 's> {
         file: usize,
         module: usize,
         route: &RouteFact,
-        path: &[String],
+        path: &[Name],
         reference: Span,
     ) -> Option<Span> {
         let [name] = path else { return None };
@@ -737,13 +751,13 @@ impl<'s> Detector<'_, 's> {
     ) -> AttrKind {
         let expanded = self.expand_attr(unit, module, &attr.path);
         let joined = expanded.join("::");
-        let last = expanded.last().map(String::as_str).unwrap_or("");
+        let last = expanded.last().map(Name::as_str).unwrap_or("");
         if self.config.handler_attributes.iter().any(|configured| {
             *configured == joined || (!configured.contains("::") && configured == last)
         }) {
             return AttrKind::Configured;
         }
-        let first = expanded.first().map(String::as_str).unwrap_or("");
+        let first = expanded.first().map(Name::as_str).unwrap_or("");
         match (first, expanded.len(), last) {
             ("instr", 2, "handler") => AttrKind::InstrHandler,
             ("instr", 2, "exempt") => AttrKind::InstrExempt,
@@ -762,7 +776,7 @@ impl<'s> Detector<'_, 's> {
 
     /// An attribute path made absolute. A bare name that no `use` explains is read through
     /// glob imports, then through the package's dependencies (rocket's `#[macro_use]` style).
-    fn expand_attr(&self, unit: usize, module: &ModPath, path: &[String]) -> Vec<String> {
+    fn expand_attr(&self, unit: usize, module: &ModPath, path: &[Name]) -> Vec<Name> {
         let expanded = self.index.expand(unit, module, path);
         if expanded.len() != 1 {
             return expanded;
@@ -770,12 +784,12 @@ impl<'s> Detector<'_, 's> {
         let name = expanded[0].as_str();
         for glob in self.index.globs(unit, module) {
             if matches!(
-                glob.first().map(String::as_str),
+                glob.first().map(Name::as_str),
                 Some("actix_web" | "rocket" | "poem" | "instr")
             ) && glob.len() == 1
             {
                 let mut full = glob.clone();
-                full.push(name.to_owned());
+                full.push(Name::new(name));
                 return full;
             }
         }
@@ -785,10 +799,10 @@ impl<'s> Detector<'_, 's> {
         let framework_name = is_method_name(name) || matches!(name, "route" | "routes" | "query");
         if framework_name {
             if member.depends_on("rocket") && !member.depends_on("actix-web") {
-                return vec!["rocket".to_owned(), name.to_owned()];
+                return vec![Name::new("rocket"), Name::new(name)];
             }
             if member.depends_on("actix-web") && !member.depends_on("rocket") {
-                return vec!["actix_web".to_owned(), name.to_owned()];
+                return vec![Name::new("actix_web"), Name::new(name)];
             }
         }
         expanded
@@ -841,7 +855,7 @@ impl<'s> Detector<'_, 's> {
             None => format!("/{service}/{method}"),
         };
         Some(HandlerRoute {
-            method: "GRPC".to_owned(),
+            method: Name::new("GRPC"),
             path: Some(path),
             how: "tonic service",
             site: None,
@@ -860,11 +874,11 @@ impl<'s> Detector<'_, 's> {
         let trait_path = function.trait_path()?;
         let expanded = self.index.expand(unit, module, trait_path);
         // Inside a framework's own crate, its traits are `crate::...`.
-        let first = match expanded.first().map(String::as_str) {
+        let first = match expanded.first().map(Name::as_str) {
             Some("crate") => Some(self.scan.units[unit].crate_name.as_str()),
             other => other,
         };
-        match (first, expanded.last().map(String::as_str), &*function.name) {
+        match (first, expanded.last().map(Name::as_str), &*function.name) {
             (Some("rocket"), Some("Handler"), "handle") => Some(Framework::Rocket),
             (Some("actix_web"), Some("Handler"), "call")
                 if !self.wraps_endpoint(unit, function) =>
@@ -998,7 +1012,7 @@ impl<'s> Detector<'_, 's> {
                         methods
                     } {
                         routes.push(HandlerRoute {
-                            method,
+                            method: Name::from(method),
                             path: path.clone(),
                             how: "poem-openapi operation",
                             site: None,
@@ -1043,9 +1057,9 @@ impl<'s> Detector<'_, 's> {
         if handler.frameworks.len() > 1 && handler.frameworks[0] == Framework::Instr {
             handler.frameworks.rotate_left(1);
         }
-        handler.routes.extend(routes);
-        handler.feature = feature;
-        handler.exempt = exempt;
+        add_routes(&mut handler.routes, routes);
+        handler.feature = feature.map(Box::new);
+        handler.exempt = exempt.map(Box::new);
     }
 
     /// Routes of an actix-web or rocket route attribute, under every mount prefix.
@@ -1055,7 +1069,7 @@ impl<'s> Detector<'_, 's> {
         attr: &AttrFact,
         framework: Framework,
     ) -> Vec<HandlerRoute> {
-        let name = attr.path.last().map(String::as_str).unwrap_or("");
+        let name = attr.path.last().map(Name::as_str).unwrap_or("");
         let path = attr
             .positional
             .first()
@@ -1101,7 +1115,7 @@ impl<'s> Detector<'_, 's> {
         for method in &methods {
             for (prefix, site) in &mounts {
                 out.push(HandlerRoute {
-                    method: method.clone(),
+                    method: Name::new(method),
                     path: path.as_deref().map(|path| join_path(&[prefix, path])),
                     how,
                     site: *site,

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::scan::discover::Scan;
-use crate::scan::facts::{FnFact, ModPath, ModuleFacts, WrittenPath};
+use crate::scan::facts::{FnFact, ModPath, ModuleFacts, Name, WrittenPath};
 use crate::workspace::{TargetKind, Workspace};
 
 /// A function or method in the scanned code, by where its facts are. Ordered as files,
@@ -29,7 +29,7 @@ pub(crate) enum Resolved {
     /// A function or method in the scanned code.
     Fn(FnId),
     /// Something outside the scanned code (another crate), as an absolute path.
-    External(Vec<String>),
+    External(Vec<Name>),
     /// Nothing that could be found.
     Unresolved,
 }
@@ -39,7 +39,7 @@ pub(crate) enum Resolved {
 enum Found<T> {
     Item(T),
     Method(FnId),
-    External(Vec<String>),
+    External(Vec<Name>),
     Unresolved,
 }
 
@@ -52,7 +52,7 @@ pub(crate) struct Index<'s> {
     scan: &'s Scan,
     /// `(unit, module path)` to where its facts are (`(file, module index)`). Keys borrow
     /// from the scan: the index costs no copy of any name.
-    modules: HashMap<(usize, &'s [String]), ModuleParts>,
+    modules: HashMap<(usize, &'s [Name]), ModuleParts>,
     /// `(unit, type name, method)` to the first method declared in an `impl` of that type,
     /// among the files parsed when the index was built.
     methods: HashMap<(usize, &'s str, &'s str), FnId>,
@@ -76,7 +76,7 @@ const MAX_DEPTH: usize = 24;
 impl<'s> Index<'s> {
     /// Builds the tables for `scan`.
     pub(crate) fn new(workspace: &Workspace, scan: &'s Scan) -> Self {
-        let mut modules: HashMap<(usize, &'s [String]), ModuleParts> = HashMap::new();
+        let mut modules: HashMap<(usize, &'s [Name]), ModuleParts> = HashMap::new();
         let mut methods: HashMap<(usize, &'s str, &'s str), FnId> = HashMap::new();
         let mut unparsed = vec![Vec::new(); scan.units.len()];
         let mut wrappers: HashMap<usize, Vec<&'s str>> = HashMap::new();
@@ -181,7 +181,7 @@ impl<'s> Index<'s> {
         &self,
         unit: usize,
         module: &ModPath,
-        path: &[String],
+        path: &[Name],
     ) -> Option<&'s str> {
         // Looked up in the module the path leads to, as a function is: only the files of
         // that module are parsed (a file holding only constants is left to the light scan).
@@ -205,7 +205,7 @@ impl<'s> Index<'s> {
     fn module_parts<'a>(
         &'a self,
         unit: usize,
-        module: &'a [String],
+        module: &'a [Name],
     ) -> impl Iterator<Item = &'s ModuleFacts> + 'a {
         self.modules
             .get(&(unit, module))
@@ -257,7 +257,7 @@ impl<'s> Index<'s> {
     }
 
     /// Resolves `path`, written in `module` of `unit`, to a function.
-    pub(crate) fn resolve(&self, unit: usize, module: &ModPath, path: &[String]) -> Resolved {
+    pub(crate) fn resolve(&self, unit: usize, module: &ModPath, path: &[Name]) -> Resolved {
         let find =
             |unit: usize, module: &ModPath, name: &str| self.find_fn(unit, module, None, name);
         match self.lookup(unit, module, path, 0, &find, true) {
@@ -273,7 +273,7 @@ impl<'s> Index<'s> {
         &self,
         unit: usize,
         module: &ModPath,
-        path: &[String],
+        path: &[Name],
         depth: usize,
         find: &impl Fn(usize, &ModPath, &str) -> Option<T>,
         methods: bool,
@@ -281,7 +281,7 @@ impl<'s> Index<'s> {
         if depth > MAX_DEPTH || path.is_empty() {
             return Found::Unresolved;
         }
-        let walk = |module: &ModPath, rest: &[String], in_scope: bool| {
+        let walk = |module: &ModPath, rest: &[Name], in_scope: bool| {
             self.walk(unit, module, rest, in_scope, depth, find, methods)
         };
         match path[0].as_str() {
@@ -303,13 +303,13 @@ impl<'s> Index<'s> {
 
     fn extern_crate<T>(
         &self,
-        path: &[String],
+        path: &[Name],
         depth: usize,
         find: &impl Fn(usize, &ModPath, &str) -> Option<T>,
         methods: bool,
     ) -> Found<T> {
         match path.split_first() {
-            Some((name, rest)) => match self.libs.get(name) {
+            Some((name, rest)) => match self.libs.get(name.as_str()) {
                 Some(&lib) if !rest.is_empty() => {
                     self.walk(lib, &Vec::new(), rest, false, depth + 1, find, methods)
                 }
@@ -325,7 +325,7 @@ impl<'s> Index<'s> {
         &self,
         unit: usize,
         module: &ModPath,
-        path: &[String],
+        path: &[Name],
         in_scope: bool,
         depth: usize,
         find: &impl Fn(usize, &ModPath, &str) -> Option<T>,
@@ -339,7 +339,7 @@ impl<'s> Index<'s> {
         }
         let name = name.trim_start_matches("r#");
         let mut child = module.clone();
-        child.push(name.to_owned());
+        child.push(Name::new(name));
         // Modules and functions live in different namespaces: `mod blurhash;` and
         // `fn blurhash` may sit side by side.
         if self.is_module(unit, &child) && !rest.is_empty() {
@@ -450,8 +450,8 @@ impl<'s> Index<'s> {
     /// segment: `handler` under `use poem::handler` is `["poem", "handler"]`; `h` under
     /// `use instr::handler as h` is `["instr", "handler"]`. Renamed dependencies are given
     /// their package name. Paths into the crate start with `crate`.
-    pub(crate) fn expand(&self, unit: usize, module: &ModPath, path: &[String]) -> Vec<String> {
-        let mut current: Vec<String> = path.to_vec();
+    pub(crate) fn expand(&self, unit: usize, module: &ModPath, path: &[Name]) -> Vec<Name> {
+        let mut current: Vec<Name> = path.to_vec();
         let mut context = module.clone();
         for _ in 0..MAX_DEPTH {
             let Some(first) = current.first().cloned() else {
@@ -464,7 +464,7 @@ impl<'s> Index<'s> {
                 }
                 "crate" => break,
                 "self" => {
-                    let mut out = vec!["crate".to_owned()];
+                    let mut out = vec![Name::new("crate")];
                     out.extend(context.iter().cloned());
                     out.extend(current[1..].iter().cloned());
                     current = out;
@@ -477,7 +477,7 @@ impl<'s> Index<'s> {
                         ctx.pop();
                         rest = &rest[1..];
                     }
-                    let mut out = vec!["crate".to_owned()];
+                    let mut out = vec![Name::new("crate")];
                     out.extend(ctx);
                     out.extend(rest.iter().cloned());
                     current = out;
@@ -485,9 +485,9 @@ impl<'s> Index<'s> {
                 }
                 name => {
                     let mut child = context.clone();
-                    child.push(name.to_owned());
+                    child.push(Name::new(name));
                     if self.is_module(unit, &child) {
-                        let mut out = vec!["crate".to_owned()];
+                        let mut out = vec![Name::new("crate")];
                         out.extend(child);
                         out.extend(current[1..].iter().cloned());
                         current = out;
@@ -500,7 +500,7 @@ impl<'s> Index<'s> {
                         .map(|u| u.target.clone());
                     match used {
                         Some(target)
-                            if target.first().map(String::as_str) != Some(name)
+                            if target.first().map(Name::as_str) != Some(name)
                                 || target.len() > 1 =>
                         {
                             let mut out = target;
@@ -517,7 +517,7 @@ impl<'s> Index<'s> {
         if let Some(first) = current.first_mut()
             && let Some(package) = self.dependency_package(unit, first)
         {
-            *first = package.to_owned();
+            *first = Name::new(package);
         }
         current
     }
@@ -529,7 +529,7 @@ impl<'s> Index<'s> {
     }
 
     /// Glob imports of `module`, expanded.
-    pub(crate) fn globs(&self, unit: usize, module: &ModPath) -> Vec<Vec<String>> {
+    pub(crate) fn globs(&self, unit: usize, module: &ModPath) -> Vec<Vec<Name>> {
         let globs: Vec<WrittenPath> = self
             .module_parts(unit, module)
             .flat_map(|m| m.globs.iter().cloned())
@@ -547,5 +547,5 @@ fn wrapper_types(module: &ModuleFacts) -> impl Iterator<Item = &str> {
         .middleware_outputs
         .iter()
         .chain(&module.endpoint_holders)
-        .map(String::as_str)
+        .map(Name::as_str)
 }

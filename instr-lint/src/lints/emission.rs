@@ -9,6 +9,7 @@ use instr_schema::names::upper_camel;
 use super::diags::{self, Emitted, KeyedFinding};
 use super::files::FileMap;
 use crate::scan::discover::Scan;
+use crate::scan::facts::Name;
 use crate::workspace::schemas::SchemaUse;
 
 /// `instr::never-emitted` for the metrics and events of `used` that the code of its packages
@@ -34,9 +35,9 @@ pub(super) fn never_emitted(
         if !packages.contains(scan.units[file.unit].package.as_str()) {
             continue;
         }
-        metric_idents.extend(facts.emits.metric_idents.iter().map(String::as_str));
-        event_idents.extend(facts.emits.event_idents.iter().map(String::as_str));
-        raw.extend(facts.emits.raw_names.iter().map(String::as_str));
+        metric_idents.extend(facts.emits.metric_idents.iter().map(Name::as_str));
+        event_idents.extend(facts.emits.event_idents.iter().map(Name::as_str));
+        raw.extend(facts.emits.raw_names.iter().map(Name::as_str));
     }
     let schema = &used.schema;
     let metrics = schema

@@ -99,8 +99,7 @@ pub(crate) fn materialize(
 /// around them) and every other line emptied; the spans are moved into it.
 fn shorten(text: &str, by_finding: &mut [Spans]) -> String {
     let lines = LineIndex::new(text);
-    let starts = lines.starts();
-    let mut kept = vec![false; starts.len()];
+    let mut kept = vec![false; lines.len()];
     let line_of = |offset: usize| lines.line(offset.min(text.len()));
     for spans in by_finding.iter() {
         let first = spans.iter().map(|(_, span)| line_of(span.start)).min();
@@ -113,12 +112,17 @@ fn shorten(text: &str, by_finding: &mut [Spans]) -> String {
         }
     }
     let mut out = String::new();
-    let mut new_starts = Vec::with_capacity(starts.len());
-    for (line, start) in starts.iter().enumerate() {
+    let mut new_starts = Vec::with_capacity(lines.len());
+    for (line, keep) in kept.iter().enumerate() {
         new_starts.push(out.len());
-        let end = starts.get(line + 1).copied().unwrap_or(text.len());
-        let content = &text[*start..end];
-        if kept[line] {
+        let start = lines.start(line);
+        let end = if line + 1 < lines.len() {
+            lines.start(line + 1)
+        } else {
+            text.len()
+        };
+        let content = &text[start..end];
+        if *keep {
             out.push_str(content);
         } else if content.ends_with('\n') {
             out.push('\n');

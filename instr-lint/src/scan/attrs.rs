@@ -3,7 +3,7 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 
-use super::facts::AttrFact;
+use super::facts::{AttrFact, Name};
 use super::syntax::{literal_text, span_of, written};
 
 /// The facts of one attribute; `base` is the byte offset of the piece being visited.
@@ -46,7 +46,7 @@ fn read_argument(tokens: &[TokenTree], base: usize, fact: &mut AttrFact) {
                 fact.positional.push((value, span_of(literal.span(), base)));
             }
         }
-        [TokenTree::Ident(ident)] => fact.words.push(ident.to_string()),
+        [TokenTree::Ident(ident)] => fact.words.push(Name::from(ident.to_string())),
         [TokenTree::Ident(key), TokenTree::Punct(eq), rest @ ..] if eq.as_char() == '=' => {
             let (value, span) = match rest {
                 [TokenTree::Literal(literal)] => match literal_text(literal) {
@@ -59,7 +59,7 @@ fn read_argument(tokens: &[TokenTree], base: usize, fact: &mut AttrFact) {
                 }
                 [] => (String::new(), span_of(eq.span(), base)),
             };
-            fact.pairs.push((key.to_string(), value, span));
+            fact.pairs.push((Name::from(key.to_string()), value, span));
         }
         _ => {}
     }

@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::cache::Cache;
-use super::facts::{FileFacts, ModPath};
+use super::facts::{FileFacts, ModPath, Name};
 use super::lazy::{Facts, text_hash};
 use super::options::ScanOptions;
 use super::outcome::Outcome;
@@ -99,7 +99,7 @@ impl Scan {
 }
 
 /// The path of the first module a file is (a file reached twice in a unit is two modules).
-fn first_module(file: &ScannedFile) -> Option<&[String]> {
+fn first_module(file: &ScannedFile) -> Option<&[Name]> {
     file.facts
         .modules_known()
         .first()

@@ -8,13 +8,15 @@ use std::sync::Arc;
 use instr_schema::diag::Span;
 use serde::{Deserialize, Serialize};
 
+pub use super::name::Name;
+
 /// A module path inside one crate, without the crate name: `[]` is the crate root,
 /// `["api", "orders"]` is `crate::api::orders`.
-pub type ModPath = Vec<String>;
+pub type ModPath = Vec<Name>;
 
 /// A path as written in the source, split at `::` (`super::api::list` is
 /// `["super", "api", "list"]`). A leading `::` is kept as an empty first segment.
-pub type WrittenPath = Vec<String>;
+pub type WrittenPath = Vec<Name>;
 
 /// Everything learnt from one file.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,23 +105,23 @@ pub struct ModuleFacts {
     /// bodies count as the module's: handlers are sometimes declared inside `main`).
     pub fns: Vec<FnFact>,
     /// Names of structs, enums, unions and type aliases declared here.
-    pub types: Vec<String>,
+    pub types: Vec<Name>,
     /// Names of inline and out-of-line child modules.
-    pub child_modules: Vec<String>,
+    pub child_modules: Vec<Name>,
     /// Route registrations found in function bodies.
     pub routes: Vec<RouteFact>,
     /// Routers or configuration functions mounted under a prefix.
     pub nests: Vec<NestFact>,
     /// The protobuf package of `tonic::include_proto!("pkg")` inside this module.
-    pub proto_package: Option<String>,
+    pub proto_package: Option<Name>,
     /// Module-level `const` and `static` items whose value is a string literal: route paths
     /// written as constants are resolved through them, by name, within the crate.
     pub str_consts: Vec<StrConst>,
     /// Types a `Middleware` impl names as its `type Output`: endpoints that wrap another.
-    pub middleware_outputs: Vec<String>,
+    pub middleware_outputs: Vec<Name>,
     /// Structs with a field whose type names an endpoint type (`BoxEndpoint`, `dyn Endpoint`):
     /// routers and wrappers, whose `impl Endpoint` serves through another endpoint.
-    pub endpoint_holders: Vec<String>,
+    pub endpoint_holders: Vec<Name>,
     /// Closures bound to a local variable (`let handler = |ws| ...;`), which a route may name.
     pub local_closures: Vec<LocalClosure>,
 }
@@ -130,7 +132,7 @@ pub struct LocalClosure {
     /// The function whose body binds it.
     pub scope: FnScope,
     /// The variable.
-    pub name: String,
+    pub name: Name,
     /// The closure, from its opening `|`.
     pub span: Span,
 }
@@ -139,7 +141,7 @@ pub struct LocalClosure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrConst {
     /// The item's name.
-    pub name: String,
+    pub name: Name,
     /// The string.
     pub value: String,
 }
@@ -148,7 +150,7 @@ pub struct StrConst {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UseFact {
     /// The name it is known by in the module (the alias for `use a::b as c`).
-    pub name: String,
+    pub name: Name,
     /// The path it refers to, as written (`self`/`super`/`crate` kept).
     pub target: WrittenPath,
     /// `pub use` (or `pub(crate) use`): visible to other modules as a re-export.
@@ -164,10 +166,10 @@ pub struct UseFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FnFact {
     /// Its name.
-    pub name: Box<str>,
+    pub name: Name,
     /// For a method: the name of the type the `impl` block is for (shared by the block's
     /// methods).
-    pub self_ty: Option<Arc<str>>,
+    pub self_ty: Option<Name>,
     /// For a method of a trait impl, or of an impl block with attributes or generic
     /// parameters: those (shared by the block's methods).
     pub impl_block: Option<Arc<ImplBlock>>,
@@ -185,7 +187,7 @@ pub struct FnFact {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImplBlock {
     /// The trait's path as written, for a trait impl.
-    pub trait_path: Option<Box<[String]>>,
+    pub trait_path: Option<Box<[Name]>>,
     /// Attributes on the block (`#[OpenApi]`, `#[tonic::async_trait]`).
     pub attrs: Box<[AttrFact]>,
     /// The generic parameters of the block that its self type uses, with their trait bounds
@@ -198,7 +200,7 @@ pub struct ImplBlock {
 pub struct FnBody {
     /// Metric and event names its attributes and body refer to, as [`Emits`] records them
     /// (generated type names and literal names), sorted.
-    pub emits: Box<[String]>,
+    pub emits: Box<[Name]>,
     /// The closure its body ends with, from its opening `|`, when its signature says it
     /// returns a handler (`-> impl Handler<T, S>`, any trait named `*Handler`): a route
     /// registering a call to it is served by that closure.
@@ -215,7 +217,7 @@ impl FnFact {
     }
 
     /// For a method in a trait impl: the trait's path as written.
-    pub fn trait_path(&self) -> Option<&[String]> {
+    pub fn trait_path(&self) -> Option<&[Name]> {
         self.impl_block.as_ref()?.trait_path.as_deref()
     }
 
@@ -232,7 +234,7 @@ impl FnFact {
     }
 
     /// Metric and event names its attributes and body refer to (see [`FnBody::emits`]).
-    pub fn emits(&self) -> &[String] {
+    pub fn emits(&self) -> &[Name] {
         self.body.as_ref().map_or(&[], |body| &body.emits)
     }
 
@@ -257,9 +259,9 @@ impl FnFact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenericParam {
     /// The parameter's name.
-    pub name: String,
+    pub name: Name,
     /// The last segment of each trait bound (`Endpoint` for `poem::Endpoint`).
-    pub bounds: Vec<String>,
+    pub bounds: Vec<Name>,
 }
 
 /// An outer attribute, with its arguments read generically.
@@ -272,9 +274,9 @@ pub struct AttrFact {
     /// Literal arguments in order (`#[get("/p")]` has `"/p"`), with their spans.
     pub positional: Vec<(String, Span)>,
     /// `key = value` arguments; the value is a literal's content or a path as written.
-    pub pairs: Vec<(String, String, Span)>,
+    pub pairs: Vec<(Name, String, Span)>,
     /// Bare words among the arguments (`#[route("/", method = "GET")]` has none).
-    pub words: Vec<String>,
+    pub words: Vec<Name>,
     /// The attribute had an argument list, `#[x(...)]`.
     pub has_args: bool,
 }
@@ -386,9 +388,9 @@ impl EndpointKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FnScope {
     /// The `impl` block's type, for a method.
-    pub self_ty: Option<String>,
+    pub self_ty: Option<Name>,
     /// The function's name.
-    pub name: String,
+    pub name: Name,
 }
 
 impl FnScope {
@@ -396,7 +398,7 @@ impl FnScope {
     pub fn display_name(&self) -> String {
         match &self.self_ty {
             Some(ty) => format!("{ty}::{}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }
@@ -452,7 +454,7 @@ pub struct RouteFact {
     /// path is resolved).
     pub kind: EndpointKind,
     /// HTTP methods in upper case; `ANY` when every method is served.
-    pub methods: Vec<String>,
+    pub methods: Vec<Name>,
     /// Prefixes known at the registration (`web::scope`, an enclosing `.nest`).
     pub prefix: String,
     /// The path.
@@ -486,19 +488,19 @@ pub struct NestFact {
 pub struct Emits {
     /// Identifiers that follow a `metrics` segment (`metrics::CheckoutTotal`), or are
     /// imported from a `metrics` module.
-    pub metric_idents: Vec<String>,
+    pub metric_idents: Vec<Name>,
     /// Identifiers that follow an `events` segment.
-    pub event_idents: Vec<String>,
+    pub event_idents: Vec<Name>,
     /// String literals given to metrics-facade macros (`counter!("name")`) and to
     /// `#[instr::handler(...)]` options.
-    pub raw_names: Vec<String>,
+    pub raw_names: Vec<Name>,
 }
 
 /// A raw metrics-facade macro call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawMetricCall {
     /// `counter`, `gauge` or `histogram`.
-    pub kind: String,
+    pub kind: Name,
     /// The metric name when it is a literal.
     pub name: Option<String>,
     /// The macro's path.

@@ -22,6 +22,7 @@ pub mod facts;
 pub mod lazy;
 mod light;
 mod modules;
+pub mod name;
 pub mod options;
 pub mod outcome;
 pub mod prefilter;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use instr_schema::diag::Span;
 
-use super::facts::{ModDecl, ModPath};
+use super::facts::{ModDecl, ModPath, Name};
 
 /// Where `mod` items of the current module look for their files: the directory, and whether
 /// the current module is an inline one (whose `#[path]` is relative to that directory rather
@@ -21,14 +21,14 @@ pub(crate) enum Declared {
     /// `mod x;`: the file to scan next.
     OutOfLine {
         /// The module's name (without `r#`).
-        name: String,
+        name: Name,
         /// The declaration.
         decl: ModDecl,
     },
     /// `mod x { ... }`: its items belong to `path`; its own `mod` items look in `dir`.
     Inline {
         /// The module's name (without `r#`).
-        name: String,
+        name: Name,
         /// Its module path.
         path: ModPath,
         /// The directory of its children.
@@ -51,13 +51,13 @@ pub(crate) fn declare(
     }
     let name = item.ident.to_string().trim_start_matches("r#").to_owned();
     let mut path = parent.clone();
-    path.push(name.clone());
+    path.push(Name::new(&name));
     let (child_dir, inline_parent) = dir;
     let explicit = path_attr(&item.attrs);
     if item.content.is_some() {
         let dir = child_dir.join(explicit.unwrap_or_else(|| name.clone()));
         return Declared::Inline {
-            name,
+            name: Name::from(name),
             path,
             dir: (dir, true),
         };
@@ -73,7 +73,7 @@ pub(crate) fn declare(
         ],
     };
     Declared::OutOfLine {
-        name,
+        name: Name::from(name),
         decl: ModDecl {
             path,
             candidates,

@@ -22,7 +22,7 @@ use instr_schema::model::HTTP_METHODS;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::bodies::ITEM_KEYWORDS;
-use super::facts::FileFacts;
+use super::facts::{FileFacts, Name};
 use super::words::{is_word_byte, word_runs};
 use crate::globs::Globs;
 use crate::workspace::Member;
@@ -404,7 +404,7 @@ impl Triggers {
 
 /// True when `module` of crate `crate_name` matches `handler-modules` (written with the
 /// crate's name or `crate`).
-pub(crate) fn module_matches(globs: &Globs, crate_name: &str, module: &[String]) -> bool {
+pub(crate) fn module_matches(globs: &Globs, crate_name: &str, module: &[Name]) -> bool {
     let with = |head: &str| {
         let mut text = head.to_owned();
         for segment in module {

@@ -63,7 +63,7 @@ fn lean(
                 .iter()
                 .any(|segment| triggers.is_word(segment))
             {
-                names.push(import.name.clone());
+                names.push(import.name.to_string());
             }
         }
     }

@@ -16,7 +16,7 @@ use syn::punctuated::Punctuated;
 use instr_schema::diag::Span;
 
 use super::facts::{
-    EndpointKind, FnScope, Framework, HandlerRef, NestFact, PathPart, RouteFact, RoutePath,
+    EndpointKind, FnScope, Framework, HandlerRef, Name, NestFact, PathPart, RouteFact, RoutePath,
     WrittenPath,
 };
 use super::syntax::{
@@ -228,7 +228,7 @@ impl<'h> RouteEval<'h> {
             // `self.axum_handler()`: what the crate's own method returns.
             Expr::MethodCall(call) if matches!(&*call.receiver, Expr::Path(path) if path.path.is_ident("self")) => {
                 HandlerRef::Returned(
-                    vec!["Self".to_owned(), call.method.to_string()],
+                    vec![Name::new("Self"), Name::from(call.method.to_string())],
                     self.expr_span_or(expr, fallback),
                 )
             }
@@ -425,7 +425,7 @@ impl<'h> RouteEval<'h> {
         self.routes.push(RouteFact {
             framework,
             kind,
-            methods,
+            methods: names_of(methods),
             prefix: String::new(),
             path,
             handler,
@@ -447,7 +447,7 @@ impl<'h> RouteEval<'h> {
         self.routes.push(RouteFact {
             framework,
             kind: EndpointKind::Handler,
-            methods,
+            methods: names_of(methods),
             prefix: prefix.to_owned(),
             path,
             handler,
@@ -834,7 +834,7 @@ impl<'h> RouteEval<'h> {
             self.routes.push(RouteFact {
                 framework: Framework::Axum,
                 kind: EndpointKind::Handler,
-                methods,
+                methods: names_of(methods),
                 prefix: String::new(),
                 path: RoutePath::Unknown,
                 handler,
@@ -1162,7 +1162,7 @@ impl<'h> RouteEval<'h> {
                     statics.push((names, span, dir));
                     return;
                 }
-                let last = names.last().map(String::as_str).unwrap_or("");
+                let last = names.last().map(Name::as_str).unwrap_or("");
                 if !(names.first().is_some_and(|first| first == "warp") || names.len() == 1) {
                     return;
                 }
@@ -1283,7 +1283,7 @@ fn route_path(prefix: &str, path: &Expr) -> RoutePath {
 }
 
 /// `warp::fs::dir` / `warp::fs::file` (also `fs::dir` after `use warp::fs`).
-fn is_warp_fs(names: &[String]) -> bool {
+fn is_warp_fs(names: &[Name]) -> bool {
     match names {
         [.., module, function] => {
             module == "fs"
@@ -1311,6 +1311,11 @@ fn is_warp_filter_root(expr: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// Methods as the facts keep them.
+fn names_of(methods: Vec<String>) -> Vec<Name> {
+    methods.into_iter().map(Name::from).collect()
 }
 
 /// The HTTP methods an expression names: `MethodFilter::GET.or(MethodFilter::POST)`,

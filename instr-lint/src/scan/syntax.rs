@@ -5,7 +5,7 @@ use instr_schema::diag::Span;
 use instr_schema::model::HTTP_METHODS;
 use syn::Expr;
 
-use super::facts::WrittenPath;
+use super::facts::{Name, WrittenPath};
 
 /// The byte range of a span inside the current piece, made absolute.
 pub(crate) fn span_of(span: proc_macro2::Span, base: usize) -> Span {
@@ -27,12 +27,12 @@ pub(crate) fn path_span(path: &syn::Path) -> proc_macro2::Span {
 pub(crate) fn written(path: &syn::Path) -> WrittenPath {
     let mut out = Vec::with_capacity(path.segments.len() + 1);
     if path.leading_colon.is_some() {
-        out.push(String::new());
+        out.push(Name::default());
     }
     out.extend(
         path.segments
             .iter()
-            .map(|segment| segment.ident.to_string()),
+            .map(|segment| Name::from(segment.ident.to_string())),
     );
     out
 }

@@ -11,7 +11,7 @@ use instr_schema::diag::Span;
 use super::attrs::read_attr;
 use super::facts::{
     AttrFact, FileFacts, FnFact, FnScope, GenericParam, HandlerRef, ImplBlock, LocalClosure,
-    ModDecl, ModPath, ModuleFacts, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
+    ModDecl, ModPath, ModuleFacts, Name, RawMetricCall, SchemaCall, StrConst, UseFact, WrittenPath,
 };
 use super::modules::{Declared, ModDir, declare, has_cfg, is_cfg_test};
 use super::routes::{FnNames, RouteEval, local_value};
@@ -85,7 +85,7 @@ pub struct FileVisitor {
 
 #[derive(Clone)]
 struct ImplCtx {
-    self_ty: Option<std::sync::Arc<str>>,
+    self_ty: Option<Name>,
     block: Option<std::sync::Arc<ImplBlock>>,
 }
 
@@ -99,7 +99,7 @@ fn impl_generics(item: &syn::ItemImpl) -> Vec<GenericParam> {
         .type_params()
         .filter(|param| used.contains(&param.ident.to_string()))
         .map(|param| GenericParam {
-            name: param.ident.to_string(),
+            name: Name::from(param.ident.to_string()),
             bounds: trait_bounds(&param.bounds),
         })
         .collect();
@@ -116,7 +116,7 @@ fn impl_generics(item: &syn::ItemImpl) -> Vec<GenericParam> {
     params
 }
 
-fn trait_bounds<'a>(bounds: impl IntoIterator<Item = &'a syn::TypeParamBound>) -> Vec<String> {
+fn trait_bounds<'a>(bounds: impl IntoIterator<Item = &'a syn::TypeParamBound>) -> Vec<Name> {
     bounds
         .into_iter()
         .filter_map(|bound| match bound {
@@ -124,7 +124,7 @@ fn trait_bounds<'a>(bounds: impl IntoIterator<Item = &'a syn::TypeParamBound>) -
                 .path
                 .segments
                 .last()
-                .map(|segment| segment.ident.to_string()),
+                .map(|segment| Name::from(segment.ident.to_string())),
             _ => None,
         })
         .collect()
@@ -312,7 +312,7 @@ impl FileVisitor {
         let attrs = self.attrs(attrs);
         self.collect_attr_names(&attrs);
         let fact = FnFact {
-            name: sig.ident.to_string().into_boxed_str(),
+            name: Name::from(sig.ident.to_string()),
             self_ty: ctx.as_ref().and_then(|ctx| ctx.self_ty.clone()),
             impl_block: ctx.and_then(|ctx| ctx.block),
             is_pub: !matches!(vis, syn::Visibility::Inherited),
@@ -337,7 +337,7 @@ impl FileVisitor {
     /// `mark`: those of its attributes and body.
     fn close_fn_at(&mut self, module: usize, position: usize, mark: [usize; 3]) {
         let emits = &self.facts.emits;
-        let mut names: Vec<String> = emits.metric_idents[mark[0]..]
+        let mut names: Vec<Name> = emits.metric_idents[mark[0]..]
             .iter()
             .chain(&emits.event_idents[mark[1]..])
             .chain(&emits.raw_names[mark[2]..])
@@ -355,7 +355,7 @@ impl FileVisitor {
         for attr in attrs {
             if attr.path.last().is_some_and(|last| last == "handler") {
                 for (_, value, _) in &attr.pairs {
-                    self.facts.emits.raw_names.push(value.clone());
+                    self.facts.emits.raw_names.push(Name::new(value));
                 }
             }
         }
@@ -370,12 +370,12 @@ impl FileVisitor {
         }
         match tree {
             syn::UseTree::Path(path) => {
-                prefix.push(path.ident.to_string());
+                prefix.push(Name::from(path.ident.to_string()));
                 self.record_use(&path.tree, prefix, public);
                 prefix.pop();
             }
             syn::UseTree::Name(name) => {
-                let ident = name.ident.to_string();
+                let ident = Name::from(name.ident.to_string());
                 if ident == "self" {
                     if let Some(last) = prefix.last().cloned() {
                         self.add_use(last, prefix.clone(), public);
@@ -387,12 +387,12 @@ impl FileVisitor {
                 }
             }
             syn::UseTree::Rename(rename) => {
-                let ident = rename.ident.to_string();
+                let ident = Name::from(rename.ident.to_string());
                 let mut target = prefix.clone();
                 if ident != "self" {
                     target.push(ident);
                 }
-                self.add_use(rename.rename.to_string(), target, public);
+                self.add_use(Name::from(rename.rename.to_string()), target, public);
             }
             syn::UseTree::Glob(_) => {
                 if prefix.len() == 1 && prefix[0] == "instr" {
@@ -411,10 +411,10 @@ impl FileVisitor {
         }
     }
 
-    fn add_use(&mut self, name: String, target: WrittenPath, public: bool) {
+    fn add_use(&mut self, name: Name, target: WrittenPath, public: bool) {
         let len = target.len();
         if len == 2 && target[0] == "instr" && target[1] == "schema" {
-            self.instr_imports.insert(name.clone());
+            self.instr_imports.insert(name.to_string());
         }
         if len >= 2 {
             let parent = target[len - 2].as_str();
@@ -424,15 +424,15 @@ impl FileVisitor {
                 self.facts.emits.event_idents.push(target[len - 1].clone());
             }
             if len == 2 && target[0] == "metrics" && is_facade_macro(&target[1]) {
-                self.facade_macros.insert(name.clone());
+                self.facade_macros.insert(name.to_string());
             }
         }
-        match target.last().map(String::as_str) {
+        match target.last().map(Name::as_str) {
             Some("metrics") if name != "metrics" => {
-                self.metric_aliases.insert(name.clone());
+                self.metric_aliases.insert(name.to_string());
             }
             Some("events") if name != "events" => {
-                self.event_aliases.insert(name.clone());
+                self.event_aliases.insert(name.to_string());
             }
             _ => {}
         }
@@ -460,9 +460,9 @@ impl FileVisitor {
                         && let Some(parent) = previous[0].as_deref()
                     {
                         if parent == "metrics" || self.metric_aliases.contains(parent) {
-                            self.facts.emits.metric_idents.push(text.clone());
+                            self.facts.emits.metric_idents.push(Name::new(&text));
                         } else if parent == "events" || self.event_aliases.contains(parent) {
-                            self.facts.emits.event_idents.push(text.clone());
+                            self.facts.emits.event_idents.push(Name::new(&text));
                         }
                     }
                     previous = [Some(text), None, None];
@@ -487,7 +487,7 @@ impl FileVisitor {
         }
         let via_path = segments.len() >= 2 && segments[segments.len() - 2] == "metrics";
         let via_import =
-            segments.len() == 1 && (self.facade_macros.contains(last) || self.facade_glob);
+            segments.len() == 1 && (self.facade_macros.contains(last.as_str()) || self.facade_glob);
         (via_path || via_import).then(|| last.trim_end_matches('!').to_owned())
     }
 }
@@ -574,7 +574,7 @@ impl FileVisitor {
             let saved_names = self.fn_names.last().cloned();
             self.fn_scope.push(FnScope {
                 self_ty: None,
-                name: format!("{name}!"),
+                name: Name::from(format!("{name}!")),
             });
             for stmt in stmts
                 .iter()
@@ -598,7 +598,7 @@ impl FileVisitor {
             while index < routes.len() {
                 let invokers = matches!(&routes[index].handler,
                     HandlerRef::Path(path, _) | HandlerRef::Returned(path, _)
-                        if path.first().is_some_and(|first| metavariables.contains(first)));
+                        if path.first().is_some_and(|first| metavariables.contains(first.as_str())));
                 if invokers {
                     routes.remove(index);
                 } else {
@@ -616,7 +616,7 @@ impl FileVisitor {
         }
         if let Some(value) = string_value(value) {
             self.module().str_consts.push(StrConst {
-                name: name.to_string(),
+                name: Name::from(name.to_string()),
                 value,
             });
         }
@@ -729,10 +729,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
             self.warp_imported = true;
         }
         if let Some((_, alias)) = &item.rename {
-            self.add_use(alias.to_string(), vec![name.clone()], false);
+            self.add_use(Name::from(alias.to_string()), vec![Name::new(&name)], false);
         }
         if macro_use {
-            self.module().globs.push(vec![name]);
+            self.module().globs.push(vec![Name::from(name)]);
         }
     }
 
@@ -755,7 +755,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         self.set_returned_closure(module, position, &item.sig, &item.block);
         self.fn_scope.push(FnScope {
             self_ty: None,
-            name: item.sig.ident.to_string(),
+            name: Name::from(item.sig.ident.to_string()),
         });
         self.enter_body(&item.block, &item.sig);
         visit::visit_block(self, &item.block);
@@ -783,14 +783,14 @@ impl<'ast> Visit<'ast> for FileVisitor {
                     && output.ident == "Output"
                     && let Some(name) = type_name(&output.ty)
                 {
-                    self.module().middleware_outputs.push(name);
+                    self.module().middleware_outputs.push(Name::from(name));
                 }
             }
         }
         // Most impl blocks are plain `impl Type`: their methods carry no block at all.
         let plain = trait_path.is_none() && attrs.is_empty() && generics.is_empty();
         let ctx = ImplCtx {
-            self_ty: type_name(&item.self_ty).map(std::sync::Arc::from),
+            self_ty: type_name(&item.self_ty).map(Name::from),
             block: (!plain).then(|| {
                 std::sync::Arc::new(ImplBlock {
                     trait_path: trait_path.map(Vec::into_boxed_slice),
@@ -815,13 +815,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
         self.push_fn(&item.attrs, &item.vis, &item.sig);
         let position = self.facts.modules[module].fns.len() - 1;
         self.set_returned_closure(module, position, &item.sig, &item.block);
-        let self_ty = self
-            .impl_ctx
-            .last()
-            .and_then(|ctx| ctx.self_ty.as_deref().map(str::to_owned));
+        let self_ty = self.impl_ctx.last().and_then(|ctx| ctx.self_ty.clone());
         self.fn_scope.push(FnScope {
             self_ty,
-            name: item.sig.ident.to_string(),
+            name: Name::from(item.sig.ident.to_string()),
         });
         let saved_impl = std::mem::take(&mut self.impl_ctx);
         self.enter_body(&item.block, &item.sig);
@@ -837,7 +834,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         if let Some(block) = &item.default {
             self.fn_scope.push(FnScope {
                 self_ty: None,
-                name: item.sig.ident.to_string(),
+                name: Name::from(item.sig.ident.to_string()),
             });
             self.fn_names.push(FnNames::of(&item.sig));
             visit::visit_block(self, block);
@@ -857,9 +854,11 @@ impl<'ast> Visit<'ast> for FileVisitor {
     }
 
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
-        self.module().types.push(item.ident.to_string());
+        self.module().types.push(Name::from(item.ident.to_string()));
         if item.fields.iter().any(|field| names_endpoint(&field.ty)) {
-            self.module().endpoint_holders.push(item.ident.to_string());
+            self.module()
+                .endpoint_holders
+                .push(Name::from(item.ident.to_string()));
         }
     }
 
@@ -880,7 +879,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
             let span = self.span(span);
             self.module().local_closures.push(LocalClosure {
                 scope,
-                name: name.to_string(),
+                name: Name::from(name.to_string()),
                 span,
             });
         }
@@ -895,15 +894,15 @@ impl<'ast> Visit<'ast> for FileVisitor {
     }
 
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
-        self.module().types.push(item.ident.to_string());
+        self.module().types.push(Name::from(item.ident.to_string()));
     }
 
     fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
-        self.module().types.push(item.ident.to_string());
+        self.module().types.push(Name::from(item.ident.to_string()));
     }
 
     fn visit_item_union(&mut self, item: &'ast syn::ItemUnion) {
-        self.module().types.push(item.ident.to_string());
+        self.module().types.push(Name::from(item.ident.to_string()));
     }
 
     fn visit_expr(&mut self, expr: &'ast syn::Expr) {
@@ -932,9 +931,12 @@ impl<'ast> Visit<'ast> for FileVisitor {
                 self.facts
                     .emits
                     .metric_idents
-                    .push(pair.1.ident.to_string());
+                    .push(Name::from(pair.1.ident.to_string()));
             } else if parent == "events" || self.event_aliases.contains(&parent) {
-                self.facts.emits.event_idents.push(pair.1.ident.to_string());
+                self.facts
+                    .emits
+                    .event_idents
+                    .push(Name::from(pair.1.ident.to_string()));
             }
         }
         visit::visit_path(self, path);
@@ -944,7 +946,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
         let path = written(&mac.path);
         let path: Vec<&str> = path
             .iter()
-            .map(String::as_str)
+            .map(Name::as_str)
             .filter(|s| !s.is_empty())
             .collect();
         if path == ["instr", "schema"]
@@ -964,10 +966,10 @@ impl<'ast> Visit<'ast> for FileVisitor {
         if let Some(kind) = self.facade_macro_kind(&mac.path) {
             let name = first_string_literal(&mac.tokens);
             if let Some(name) = &name {
-                self.facts.emits.raw_names.push(name.clone());
+                self.facts.emits.raw_names.push(Name::new(name));
             }
             self.facts.raw_metric_calls.push(RawMetricCall {
-                kind,
+                kind: Name::from(kind),
                 name,
                 span: self.span(path_span(&mac.path)),
             });
@@ -979,7 +981,7 @@ impl<'ast> Visit<'ast> for FileVisitor {
             .is_some_and(|s| s.ident == "include_proto")
             && let Some(package) = first_string_literal(&mac.tokens)
         {
-            self.module().proto_package = Some(package);
+            self.module().proto_package = Some(Name::from(package));
         }
         self.scan_macro_tokens(&mac.tokens);
         visit::visit_macro(self, mac);

@@ -69,25 +69,57 @@ pub struct LineColumn {
 }
 
 /// Where each line of a text starts, to turn byte offsets into line numbers.
-#[derive(Clone, Debug, Default)]
+///
+/// Offsets are kept in 32 bits when the text allows it (any text under 4 GiB): the checker
+/// keeps an index for every file a finding points into, a few hundred lines each, and 64-bit
+/// offsets were half of what those files cost in memory.
+#[derive(Clone, Debug)]
 pub struct LineIndex {
-    /// Byte offset of every line's first byte; the first line starts at 0.
-    starts: Vec<usize>,
+    starts: Starts,
+}
+
+/// Byte offset of every line's first byte; the first line starts at 0.
+#[derive(Clone, Debug)]
+enum Starts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl Default for LineIndex {
+    fn default() -> Self {
+        Self {
+            starts: Starts::Narrow(vec![0]),
+        }
+    }
 }
 
 impl LineIndex {
     /// The lines of `text` (a `&str` or raw bytes): a new line starts after every `\n`.
     pub fn new(text: impl AsRef<[u8]>) -> Self {
         let bytes = text.as_ref();
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', bytes).map(|index| index + 1))
-            .collect();
+        let breaks = memchr::memchr_iter(b'\n', bytes).map(|index| index + 1);
+        let starts = if u32::try_from(bytes.len()).is_ok() {
+            Starts::Narrow(
+                std::iter::once(0)
+                    .chain(breaks.map(|start| start as u32))
+                    .collect(),
+            )
+        } else {
+            Starts::Wide(std::iter::once(0).chain(breaks).collect())
+        };
         Self { starts }
     }
 
     /// The 0-based line holding byte `offset` (the last line for offsets past the end).
     pub fn line(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        let found = match &self.starts {
+            Starts::Narrow(starts) => match u32::try_from(offset) {
+                Ok(offset) => starts.binary_search(&offset),
+                Err(_) => Err(starts.len()),
+            },
+            Starts::Wide(starts) => starts.binary_search(&offset),
+        };
+        match found {
             Ok(index) => index,
             Err(index) => index.saturating_sub(1),
         }
@@ -98,12 +130,23 @@ impl LineIndex {
     /// # Panics
     /// When the text has no such line.
     pub fn start(&self, line: usize) -> usize {
-        self.starts[line]
+        match &self.starts {
+            Starts::Narrow(starts) => starts[line] as usize,
+            Starts::Wide(starts) => starts[line],
+        }
     }
 
-    /// Every line's start, in order.
-    pub fn starts(&self) -> &[usize] {
-        &self.starts
+    /// The number of lines (a text ending with `\n` has an empty last line).
+    pub fn len(&self) -> usize {
+        match &self.starts {
+            Starts::Narrow(starts) => starts.len(),
+            Starts::Wide(starts) => starts.len(),
+        }
+    }
+
+    /// Always false: even an empty text has one (empty) line.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
