@@ -133,6 +133,10 @@ pub struct Handler {
     pub feature: Option<Box<FeatureMark>>,
     /// `#[instr::exempt]`, if present.
     pub exempt: Option<Box<ExemptMark>>,
+    /// The metric and event names its function's attributes and body refer to (see
+    /// `FnFact::emits`); none for a closure, an expression or another crate's function. Kept
+    /// here so that the lints read them after the scan's facts are freed.
+    pub emits: Box<[Name]>,
 }
 
 impl Handler {
@@ -243,18 +247,6 @@ pub(crate) fn detect_in(
 ) -> Vec<Handler> {
     let scan = crate::scan::discover::scan_with(workspace, members, options);
     detect(workspace, &scan)
-}
-
-/// The names a handler's code emits (see `FnFact::emits`): empty unless it is a function of
-/// the scanned code.
-pub(crate) fn emits_of<'s>(scan: &'s Scan, handler: &Handler) -> &'s [Name] {
-    scan.files[handler.site.file]
-        .facts
-        .modules
-        .iter()
-        .flat_map(|module| &module.fns)
-        .find(|function| function.name_span == handler.site.span)
-        .map_or(&[], FnFact::emits)
 }
 
 /// Adds routes to a handler's list with room for them only: most handlers have one or two
@@ -699,6 +691,7 @@ impl<'s> Detector<'_, 's> {
             routes: Vec::new(),
             feature: None,
             exempt: None,
+            emits: Box::default(),
         });
         self.handlers.len() - 1
     }
@@ -722,6 +715,7 @@ impl<'s> Detector<'_, 's> {
             Site::new(id.file, function.name_span),
             (framework, kind),
         );
+        self.handlers[index].emits = function.emits().into();
         self.by_fn.insert(id, index);
         index
     }

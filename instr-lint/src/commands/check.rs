@@ -193,7 +193,7 @@ fn check_on_worker(
     let scan = discover::scan_with(workspace, &members, options);
     let handlers = handlers::detect(workspace, &scan);
     let silent = frameworks::silent_members(workspace, &members, &handlers);
-    lints::refine_schema_findings(&mut schema_findings, &scan, &handlers, &schemas);
+    lints::refine_schema_findings(&mut schema_findings, &handlers, &schemas);
     let mut keyed: Vec<KeyedFinding> = schema_findings
         .into_iter()
         .map(|finding| KeyedFinding {
@@ -205,17 +205,17 @@ fn check_on_worker(
     let inputs = lints::Inputs {
         workspace,
         silent: &silent,
-        scan: &scan,
         handlers: &handlers,
         schemas: &schemas,
         partial: workspace.partial,
         records: records.as_ref(),
     };
-    keyed.extend(lints::run(&inputs, &mut sources, &mut files));
-    // Freeing every file's facts takes a while: the other core does it while the findings are
-    // counted and leveled, and it is done before the snippets' files are read, so the facts and
-    // the report's texts are never held at once (the peak of memory).
-    let freeing = std::thread::spawn(move || drop(scan));
+    let code = lints::run_on_code(&inputs, &scan, &mut sources, &mut files);
+    // The facts are freed before the handlers' findings are made (most findings of a large
+    // workspace): the findings reuse the facts' memory instead of adding to it at the peak.
+    let paths = scan.into_paths();
+    let about_handlers = lints::run_on_handlers(&inputs, &paths, &mut sources, &mut files);
+    keyed.extend(code.around(about_handlers));
     let covered = handlers
         .iter()
         .filter(|handler| {
@@ -231,8 +231,6 @@ fn check_on_worker(
         .into_iter()
         .map(|keyed| (keyed.finding, keyed.key))
         .unzip();
-    // A panic while freeing would have been reported by the thread already; nothing is lost.
-    let _ = freeing.join();
     let sources = snippets::materialize(sources, &files.registered, &mut findings);
     let mut ordered: Vec<(Diagnostic, String)> = findings.into_iter().zip(keys).collect();
     // The key holds a file name: computed once per finding, not once per comparison.

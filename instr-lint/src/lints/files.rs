@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use instr_schema::diag::{FileId, Loc, Sources, Span};
 
 use crate::analysis::handlers::Site;
-use crate::scan::discover::Scan;
 
 /// Registers scanned files in a [`Sources`] map.
 pub(crate) struct FileMap<'a> {
@@ -42,9 +41,9 @@ impl<'a> FileMap<'a> {
         Loc::new(id, span)
     }
 
-    /// The location of a place in a scanned file.
-    pub(crate) fn site(&mut self, sources: &mut Sources, scan: &Scan, site: Site) -> Loc {
-        self.loc(sources, &scan.files[site.file].path, site.span)
+    /// The location of a place in a scanned file; `paths` are the scanned files' paths.
+    pub(crate) fn site(&mut self, sources: &mut Sources, paths: &[PathBuf], site: Site) -> Loc {
+        self.loc(sources, &paths[site.file], site.span)
     }
 
     /// The name shown for a file: relative to the root, with `/` separators.

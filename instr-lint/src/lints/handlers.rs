@@ -2,6 +2,7 @@
 //! `#[instr::exempt]` without a reason, and a handler that serves no feature.
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 
 use instr_schema::diag::Sources;
 use instr_schema::suggest::did_you_mean;
@@ -10,8 +11,7 @@ use super::diags::{self, KeyedFinding};
 use super::files::FileMap;
 use crate::analysis::coverage;
 use crate::analysis::feature_guess::{FeatureFinder, guess_feature};
-use crate::analysis::handlers::{Handler, emits_of};
-use crate::scan::discover::Scan;
+use crate::analysis::handlers::Handler;
 use crate::workspace::schemas::SchemaUse;
 
 /// Registrations shown with an unmapped handler, at most.
@@ -20,7 +20,7 @@ const MAX_REGISTRATIONS_SHOWN: usize = 3;
 /// The findings about `handler`, which belongs to a package using `used` (`finder`: for its
 /// schema).
 pub(super) fn findings(
-    scan: &Scan,
+    paths: &[PathBuf],
     handler: &Handler,
     used: &SchemaUse,
     finder: &FeatureFinder<'_>,
@@ -32,7 +32,7 @@ pub(super) fn findings(
     if let Some(mark) = &handler.feature {
         match &mark.feature {
             None => {
-                let loc = files.site(sources, scan, mark.attr);
+                let loc = files.site(sources, paths, mark.attr);
                 out.push(diags::feature_not_named(
                     handler,
                     loc,
@@ -41,7 +41,7 @@ pub(super) fn findings(
                 ));
             }
             Some(named) if !schema.features.contains_key(&named.name) => {
-                let loc = files.site(sources, scan, named.site);
+                let loc = files.site(sources, paths, named.site);
                 let suggestion =
                     did_you_mean(&named.name, schema.features.keys().map(String::as_str));
                 out.push(diags::unknown_feature(
@@ -59,7 +59,7 @@ pub(super) fn findings(
     if let Some(mark) = &handler.exempt
         && mark.reason.is_none()
     {
-        let loc = files.site(sources, scan, mark.attr);
+        let loc = files.site(sources, paths, mark.attr);
         out.push(diags::exempt_without_reason(handler, loc));
     }
     if handler.feature.is_some() || handler.exempt.is_some() {
@@ -68,7 +68,7 @@ pub(super) fn findings(
     if coverage::status(handler, Some(schema)).covered() {
         return;
     }
-    let loc = files.site(sources, scan, handler.site);
+    let loc = files.site(sources, paths, handler.site);
     // Where its routes are registered, when that is elsewhere; a closure written inside its
     // registration is already in view.
     let mut seen = HashSet::new();
@@ -82,11 +82,11 @@ pub(super) fn findings(
             && seen.insert(site)
             && seen.len() <= MAX_REGISTRATIONS_SHOWN
         {
-            registrations.push(files.site(sources, scan, site));
+            registrations.push(files.site(sources, paths, site));
         }
     }
     let guess = guess_feature(handler);
-    let closest = finder.closest(handler, &guess, emits_of(scan, handler));
+    let closest = finder.closest(handler, &guess, &handler.emits);
     let suggestion = diags::Suggestion {
         guess: &guess,
         closest: closest.as_deref(),

@@ -10,8 +10,7 @@ use instr_schema::suggest::did_you_mean;
 
 use super::diags::{self, KeyedFinding};
 use crate::analysis::coverage::{self, exempts, handler_path_matches, route_matches};
-use crate::analysis::handlers::{Handler, emits_of};
-use crate::scan::discover::Scan;
+use crate::analysis::handlers::Handler;
 use crate::workspace::schemas::SchemaUse;
 
 /// The findings about the features of `used`, given the handlers of the packages using it.
@@ -91,7 +90,6 @@ fn closest_handler<'h>(entry: &str, handlers: &[&'h Handler]) -> Option<&'h str>
 /// feature's handlers emit declared metrics or events, say which instead.
 pub(super) fn suggest_success_metrics(
     findings: &mut [Diagnostic],
-    scan: &Scan,
     used: &SchemaUse,
     handlers: &[&Handler],
 ) {
@@ -120,7 +118,7 @@ pub(super) fn suggest_success_metrics(
             if !served {
                 continue;
             }
-            let function = emits_of(scan, handler);
+            let function = &handler.emits;
             let names = schema.metrics.keys().chain(schema.events.keys());
             for name in names {
                 let generated = upper_camel(name).unwrap_or_default();

@@ -23,6 +23,7 @@ mod scan_problems;
 pub(crate) mod snippets;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use instr_schema::diag::Sources;
 
@@ -40,15 +41,13 @@ use files::FileMap;
 
 pub use outcome::Report;
 
-/// Everything the lints read.
+/// Everything the lints read, besides the scan's facts (see [`run_on_code`]).
 pub(crate) struct Inputs<'a> {
     /// The workspace: its members' directories and dependencies.
     pub(crate) workspace: &'a Workspace,
     /// Members that depend on a web framework and serve no endpoint found.
     pub(crate) silent: &'a [Silent],
-    /// The scan.
-    pub(crate) scan: &'a Scan,
-    /// The handlers found in it.
+    /// The handlers found in the scan.
     pub(crate) handlers: &'a [Handler],
     /// The schemas and the packages using each.
     pub(crate) schemas: &'a [SchemaUse],
@@ -58,51 +57,40 @@ pub(crate) struct Inputs<'a> {
     pub(crate) records: Option<&'a Records>,
 }
 
-/// Runs every lint.
-pub(crate) fn run(
+/// The findings of the lints that read the scan's facts, in the order the report has always
+/// listed them around the handlers' own findings (a sort that ties keeps it).
+pub(crate) struct CodeFindings {
+    before_handlers: Vec<KeyedFinding>,
+    after_handlers: Vec<KeyedFinding>,
+}
+
+impl CodeFindings {
+    /// Every finding: these around `handlers` (from [`run_on_handlers`]).
+    pub(crate) fn around(self, handlers: Vec<KeyedFinding>) -> Vec<KeyedFinding> {
+        let mut out = self.before_handlers;
+        out.extend(handlers);
+        out.extend(self.after_handlers);
+        out
+    }
+}
+
+/// Runs every lint that reads the scan's facts. The handlers' own findings, which are most
+/// findings on a large workspace, come from [`run_on_handlers`]: it reads only the handlers
+/// and the files' paths, so the facts can be freed first and the findings take their place
+/// in memory instead of adding to them.
+pub(crate) fn run_on_code(
     inputs: &Inputs<'_>,
+    scan: &Scan,
     sources: &mut Sources,
     files: &mut FileMap<'_>,
-) -> Vec<KeyedFinding> {
+) -> CodeFindings {
+    let mut before_handlers = Vec::new();
+    scan_problems::findings(scan, sources, files, &mut before_handlers);
     let mut out = Vec::new();
-    scan_problems::findings(inputs.scan, sources, files, &mut out);
-    let schema_of: HashMap<&str, usize> = inputs
-        .schemas
-        .iter()
-        .enumerate()
-        .flat_map(|(index, used)| {
-            used.packages
-                .iter()
-                .map(move |package| (package.as_str(), index))
-        })
-        .collect();
-    let finders: Vec<FeatureFinder<'_>> = inputs
-        .schemas
-        .iter()
-        .map(|used| FeatureFinder::new(&used.schema))
-        .collect();
-    // A schema that could not be read says nothing about the code: no finding depends on it.
-    for handler in inputs.handlers {
-        let Some(&index) = schema_of.get(&*handler.package) else {
-            continue;
-        };
-        if !inputs.schemas[index].readable {
-            continue;
-        }
-        handlers::findings(
-            inputs.scan,
-            handler,
-            &inputs.schemas[index],
-            &finders[index],
-            files,
-            sources,
-            &mut out,
-        );
-    }
-    emission::raw_metric_calls(inputs.scan, inputs.schemas, sources, files, &mut out);
+    emission::raw_metric_calls(scan, inputs.schemas, sources, files, &mut out);
     crate_use::schema_mismatches(
         inputs.workspace,
-        inputs.scan,
+        scan,
         inputs.schemas,
         sources,
         files,
@@ -117,6 +105,7 @@ pub(crate) fn run(
         }
     }
     if !inputs.partial {
+        let schema_of = schema_of(inputs.schemas);
         for (index, used) in inputs.schemas.iter().enumerate() {
             if !used.readable {
                 continue;
@@ -129,21 +118,70 @@ pub(crate) fn run(
             // Until the code includes the generated API, "never emitted" and "served by no
             // handler" say nothing but "not adopted yet": these lints start once a package
             // using the schema invokes `instr::schema!`.
-            let instrumented = inputs.scan.files.iter().any(|file| {
-                inputs
-                    .scan
-                    .facts_to_go_over(file)
+            let instrumented = scan.files.iter().any(|file| {
+                scan.facts_to_go_over(file)
                     .is_some_and(|facts| facts.invokes_schema())
-                    && used
-                        .packages
-                        .contains(&inputs.scan.units[file.unit].package)
+                    && used.packages.contains(&scan.units[file.unit].package)
             });
             mapping::findings(used, &handlers, instrumented, &mut out);
             let macro_call = (!instrumented).then(|| macro_call(inputs.workspace, used));
-            emission::never_emitted(inputs.scan, used, macro_call.as_deref(), &mut out);
+            emission::never_emitted(scan, used, macro_call.as_deref(), &mut out);
         }
     }
+    CodeFindings {
+        before_handlers,
+        after_handlers: out,
+    }
+}
+
+/// The findings about each handler: unmapped, unknown or unnamed features, exemptions
+/// without a reason. `paths` are the scanned files' paths, by index (a handler's routes may
+/// be registered in other files than its own).
+pub(crate) fn run_on_handlers(
+    inputs: &Inputs<'_>,
+    paths: &[PathBuf],
+    sources: &mut Sources,
+    files: &mut FileMap<'_>,
+) -> Vec<KeyedFinding> {
+    let mut out = Vec::new();
+    let schema_of = schema_of(inputs.schemas);
+    let finders: Vec<FeatureFinder<'_>> = inputs
+        .schemas
+        .iter()
+        .map(|used| FeatureFinder::new(&used.schema))
+        .collect();
+    // A schema that could not be read says nothing about the code: no finding depends on it.
+    for handler in inputs.handlers {
+        let Some(&index) = schema_of.get(&*handler.package) else {
+            continue;
+        };
+        if !inputs.schemas[index].readable {
+            continue;
+        }
+        handlers::findings(
+            paths,
+            handler,
+            &inputs.schemas[index],
+            &finders[index],
+            files,
+            sources,
+            &mut out,
+        );
+    }
     out
+}
+
+/// Each package using a schema, to the schema's index.
+fn schema_of(schemas: &[SchemaUse]) -> HashMap<&str, usize> {
+    schemas
+        .iter()
+        .enumerate()
+        .flat_map(|(index, used)| {
+            used.packages
+                .iter()
+                .map(move |package| (package.as_str(), index))
+        })
+        .collect()
 }
 
 /// The `instr::schema!("...")` call that would read `used` from its first package's
@@ -187,7 +225,6 @@ fn relative(path: &std::path::Path, dir: &std::path::Path) -> Option<String> {
 /// `mapping::suggest_success_metrics`).
 pub(crate) fn refine_schema_findings(
     findings: &mut [Diagnostic],
-    scan: &Scan,
     handlers: &[Handler],
     schemas: &[SchemaUse],
 ) {
@@ -196,7 +233,7 @@ pub(crate) fn refine_schema_findings(
             .iter()
             .filter(|handler| used.used_by(&handler.package))
             .collect();
-        mapping::suggest_success_metrics(findings, scan, used, &served);
+        mapping::suggest_success_metrics(findings, used, &served);
     }
 }
 

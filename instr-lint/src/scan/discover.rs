@@ -85,6 +85,12 @@ impl Scan {
         if reaches { file.facts.parsed() } else { None }
     }
 
+    /// The scanned files' paths, by index, with everything else freed: what findings about
+    /// handlers need of the scan once detection is done.
+    pub fn into_paths(self) -> Vec<PathBuf> {
+        self.files.into_iter().map(|file| file.path).collect()
+    }
+
     /// Every problem: those of the scan, and those met since when a lookup parsed a file the
     /// prefilter had left unparsed; in the order of files and positions.
     pub fn all_problems(&self) -> Vec<&FileProblem> {

@@ -4,7 +4,8 @@
 //! `routes` and `attrs` for router expressions and attribute arguments, `warp` for what a
 //! function body says about its filters, `modules` for how a `mod` item extends the tree, and
 //! `syntax` for the small readings they share). [`facts`] is what survives a file: plain,
-//! owned data; [`problems`] what can be wrong with one.
+//! owned data whose names are [`name::Name`]s, each distinct text allocated once for the whole
+//! check; [`problems`] what can be wrong with one.
 //!
 //! Parsing less (`reduce`, with the [`options`]): the [`prefilter`] decides from a file's
 //! bytes whether anything in it is read by going over every file. A file without is not
