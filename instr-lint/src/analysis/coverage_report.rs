@@ -217,7 +217,7 @@ pub fn build(
                 .replace('\\', "/"),
             line: lines.line(&handler.path, handler.site.span.start),
             kind: handler.kind.as_str(),
-            function: handler.function.clone(),
+            function: handler.function.to_string(),
             path: handler.item_path.clone(),
             framework: handler.framework().as_str(),
             method: first.map(|route| route.method.to_string()),

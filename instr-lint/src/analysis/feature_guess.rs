@@ -114,7 +114,7 @@ impl<'s> FeatureFinder<'s> {
                 .function
                 .rsplit("::")
                 .next()
-                .unwrap_or(&handler.function),
+                .unwrap_or(handler.function.as_str()),
         );
         std::iter::once(guess.to_owned())
             .chain(handler.module.iter().rev().map(|segment| snake(segment)))

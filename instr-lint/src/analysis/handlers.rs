@@ -111,11 +111,12 @@ pub struct Handler {
     pub package: Arc<str>,
     /// The crate name of its target (shared by the handlers of a target).
     pub crate_name: Arc<str>,
-    /// Its module in the crate.
-    pub module: ModPath,
+    /// Its module in the crate (shared by the handlers of a module).
+    pub module: Arc<[Name]>,
     /// `name`, `Type::name`, `<closure in f>` for handlers written in place,
-    /// `<ServeDir::new in f>` for static-file services, the path as written for external ones.
-    pub function: String,
+    /// `<ServeDir::new in f>` for static-file services, the path as written for external ones
+    /// (a shared name: the same few recur across files).
+    pub function: Name,
     /// `crate_name::module::Type::name`: the stable identity used by schema `handlers`,
     /// baselines and `init`; for an external endpoint, the function's own path
     /// (`instr::prometheus::axum::handler`).
@@ -125,7 +126,7 @@ pub struct Handler {
     /// The file `site` is in (shared by the handlers of a file).
     pub path: Arc<std::path::Path>,
     /// The frameworks that found it, the first being the one shown.
-    pub frameworks: Vec<Framework>,
+    pub frameworks: FoundBy,
     /// Its routes.
     pub routes: Vec<HandlerRoute>,
     /// `#[instr::handler]`, if present (boxed: most handlers have neither mark, and every
@@ -142,7 +143,62 @@ pub struct Handler {
 impl Handler {
     /// The framework shown for it.
     pub fn framework(&self) -> Framework {
-        self.frameworks.first().copied().unwrap_or(Framework::Instr)
+        self.frameworks.shown()
+    }
+}
+
+/// The frameworks that found a handler, each once, in the order they did. Only the first is
+/// shown, so only the first two are kept in order (the second takes the first's place when
+/// the first is `instr` and another framework found it too); the rest are a set. Inline: a
+/// list of its own cost every handler an allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoundBy {
+    first: Framework,
+    second: Option<Framework>,
+    /// One bit per framework (its discriminant).
+    seen: u16,
+}
+
+impl FoundBy {
+    /// Found by `framework` first.
+    pub fn new(framework: Framework) -> Self {
+        Self {
+            first: framework,
+            second: None,
+            seen: 1 << framework as u16,
+        }
+    }
+
+    /// The framework shown.
+    pub fn shown(&self) -> Framework {
+        self.first
+    }
+
+    /// Whether `framework` found it.
+    pub fn contains(&self, framework: Framework) -> bool {
+        self.seen & (1 << framework as u16) != 0
+    }
+
+    /// Records that `framework` found it too.
+    pub fn add(&mut self, framework: Framework) {
+        if self.contains(framework) {
+            return;
+        }
+        self.seen |= 1 << framework as u16;
+        if self.second.is_none() {
+            self.second = Some(framework);
+        }
+    }
+
+    /// A handler found by a registration or attribute and also marked shows that framework,
+    /// not `instr`: it says more.
+    fn prefer_over_instr(&mut self) {
+        if self.first == Framework::Instr
+            && let Some(second) = self.second
+        {
+            self.second = Some(self.first);
+            self.first = second;
+        }
     }
 }
 
@@ -189,6 +245,8 @@ struct Detector<'a, 's> {
     unit_names: HashMap<usize, (Arc<str>, Arc<str>)>,
     /// Each file's path, shared by its handlers.
     file_paths: HashMap<usize, Arc<std::path::Path>>,
+    /// Module paths, shared by the handlers of a module.
+    module_paths: HashSet<Arc<[Name]>>,
     by_fn: HashMap<FnId, usize>,
     by_site: HashMap<Site, usize>,
     mounts: HashMap<FnId, Vec<Mount>>,
@@ -206,6 +264,7 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
         handlers: Vec::new(),
         unit_names: HashMap::new(),
         file_paths: HashMap::new(),
+        module_paths: HashSet::new(),
         by_fn: HashMap::new(),
         by_site: HashMap::new(),
         mounts: HashMap::new(),
@@ -590,9 +649,7 @@ impl<'s> Detector<'_, 's> {
                 };
                 if let Some(index) = index {
                     let handler = &mut self.handlers[index];
-                    if !handler.frameworks.contains(&route.framework) {
-                        handler.frameworks.push(route.framework);
-                    }
+                    handler.frameworks.add(route.framework);
                     add_routes(&mut handler.routes, routes);
                 }
             }
@@ -704,17 +761,25 @@ impl<'s> Detector<'_, 's> {
         }
         item_path.push_str("::");
         item_path.push_str(&function);
+        let module = match self.module_paths.get(module.as_slice()) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<[Name]> = Arc::from(module.as_slice());
+                self.module_paths.insert(shared.clone());
+                shared
+            }
+        };
         self.handlers.push(Handler {
             unit,
             kind,
             package,
             crate_name,
-            module: module.clone(),
-            function,
+            module,
+            function: Name::from(function),
             item_path,
             site,
             path,
-            frameworks: vec![framework],
+            frameworks: FoundBy::new(framework),
             routes: Vec::new(),
             feature: None,
             exempt: None,
@@ -1069,15 +1134,11 @@ impl<'s> Detector<'_, 's> {
         let index = self.handler_for_fn(id, first, kind);
         let handler = &mut self.handlers[index];
         for framework in frameworks {
-            if !handler.frameworks.contains(&framework) {
-                handler.frameworks.push(framework);
-            }
+            handler.frameworks.add(framework);
         }
         // A handler found by a registration and also attributed shows the attribute's
         // framework first, it says more.
-        if handler.frameworks.len() > 1 && handler.frameworks[0] == Framework::Instr {
-            handler.frameworks.rotate_left(1);
-        }
+        handler.frameworks.prefer_over_instr();
         add_routes(&mut handler.routes, routes);
         handler.feature = feature.map(Box::new);
         handler.exempt = exempt.map(Box::new);
