@@ -150,13 +150,20 @@ impl LineIndex {
     }
 }
 
+/// Texts up to this size find their lines by counting line breaks when asked; longer ones
+/// keep a [`LineIndex`]. Counting through a few KiB costs less than a microsecond, and an
+/// index costs 4 bytes a line for as long as the file is kept (the checker keeps every file a
+/// finding points into until the report is written).
+const INDEXED_FROM: usize = 64 * 1024;
+
 /// One file's name, location on disk and text.
 #[derive(Debug)]
 pub struct SourceFile {
     name: String,
     path: PathBuf,
     text: String,
-    lines: LineIndex,
+    /// For texts of [`INDEXED_FROM`] bytes or more.
+    lines: Option<LineIndex>,
 }
 
 impl SourceFile {
@@ -184,8 +191,18 @@ impl SourceFile {
     /// The line and column of a byte offset (clamped to the text).
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let offset = offset.min(self.text.len());
-        let line_index = self.lines.line(offset);
-        let line_start = self.lines.start(line_index);
+        let (line_index, line_start) = match &self.lines {
+            Some(lines) => {
+                let line = lines.line(offset);
+                (line, lines.start(line))
+            }
+            None => {
+                let before = &self.text.as_bytes()[..offset];
+                let line = memchr::memchr_iter(b'\n', before).count();
+                let start = memchr::memrchr(b'\n', before).map_or(0, |index| index + 1);
+                (line, start)
+            }
+        };
         let column = match self.text.get(line_start..offset) {
             Some(prefix) => prefix.chars().count(),
             // The offset falls inside a multi-byte character: count the bytes instead.
@@ -220,7 +237,7 @@ impl Sources {
         path: impl Into<PathBuf>,
         text: String,
     ) -> FileId {
-        let lines = LineIndex::new(&text);
+        let lines = (text.len() >= INDEXED_FROM).then(|| LineIndex::new(&text));
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(Arc::new(SourceFile {
             name: name.into(),
@@ -279,5 +296,33 @@ mod tests {
         // `=` sits after two 2-byte characters and a space.
         assert_eq!(file.line_column(8), LineColumn { line: 2, column: 4 });
         assert_eq!(file.line_column(999), LineColumn { line: 3, column: 1 });
+    }
+
+    /// A short text counts its line breaks, a long one keeps an index: both place every
+    /// offset alike.
+    #[test]
+    fn counted_and_indexed_lines_agree() {
+        let line = "let é = \"x\";\n\n  // ∑ done\n";
+        let long = line.repeat(INDEXED_FROM / line.len() + 1);
+        let short = &long[..line.len() * 3];
+        let mut sources = Sources::new();
+        let long_id = sources.add("long.rs", "long.rs", long.clone());
+        let short_id = sources.add("short.rs", "short.rs", short.to_owned());
+        let (long_file, short_file) = (sources.get(long_id), sources.get(short_id));
+        assert!(long_file.lines.is_some() && short_file.lines.is_none());
+        for offset in 0..=short.len() {
+            assert_eq!(
+                short_file.line_column(offset),
+                long_file.line_column(offset),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(
+            long_file.line_column(long.len()),
+            LineColumn {
+                line: long.matches('\n').count() + 1,
+                column: 1
+            }
+        );
     }
 }
