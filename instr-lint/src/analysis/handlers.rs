@@ -1210,7 +1210,33 @@ impl<'s> Detector<'_, 's> {
 
 #[cfg(test)]
 mod tests {
-    use super::permute;
+    use super::{FoundBy, permute};
+    use crate::scan::facts::Framework;
+
+    /// As the list it replaces: each framework once, the first shown, and a handler found by
+    /// `instr` first shows the next framework that found it.
+    #[test]
+    fn found_by_shows_the_first_framework_but_instr() {
+        let mut found = FoundBy::new(Framework::Axum);
+        found.add(Framework::Instr);
+        found.add(Framework::Axum);
+        found.prefer_over_instr();
+        assert_eq!(found.shown(), Framework::Axum);
+        assert!(found.contains(Framework::Instr) && !found.contains(Framework::Poem));
+
+        let mut marked = FoundBy::new(Framework::Instr);
+        marked.prefer_over_instr();
+        assert_eq!(marked.shown(), Framework::Instr);
+        marked.add(Framework::ActixWeb);
+        marked.add(Framework::Rocket);
+        marked.prefer_over_instr();
+        assert_eq!(marked.shown(), Framework::ActixWeb);
+        assert!(
+            [Framework::Instr, Framework::ActixWeb, Framework::Rocket]
+                .into_iter()
+                .all(|framework| marked.contains(framework))
+        );
+    }
 
     #[test]
     fn permute_moves_each_item_to_its_place() {
