@@ -10,6 +10,7 @@ use instr_schema::suggest::did_you_mean;
 
 use super::handlers::Handler;
 use super::idents::snake;
+use crate::scan::facts::Name;
 
 /// The feature a handler most likely belongs to, for the help text and `init`: the first
 /// static segment of its first route that is not `api` or a version, else its module.
@@ -93,12 +94,7 @@ impl<'s> FeatureFinder<'s> {
     /// (`emits`: the names its code refers to), else the guessed name itself or one close to
     /// it, else one named like (or close to) one of its modules or its function. `None` when
     /// no declared feature is close.
-    pub(crate) fn closest(
-        &self,
-        handler: &Handler,
-        guess: &str,
-        emits: &[crate::scan::facts::Name],
-    ) -> Option<String> {
+    pub(crate) fn closest(&self, handler: &Handler, guess: &str, emits: &[Name]) -> Option<String> {
         let measured = self.measures.iter().find(|(_, metrics)| {
             metrics.iter().any(|(written, generated)| {
                 emits

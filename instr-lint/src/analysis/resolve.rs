@@ -244,7 +244,7 @@ impl<'s> Index<'s> {
             if let Some(position) = facts
                 .fns
                 .iter()
-                .position(|f| &*f.name == name && f.self_ty.as_deref() == self_ty)
+                .position(|function| function.is(self_ty, name))
             {
                 return Some(FnId {
                     file: *file,
@@ -429,11 +429,9 @@ impl<'s> Index<'s> {
             .iter()
             .take_while(|(hash, _)| *hash == key)
             .map(|(_, id)| *id)
+            // The hash may collide: the names and the unit decide.
             .find(|id| {
-                self.scan.files[id.file].unit == unit && {
-                    let function = self.function(*id);
-                    &*function.name == name && function.self_ty.as_deref() == Some(ty)
-                }
+                self.scan.files[id.file].unit == unit && self.function(*id).is(Some(ty), name)
             });
         for &file in self.unparsed.get(unit).into_iter().flatten() {
             if first.is_some_and(|found| found.file < file) {
@@ -451,7 +449,7 @@ impl<'s> Index<'s> {
                     facts
                         .fns
                         .iter()
-                        .position(|f| &*f.name == name && f.self_ty.as_deref() == Some(ty))
+                        .position(|function| function.is(Some(ty), name))
                         .map(|function| FnId {
                             file,
                             module,

@@ -216,6 +216,12 @@ impl FnFact {
         }
     }
 
+    /// True for the function `name`, a method of `self_ty` when that is given, a free
+    /// function when not.
+    pub fn is(&self, self_ty: Option<&str>, name: &str) -> bool {
+        &*self.name == name && self.self_ty.as_deref() == self_ty
+    }
+
     /// For a method in a trait impl: the trait's path as written.
     pub fn trait_path(&self) -> Option<&[Name]> {
         self.impl_block.as_ref()?.trait_path.as_deref()

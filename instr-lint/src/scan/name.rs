@@ -78,8 +78,8 @@ impl Borrow<str> for Name {
 
 impl PartialEq for Name {
     fn eq(&self, other: &Self) -> bool {
-        // Equal texts are one allocation, except for names made while the table was being
-        // filled by two threads at once: the text decides.
+        // The table makes each text one allocation, so the pointers usually decide at once;
+        // the texts are compared only when they differ (then they differ in text too).
         Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
     }
 }

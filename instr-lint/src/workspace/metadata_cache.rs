@@ -416,16 +416,15 @@ fn walk_dirs(dir: &Path, depth: usize, dirs: &mut Vec<PathBuf>) {
 
 /// `workspace.members` of a manifest, as written.
 fn member_patterns(text: &str) -> Vec<String> {
+    use super::toml_field::toml_field;
     use toml::de::{DeTable, DeValue};
     let Ok(document) = DeTable::parse(text) else {
         return Vec::new();
     };
-    let Some(DeValue::Table(workspace)) =
-        super::toml_field::toml_field(document.get_ref(), "workspace")
-    else {
+    let Some(DeValue::Table(workspace)) = toml_field(document.get_ref(), "workspace") else {
         return Vec::new();
     };
-    let Some(DeValue::Array(members)) = super::toml_field::toml_field(workspace, "members") else {
+    let Some(DeValue::Array(members)) = toml_field(workspace, "members") else {
         return Vec::new();
     };
     members
