@@ -1046,7 +1046,7 @@ impl<'s> Detector<'_, 's> {
         let mut frameworks: Vec<Framework> = Vec::new();
         let mut feature = None;
         let mut exempt = None;
-        for attr in &function.attrs {
+        for attr in function.attrs() {
             match self.classify(unit, module, attr, in_openapi) {
                 AttrKind::InstrHandler => {
                     feature = Some(FeatureMark {

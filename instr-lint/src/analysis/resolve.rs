@@ -55,10 +55,10 @@ pub(crate) struct Index<'s> {
     modules: HashMap<(usize, &'s [Name]), ModuleParts>,
     /// Every method among the files parsed when the index was built, by a hash of `(unit,
     /// type name, method)` and then in declaration order: [`Self::method`] takes the first
-    /// whose names match. A sorted list, not a map: a workspace declares a method or several
-    /// per file, and a map's entries (the names borrowed, the id, the table's slack) cost
-    /// the peak of detection about 70 bytes each.
-    methods: Vec<(u64, FnId)>,
+    /// whose names match. A sorted list of 16-byte entries, not a map: a workspace declares
+    /// a method or several per file, and a map's entries (the names borrowed, the id, the
+    /// table's slack) cost the peak of detection about 70 bytes each.
+    methods: Vec<MethodEntry>,
     /// Per unit, the files not parsed when the index was built, in order: a method is looked
     /// for in those that may contain both names, parsing them then.
     unparsed: Vec<Vec<usize>>,
@@ -80,7 +80,7 @@ impl<'s> Index<'s> {
     /// Builds the tables for `scan`.
     pub(crate) fn new(workspace: &Workspace, scan: &'s Scan) -> Self {
         let mut modules: HashMap<(usize, &'s [Name]), ModuleParts> = HashMap::new();
-        let mut methods: Vec<(u64, FnId)> = Vec::new();
+        let mut methods: Vec<MethodEntry> = Vec::new();
         let mut unparsed = vec![Vec::new(); scan.units.len()];
         let mut wrappers: HashMap<usize, Vec<&'s str>> = HashMap::new();
         for (file_index, file) in scan.files.iter().enumerate() {
@@ -97,22 +97,19 @@ impl<'s> Index<'s> {
                 }
                 continue;
             };
-            for (module_index, module) in facts.modules.iter().enumerate() {
+            for module in &facts.modules {
                 wrappers
                     .entry(file.unit)
                     .or_default()
                     .extend(wrapper_types(module));
-                for (fn_index, function) in module.fns.iter().enumerate() {
-                    if let Some(ty) = &function.self_ty {
-                        methods.push((
-                            method_key(file.unit, ty, &function.name),
-                            FnId {
-                                file: file_index,
-                                module: module_index,
-                                function: fn_index,
-                            },
-                        ));
-                    }
+            }
+            let functions = facts.modules.iter().flat_map(|module| &module.fns);
+            for (nth, function) in functions.enumerate() {
+                if let Some(ty) = &function.self_ty
+                    && let Some(entry) =
+                        MethodEntry::new(method_key(file.unit, ty, &function.name), file_index, nth)
+                {
+                    methods.push(entry);
                 }
             }
         }
@@ -203,6 +200,21 @@ impl<'s> Index<'s> {
             Found::Item(value) => Some(value),
             _ => None,
         }
+    }
+
+    /// The id of the `nth` function of `file`, counting through its modules in order.
+    fn fn_id(&self, file: usize, mut nth: usize) -> Option<FnId> {
+        for (module, facts) in self.scan.files[file].facts.modules.iter().enumerate() {
+            if nth < facts.fns.len() {
+                return Some(FnId {
+                    file,
+                    module,
+                    function: nth,
+                });
+            }
+            nth -= facts.fns.len();
+        }
+        None
     }
 
     /// The function behind an id.
@@ -424,11 +436,11 @@ impl<'s> Index<'s> {
 
     fn method(&self, unit: usize, ty: &str, name: &str) -> Option<FnId> {
         let key = method_key(unit, ty, name);
-        let from = self.methods.partition_point(|(hash, _)| *hash < key);
+        let from = self.methods.partition_point(|entry| entry.key < key);
         let mut first = self.methods[from..]
             .iter()
-            .take_while(|(hash, _)| *hash == key)
-            .map(|(_, id)| *id)
+            .take_while(|entry| entry.key == key)
+            .filter_map(|entry| self.fn_id(entry.file as usize, entry.nth as usize))
             // The hash may collide: the names and the unit decide.
             .find(|id| {
                 self.scan.files[id.file].unit == unit && self.function(*id).is(Some(ty), name)
@@ -555,6 +567,28 @@ impl<'s> Index<'s> {
             .iter()
             .map(|glob| self.expand(unit, module, glob))
             .collect()
+    }
+}
+
+/// A method in [`Index::methods`]: its key, then its file and its place among the file's
+/// functions (counted through the file's modules), so that sorting keeps declaration order
+/// within a key.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct MethodEntry {
+    key: u64,
+    file: u32,
+    nth: u32,
+}
+
+impl MethodEntry {
+    /// `None` past 2^32 files or functions in a file, which cannot happen: a file is read
+    /// only up to `source::MAX_FILE_BYTES` (64 MiB), and a function takes more than 8 bytes.
+    fn new(key: u64, file: usize, nth: usize) -> Option<Self> {
+        Some(Self {
+            key,
+            file: u32::try_from(file).ok()?,
+            nth: u32::try_from(nth).ok()?,
+        })
     }
 }
 

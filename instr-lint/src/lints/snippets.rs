@@ -96,7 +96,8 @@ pub(crate) fn materialize(
 }
 
 /// `text` with only the lines the spans show (each finding's lines, plus one line of context
-/// around them) and every other line emptied; the spans are moved into it.
+/// around them), every other line before them emptied and those after them dropped; the
+/// spans are moved into it.
 fn shorten(text: &str, by_finding: &mut [Spans]) -> String {
     let lines = LineIndex::new(text);
     let mut kept = vec![false; lines.len()];
@@ -111,9 +112,14 @@ fn shorten(text: &str, by_finding: &mut [Spans]) -> String {
             }
         }
     }
+    // Lines after the last one kept are dropped rather than emptied: nothing points there.
+    let shown = kept
+        .iter()
+        .rposition(|keep| *keep)
+        .map_or(0, |last| last + 1);
     let mut out = String::new();
-    let mut new_starts = Vec::with_capacity(lines.len());
-    for (line, keep) in kept.iter().enumerate() {
+    let mut new_starts = Vec::with_capacity(shown);
+    for (line, keep) in kept.iter().enumerate().take(shown) {
         new_starts.push(out.len());
         let start = lines.start(line);
         let end = if line + 1 < lines.len() {
@@ -128,15 +134,52 @@ fn shorten(text: &str, by_finding: &mut [Spans]) -> String {
             out.push('\n');
         }
     }
+    // Every span is on a kept line; the end of the text stands for any other.
+    let end = out.len();
     let move_offset = |offset: usize| {
         let offset = offset.min(text.len());
         let line = lines.line(offset);
-        new_starts[line] + (offset - lines.start(line))
+        new_starts
+            .get(line)
+            .map_or(end, |start| start + (offset - lines.start(line)))
     };
     for spans in by_finding.iter_mut() {
         for (_, span) in spans.iter_mut() {
             *span = Span::new(move_offset(span.start), move_offset(span.end));
         }
     }
+    // Kept to the end of the check: without the room the string grew into.
+    out.shrink_to_fit();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Span, shorten};
+
+    #[test]
+    fn keeps_the_lines_shown_and_moves_the_spans_into_them() {
+        let text = "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\n";
+        let at = |word: &str| {
+            let start = text.find(word).unwrap();
+            Span::new(start, start + word.len())
+        };
+        let mut by_finding = vec![vec![((0, None), at("five"))]];
+        let short = shorten(text, &mut by_finding);
+        // Lines before are emptied (their breaks kept, so line numbers hold), the finding's
+        // line has one line of context each side, and the lines after those are gone.
+        assert_eq!(short, "\n\n\nfour\nfive\nsix\n");
+        let moved = by_finding[0][0].1;
+        assert_eq!(&short[moved.start..moved.end], "five");
+    }
+
+    #[test]
+    fn a_finding_on_the_last_line_keeps_the_end_of_the_text() {
+        let text = "a\nb\nc";
+        let mut by_finding = vec![vec![((0, None), Span::new(4, 5))]];
+        let short = shorten(text, &mut by_finding);
+        assert_eq!(short, "\nb\nc");
+        let moved = by_finding[0][0].1;
+        assert_eq!(&short[moved.start..moved.end], "c");
+    }
 }

@@ -378,31 +378,37 @@ fn scan_file<'s>(
         outcome
     });
     drop(text);
-    let facts = match outcome {
+    // The `mod` items are read here, to go on to their files, and by nothing after the scan:
+    // they are taken out rather than kept with the facts (a file with many of them, a crate
+    // root, keeps each one's candidate paths).
+    let (facts, children) = match outcome {
         Outcome::Parsed(mut facts) => {
+            let children = std::mem::take(&mut facts.children);
             facts.shrink_to_fit();
-            Facts::parsed_from(facts)
+            (Facts::parsed_from(facts), children)
         }
         Outcome::Light {
             mut light,
             words,
             failure,
         } => {
+            let children = std::mem::take(&mut light.children);
             light.shrink_to_fit();
-            Facts::pending(
+            let facts = Facts::pending(
                 light,
                 words,
                 failure,
                 (context, path.clone(), hash),
                 Arc::clone(triggers),
-            )
+            );
+            (facts, children)
         }
         Outcome::Failed(problem) => {
             lock(&shared.problems).push(FileProblem::Unparsable { path, problem });
             return;
         }
     };
-    for child in facts.children_known() {
+    for child in children {
         // A symlink loop is "there" (its read fails and is reported), not missing.
         let found = child.candidates.iter().find(|candidate| {
             candidate.is_file()
@@ -416,7 +422,7 @@ fn scan_file<'s>(
                 let owns =
                     child.from_path_attr || file.file_name().is_some_and(|name| name == "mod.rs");
                 let file = file.clone();
-                let module = child.path.clone();
+                let module = child.path;
                 let ancestors = ancestors.clone();
                 scope.spawn(move |scope| {
                     scan_file(scope, shared, unit, file, module, owns, ancestors)
@@ -426,7 +432,7 @@ fn scan_file<'s>(
             None => lock(&shared.problems).push(FileProblem::MissingModule {
                 path: path.clone(),
                 span: child.span,
-                candidates: child.candidates.clone(),
+                candidates: child.candidates,
             }),
         }
     }

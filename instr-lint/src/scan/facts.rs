@@ -23,7 +23,8 @@ pub type WrittenPath = Vec<Name>;
 pub struct FileFacts {
     /// The module the file is, and the inline modules inside it, in source order.
     pub modules: Vec<ModuleFacts>,
-    /// Out-of-line `mod x;` declarations, to be scanned next.
+    /// Out-of-line `mod x;` declarations, to be scanned next. The scan takes them out once it
+    /// has followed them: the facts it keeps hold none.
     pub children: Vec<ModDecl>,
     /// Metric and event names the file refers to (see [`Emits`]).
     pub emits: Emits,
@@ -159,10 +160,10 @@ pub struct UseFact {
 
 /// A function or method.
 ///
-/// Kept small (88 bytes): a file holds a dozen of them, most of them plain methods, and every
+/// Kept small (56 bytes): a file holds a dozen of them, most of them plain methods, and every
 /// one lives until the report. What only some functions have (a trait impl's or an annotated
-/// impl block's data, emitted names, a returned closure) sits behind one pointer each, absent
-/// when there is nothing.
+/// impl block's data; attributes, emitted names, a returned closure) sits behind one pointer
+/// each, absent when there is nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FnFact {
     /// Its name.
@@ -177,9 +178,7 @@ pub struct FnFact {
     pub is_pub: bool,
     /// The span of the name.
     pub name_span: Span,
-    /// Its attributes, in source order.
-    pub attrs: Box<[AttrFact]>,
-    /// What its body says, when it says anything ([`FnBody`]).
+    /// What its attributes and body say, when they say anything ([`FnBody`]).
     pub body: Option<Box<FnBody>>,
 }
 
@@ -198,6 +197,8 @@ pub struct ImplBlock {
 /// What a function's attributes and body say, for the few functions where they say anything.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FnBody {
+    /// Its attributes, in source order.
+    pub attrs: Box<[AttrFact]>,
     /// Metric and event names its attributes and body refer to, as [`Emits`] records them
     /// (generated type names and literal names), sorted.
     pub emits: Box<[Name]>,
@@ -239,6 +240,11 @@ impl FnFact {
             .map_or(&[], |block| &block.generics)
     }
 
+    /// Its attributes, in source order.
+    pub fn attrs(&self) -> &[AttrFact] {
+        self.body.as_ref().map_or(&[], |body| &body.attrs)
+    }
+
     /// Metric and event names its attributes and body refer to (see [`FnBody::emits`]).
     pub fn emits(&self) -> &[Name] {
         self.body.as_ref().map_or(&[], |body| &body.emits)
@@ -254,7 +260,7 @@ impl FnFact {
     pub fn edit_body(&mut self, edit: impl FnOnce(&mut FnBody)) {
         let mut body = self.body.take().unwrap_or_default();
         edit(&mut body);
-        if !body.emits.is_empty() || body.returned_closure.is_some() {
+        if !body.attrs.is_empty() || !body.emits.is_empty() || body.returned_closure.is_some() {
             self.body = Some(body);
         }
     }
@@ -520,6 +526,6 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn a_function_stays_small() {
-        assert_eq!(std::mem::size_of::<super::FnFact>(), 88);
+        assert_eq!(std::mem::size_of::<super::FnFact>(), 56);
     }
 }

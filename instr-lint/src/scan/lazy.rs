@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use super::facts::{FileFacts, ModDecl, ModuleFacts};
+use super::facts::{FileFacts, ModuleFacts};
 use super::prefilter::Triggers;
 use super::problems::FileProblem;
 use super::source::{self, ParseProblem, ReadProblem};
@@ -87,15 +87,6 @@ impl Facts {
         }
     }
 
-    /// Its `mod` items, known without parsing.
-    pub fn children_known(&self) -> &[ModDecl] {
-        match (self.full.get(), &self.pending) {
-            (Some(full), _) => &full.children,
-            (None, Some(pending)) => &pending.light.children,
-            (None, None) => &[],
-        }
-    }
-
     /// False when the file, not parsed yet, certainly does not contain `word`.
     pub fn may_contain(&self, word: &str) -> bool {
         match (&self.full.get(), &self.pending) {
@@ -118,6 +109,8 @@ impl Facts {
             };
             match parse_again(pending) {
                 Ok(mut facts) => {
+                    // The scan followed its `mod` items already; kept facts hold none.
+                    facts.children = Vec::new();
                     facts.shrink_to_fit();
                     facts
                 }

@@ -4,49 +4,56 @@
 //! crate's own types), and every file of a workspace names most of them again. Kept as a
 //! `String` each, a name costs an allocation of its own (32 bytes at least, with the
 //! allocator's header) plus 24 bytes where it sits; kept as a [`Name`], the text is allocated
-//! once for the whole check and a name costs the 16 bytes of a shared pointer. The facts of the
-//! bench's generated workspace hold about sixty names a file.
+//! once per process and a name costs the 8 bytes of one pointer (an `Option<Name>` too). The
+//! facts of the bench's generated workspace hold about sixty names a file.
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
-use foldhash::HashSet;
+use foldhash::HashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A shared, immutable string, equal to any other `Name` with the same text. Compares,
 /// hashes and orders as its text does, so a `HashMap<Name, _>` is looked up by `&str`.
+///
+/// It points at a text the process keeps to its end: a pointer to a boxed `str` is thin, half
+/// the size of an `Arc<str>`, and costs no count to clone or drop.
 #[derive(Clone)]
-pub struct Name(Arc<str>);
+pub struct Name(&'static Text);
 
-/// Every name made so far. Names are never removed: a check holds its facts to the end, and
-/// the distinct words of a workspace are few (a few thousand for the bench's 2,020 files).
-fn table() -> &'static Mutex<HashSet<Arc<str>>> {
-    static TABLE: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
+/// A name's text, boxed once more so that a reference to it is one pointer (a `&str` is two).
+struct Text(Box<str>);
+
+/// Every name made so far, by its text. Names are never removed, so a text is leaked on
+/// purpose when it is first made: a check holds its facts to the end, and the distinct words
+/// of the workspaces a process checks are few (a few thousand for the bench's 2,020 files).
+fn table() -> &'static Mutex<HashMap<&'static str, &'static Text>> {
+    static TABLE: OnceLock<Mutex<HashMap<&'static str, &'static Text>>> = OnceLock::new();
     TABLE.get_or_init(Default::default)
 }
 
 impl Name {
     /// The name with this text, made once and shared after.
     pub fn new(text: &str) -> Self {
-        // A poisoned lock only means another thread panicked while inserting: the set is
-        // still a set of valid names.
+        // A poisoned lock only means another thread panicked while inserting: the map is
+        // still a map of valid names.
         let mut table = table()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(existing) = table.get(text) {
-            return Self(existing.clone());
+            return Self(existing);
         }
-        let shared: Arc<str> = Arc::from(text);
-        table.insert(shared.clone());
-        Self(shared)
+        let kept: &'static Text = Box::leak(Box::new(Text(Box::from(text))));
+        table.insert(&kept.0, kept);
+        Self(kept)
     }
 
     /// Its text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
@@ -60,19 +67,19 @@ impl Deref for Name {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
 impl Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
@@ -80,7 +87,7 @@ impl PartialEq for Name {
     fn eq(&self, other: &Self) -> bool {
         // The table makes each text one allocation, so the pointers usually decide at once;
         // the texts are compared only when they differ (then they differ in text too).
-        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+        std::ptr::eq(self.0, other.0) || self.as_str() == other.as_str()
     }
 }
 
@@ -88,44 +95,44 @@ impl Eq for Name {}
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Name> for str {
     fn eq(&self, other: &Name) -> bool {
-        self == &*other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        *self == &*other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for String {
     fn eq(&self, other: &Name) -> bool {
-        **self == *other.0
+        self.as_str() == other.as_str()
     }
 }
 
 impl Hash for Name {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // As `str` hashes: `Borrow<str>` lookups must find it.
-        (*self.0).hash(state);
+        self.as_str().hash(state);
     }
 }
 
@@ -137,19 +144,19 @@ impl PartialOrd for Name {
 
 impl Ord for Name {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.cmp(&other.0)
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
@@ -179,7 +186,7 @@ impl From<Name> for String {
 
 impl Serialize for Name {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -210,9 +217,18 @@ mod tests {
         let a = Name::new("score");
         let b = Name::from(String::from("score"));
         assert_eq!(a, b);
-        assert!(std::sync::Arc::ptr_eq(&a.0, &b.0));
+        assert!(std::ptr::eq(a.0, b.0));
         assert_eq!(a, "score");
         assert_ne!(a, Name::new("scores"));
+    }
+
+    #[test]
+    fn is_one_pointer() {
+        assert_eq!(std::mem::size_of::<Name>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<Option<Name>>(),
+            std::mem::size_of::<usize>()
+        );
     }
 
     #[test]
@@ -229,6 +245,6 @@ mod tests {
         let bytes = postcard::to_allocvec(&name).unwrap();
         assert_eq!(bytes, postcard::to_allocvec("Record0").unwrap());
         let back: Name = postcard::from_bytes(&bytes).unwrap();
-        assert!(std::sync::Arc::ptr_eq(&back.0, &name.0));
+        assert!(std::ptr::eq(back.0, name.0));
     }
 }

@@ -311,15 +311,15 @@ impl FileVisitor {
         let ctx = self.impl_ctx.last().cloned();
         let attrs = self.attrs(attrs);
         self.collect_attr_names(&attrs);
-        let fact = FnFact {
+        let mut fact = FnFact {
             name: Name::from(sig.ident.to_string()),
             self_ty: ctx.as_ref().and_then(|ctx| ctx.self_ty.clone()),
             impl_block: ctx.and_then(|ctx| ctx.block),
             is_pub: !matches!(vis, syn::Visibility::Inherited),
             name_span: self.span(sig.ident.span()),
-            attrs: attrs.into_boxed_slice(),
             body: None,
         };
+        fact.edit_body(|body| body.attrs = attrs.into_boxed_slice());
         self.module().fns.push(fact);
     }
 
