@@ -522,11 +522,7 @@ fn real_code_group(dir: &Path, group: &str, crates: &[(&str, &str)]) -> (PathBuf
     let workspace = instr_lint::workspace::discover(Some(&manifest)).unwrap();
     let members: Vec<usize> = (0..workspace.members.len()).collect();
     let scan = instr_lint::scan::discover::scan_with(&workspace, &members, cold);
-    let parsed = scan
-        .files
-        .iter()
-        .filter(|f| f.facts.parsed().is_some())
-        .count();
+    let parsed = scan.files.iter().filter(|f| f.facts.is_parsed()).count();
     drop(scan);
     coverage_check(&manifest, cold);
     bare_parse(&files);

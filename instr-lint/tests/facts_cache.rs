@@ -16,6 +16,7 @@ use instr_lint::scan::ScanOptions;
 use instr_lint::scan::cache::{self, Cache, Key};
 use instr_lint::scan::facts::FileFacts;
 use instr_lint::scan::outcome::Outcome;
+use instr_lint::scan::stored::StoredFile;
 use instr_lint::workspace::{self, Workspace};
 
 const CACHED: ScanOptions = ScanOptions {
@@ -109,7 +110,7 @@ fn unsound_entries_are_ignored_and_rebuilt() {
 /// An entry decodes for its own key only, and no truncation of it decodes.
 #[test]
 fn entries_round_trip_and_check_their_key() {
-    let outcome = Outcome::Parsed(FileFacts::default());
+    let outcome = Outcome::Parsed(StoredFile::of(FileFacts::default()));
     let bytes = cache::encode(Key(7), &outcome).unwrap();
     assert_eq!(cache::decode(&bytes, Key(7)), Some(outcome));
     assert_eq!(cache::decode(&bytes, Key(8)), None);

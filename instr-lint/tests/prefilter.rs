@@ -214,7 +214,7 @@ fn parsed_at_scan(manifest: &Path) -> Vec<(String, bool, usize)> {
             let parsed = scan
                 .files
                 .iter()
-                .filter(|file| file.unit == index && file.facts.parsed().is_some())
+                .filter(|file| file.unit == index && file.facts.is_parsed())
                 .count();
             (unit.package.clone(), unit.reaches_frameworks, parsed)
         })

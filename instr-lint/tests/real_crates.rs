@@ -555,10 +555,7 @@ fn corpus_changes_nothing(
             .enumerate()
             .map(|(index, unit)| {
                 let files = scan.files.iter().filter(|file| file.unit == index);
-                let parsed = files
-                    .clone()
-                    .filter(|file| file.facts.parsed().is_some())
-                    .count();
+                let parsed = files.clone().filter(|file| file.facts.is_parsed()).count();
                 (
                     unit.package.clone(),
                     unit.reaches_frameworks,

@@ -378,7 +378,11 @@ pub fn join_path(parts: &[&str]) -> String {
 impl<'s> Detector<'_, 's> {
     fn unit_module(&self, file: usize, module: usize) -> (usize, &'s ModPath) {
         let scanned = &self.scan.files[file];
-        (scanned.unit, &scanned.facts.modules[module].path)
+        let paths = scanned.facts.module_paths();
+        // Ids index the same modules the paths list: the empty path only keeps this from
+        // panicking if that ever broke.
+        static ROOT: ModPath = Vec::new();
+        (scanned.unit, paths.get(module).unwrap_or(&ROOT))
     }
 
     fn scope_fn(&self, unit: usize, module: &ModPath, scope: Option<&FnScope>) -> Option<FnId> {
@@ -391,12 +395,22 @@ impl<'s> Detector<'_, 's> {
     // framework (`Scan::facts_to_go_over`): a file the prefilter left unparsed holds no mount,
     // no registration and no attribute, trait impl or module that makes a handler
     // (`crate::scan::prefilter`), and a crate that reaches no framework has none either.
+    // Each pass decodes the modules of the files it reads one file at a time (see
+    // `Scan::modules_to_go_over`); the mounts and registrations passes skip, undecoded, the
+    // files that hold none.
     fn collect_nests(&mut self) {
-        for file in &self.scan.files {
-            let Some(facts) = self.scan.facts_to_go_over(file) else {
+        for (file_index, file) in self.scan.files.iter().enumerate() {
+            if !self
+                .scan
+                .contents_to_go_over(file_index)
+                .is_some_and(|contents| contents.nests)
+            {
+                continue;
+            }
+            let Some(facts) = self.scan.modules_to_go_over(file_index) else {
                 continue;
             };
-            for module in &facts.modules {
+            for module in facts.iter() {
                 for nest in &module.nests {
                     if let Resolved::Fn(target) =
                         self.index.resolve(file.unit, &module.path, &nest.callee)
@@ -444,11 +458,18 @@ impl<'s> Detector<'_, 's> {
     }
 
     fn collect_route_registrations(&mut self) {
-        for (file_index, file) in self.scan.files.iter().enumerate() {
-            let Some(facts) = self.scan.facts_to_go_over(file) else {
+        for file_index in 0..self.scan.files.len() {
+            if !self
+                .scan
+                .contents_to_go_over(file_index)
+                .is_some_and(|contents| contents.routes)
+            {
+                continue;
+            }
+            let Some(facts) = self.scan.modules_to_go_over(file_index) else {
                 continue;
             };
-            for (module_index, module) in facts.modules.iter().enumerate() {
+            for (module_index, module) in facts.iter().enumerate() {
                 for route in &module.routes {
                     self.register(file_index, module_index, route);
                 }
@@ -686,7 +707,7 @@ impl<'s> Detector<'_, 's> {
                 return None;
             };
             let (fn_unit, fn_module) = self.unit_module(id.file, id.module);
-            self.handler_trait_impl(fn_unit, fn_module, self.index.function(id))
+            self.handler_trait_impl(fn_unit, fn_module, &self.index.function(id))
                 .map(|_| id)
         })
     }
@@ -703,7 +724,8 @@ impl<'s> Detector<'_, 's> {
     ) -> Option<Span> {
         let [name] = path else { return None };
         let scope = route.scope.as_ref()?;
-        self.scan.files[file].facts.modules[module]
+        self.index
+            .module(file, module)
             .local_closures
             .iter()
             .filter(|closure| {
@@ -723,7 +745,7 @@ impl<'s> Detector<'_, 's> {
             match part {
                 PathPart::Literal(text) => out.push_str(text),
                 PathPart::Const(path) => {
-                    out.push_str(self.index.resolve_const(unit, module, path)?)
+                    out.push_str(&self.index.resolve_const(unit, module, path)?)
                 }
             }
         }
@@ -797,7 +819,7 @@ impl<'s> Detector<'_, 's> {
             }
             return index;
         }
-        let function: &FnFact = self.index.function(id);
+        let function = self.index.function(id);
         let (unit, module) = self.unit_module(id.file, id.module);
         let module = module.clone();
         let index = self.new_handler(
@@ -930,7 +952,6 @@ impl<'s> Detector<'_, 's> {
         let package = if expanded.first().is_some_and(|first| first == "crate") {
             self.index
                 .proto_package(unit, &expanded[1..server_at].to_vec())
-                .map(str::to_owned)
         } else {
             None
         };
@@ -1019,14 +1040,14 @@ impl<'s> Detector<'_, 's> {
 
     fn collect_attributed(&mut self) {
         for file_index in 0..self.scan.files.len() {
-            let file = &self.scan.files[file_index];
-            let Some(facts) = self.scan.facts_to_go_over(file) else {
+            let unit = self.scan.files[file_index].unit;
+            let Some(facts) = self.scan.modules_to_go_over(file_index) else {
                 continue;
             };
-            for (module_index, module) in facts.modules.iter().enumerate() {
+            for (module_index, module) in facts.iter().enumerate() {
                 for (fn_index, function) in module.fns.iter().enumerate() {
                     self.attributed(
-                        file.unit,
+                        unit,
                         FnId {
                             file: file_index,
                             module: module_index,

@@ -3,6 +3,8 @@
 //! modules, glob imports and the workspace's own library crates. Anything else is external.
 
 use std::cell::RefCell;
+use std::ops::Deref;
+use std::sync::Arc;
 // foldhash: these tables are hashed on every lookup step; SipHash's resistance to chosen keys
 // buys nothing here and cost a tenth of a re-check.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -71,7 +73,7 @@ pub(crate) struct Index<'s> {
     /// Per unit: type names a `Middleware` impl gives as its `Output`, and structs holding
     /// an endpoint (types whose `impl Endpoint` serves through another endpoint), among the
     /// files parsed when the index was built; the others are read by lookup.
-    wrappers: HashMap<usize, Vec<&'s str>>,
+    wrappers: HashMap<usize, Vec<Name>>,
 }
 
 const MAX_DEPTH: usize = 24;
@@ -82,28 +84,28 @@ impl<'s> Index<'s> {
         let mut modules: HashMap<(usize, &'s [Name]), ModuleParts> = HashMap::new();
         let mut methods: Vec<MethodEntry> = Vec::new();
         let mut unparsed = vec![Vec::new(); scan.units.len()];
-        let mut wrappers: HashMap<usize, Vec<&'s str>> = HashMap::new();
+        let mut wrappers: HashMap<usize, Vec<Name>> = HashMap::new();
         for (file_index, file) in scan.files.iter().enumerate() {
             // Module paths are known without parsing; the light scan finds the same ones.
-            for (module_index, module) in file.facts.modules_known().iter().enumerate() {
+            for (module_index, path) in file.facts.module_paths().iter().enumerate() {
                 modules
-                    .entry((file.unit, module.path.as_slice()))
+                    .entry((file.unit, path.as_slice()))
                     .or_default()
                     .push((file_index, module_index));
             }
-            let Some(facts) = file.facts.parsed() else {
+            let Some(facts) = file.facts.parsed_modules(&scan.recent, file_index) else {
                 if let Some(list) = unparsed.get_mut(file.unit) {
                     list.push(file_index);
                 }
                 continue;
             };
-            for module in &facts.modules {
+            for module in facts.iter() {
                 wrappers
                     .entry(file.unit)
                     .or_default()
-                    .extend(wrapper_types(module));
+                    .extend(wrapper_types(module).map(Name::new));
             }
-            let functions = facts.modules.iter().flat_map(|module| &module.fns);
+            let functions = facts.iter().flat_map(|module| &module.fns);
             for (nth, function) in functions.enumerate() {
                 if let Some(ty) = &function.self_ty
                     && let Some(entry) =
@@ -160,7 +162,7 @@ impl<'s> Index<'s> {
         if self
             .wrappers
             .get(&unit)
-            .is_some_and(|types| types.contains(&ty))
+            .is_some_and(|types| types.iter().any(|name| name == ty))
         {
             return true;
         }
@@ -168,11 +170,10 @@ impl<'s> Index<'s> {
             .get(unit)
             .into_iter()
             .flatten()
-            .map(|&file| &self.scan.files[file].facts)
-            .filter(|facts| facts.may_contain(ty))
-            .any(|facts| {
-                facts
-                    .modules
+            .filter(|&&file| self.scan.files[file].facts.may_contain(ty))
+            .any(|&file| {
+                self.scan
+                    .modules(file)
                     .iter()
                     .any(|module| wrapper_types(module).any(|name| name == ty))
             })
@@ -187,14 +188,17 @@ impl<'s> Index<'s> {
         unit: usize,
         module: &ModPath,
         path: &[Name],
-    ) -> Option<&'s str> {
+    ) -> Option<String> {
         // Looked up in the module the path leads to, as a function is: only the files of
         // that module are parsed (a file holding only constants is left to the light scan).
         let find = |unit: usize, module: &ModPath, name: &str| {
-            self.module_parts(unit, module)
-                .flat_map(|parts| &parts.str_consts)
-                .find(|constant| constant.name == name)
-                .map(|constant| constant.value.as_str())
+            self.module_parts(unit, module).find_map(|parts| {
+                parts
+                    .str_consts
+                    .iter()
+                    .find(|constant| constant.name == name)
+                    .map(|constant| constant.value.clone())
+            })
         };
         match self.lookup(unit, module, path, 0, &find, false) {
             Found::Item(value) => Some(value),
@@ -204,7 +208,7 @@ impl<'s> Index<'s> {
 
     /// The id of the `nth` function of `file`, counting through its modules in order.
     fn fn_id(&self, file: usize, mut nth: usize) -> Option<FnId> {
-        for (module, facts) in self.scan.files[file].facts.modules.iter().enumerate() {
+        for (module, facts) in self.scan.modules(file).iter().enumerate() {
             if nth < facts.fns.len() {
                 return Some(FnId {
                     file,
@@ -218,20 +222,42 @@ impl<'s> Index<'s> {
     }
 
     /// The function behind an id.
-    pub(crate) fn function(&self, id: FnId) -> &'s FnFact {
-        &self.scan.files[id.file].facts.modules[id.module].fns[id.function]
+    pub(crate) fn function(&self, id: FnId) -> FnRef {
+        FnRef {
+            module: self.module(id.file, id.module),
+            function: id.function,
+        }
+    }
+
+    /// Module `index` of file `file`.
+    pub(crate) fn module(&self, file: usize, index: usize) -> ModuleRef {
+        ModuleRef {
+            modules: self.scan.modules(file),
+            index,
+        }
     }
 
     fn module_parts<'a>(
         &'a self,
         unit: usize,
         module: &'a [Name],
-    ) -> impl Iterator<Item = &'s ModuleFacts> + 'a {
+    ) -> impl Iterator<Item = ModuleRef> + 'a {
         self.modules
             .get(&(unit, module))
             .into_iter()
             .flatten()
-            .map(|(file, index)| &self.scan.files[*file].facts.modules[*index])
+            .map(|&(file, index)| self.module(file, index))
+    }
+
+    /// What `name` is imported as in `module`, as written.
+    fn use_target(&self, unit: usize, module: &[Name], name: &str) -> Option<WrittenPath> {
+        self.module_parts(unit, module).find_map(|parts| {
+            parts
+                .uses
+                .iter()
+                .find(|used| used.name == name)
+                .map(|used| used.target.clone())
+        })
     }
 
     fn is_module(&self, unit: usize, module: &ModPath) -> bool {
@@ -252,7 +278,7 @@ impl<'s> Index<'s> {
             .into_iter()
             .flatten()
         {
-            let facts = &self.scan.files[*file].facts.modules[*index];
+            let facts = self.module(*file, *index);
             if let Some(position) = facts
                 .fns
                 .iter()
@@ -378,11 +404,7 @@ impl<'s> Index<'s> {
                 return Found::Method(id);
             }
         }
-        let used: Option<WrittenPath> = self
-            .module_parts(unit, module)
-            .flat_map(|m| m.uses.iter())
-            .find(|u| u.name == name)
-            .map(|u| u.target.clone());
+        let used: Option<WrittenPath> = self.use_target(unit, module, name);
         if let Some(target) = used {
             let mut full = target;
             full.extend(rest.iter().cloned());
@@ -401,7 +423,7 @@ impl<'s> Index<'s> {
         }
         let globs: Vec<WrittenPath> = self
             .module_parts(unit, module)
-            .flat_map(|m| m.globs.iter().cloned())
+            .flat_map(|m| m.globs.clone())
             .collect();
         for glob in globs {
             // A glob met again while its own path is being resolved (`use self::Kind::*;`,
@@ -453,8 +475,9 @@ impl<'s> Index<'s> {
             if !(facts.may_contain(ty) && facts.may_contain(name)) {
                 continue;
             }
-            let found = facts
-                .modules
+            let found = self
+                .scan
+                .modules(file)
                 .iter()
                 .enumerate()
                 .find_map(|(module, facts)| {
@@ -522,11 +545,7 @@ impl<'s> Index<'s> {
                         current = out;
                         break;
                     }
-                    let used = self
-                        .module_parts(unit, &context)
-                        .flat_map(|m| m.uses.iter())
-                        .find(|u| u.name == name)
-                        .map(|u| u.target.clone());
+                    let used = self.use_target(unit, &context, name);
                     match used {
                         Some(target)
                             if target.first().map(Name::as_str) != Some(name)
@@ -552,21 +571,52 @@ impl<'s> Index<'s> {
     }
 
     /// Module paths declared for `unit`, with the protobuf package of `include_proto!`.
-    pub(crate) fn proto_package(&self, unit: usize, module: &ModPath) -> Option<&'s str> {
+    pub(crate) fn proto_package(&self, unit: usize, module: &ModPath) -> Option<Name> {
         self.module_parts(unit, module)
-            .find_map(|m| m.proto_package.as_deref())
+            .find_map(|m| m.proto_package.clone())
     }
 
     /// Glob imports of `module`, expanded.
     pub(crate) fn globs(&self, unit: usize, module: &ModPath) -> Vec<Vec<Name>> {
         let globs: Vec<WrittenPath> = self
             .module_parts(unit, module)
-            .flat_map(|m| m.globs.iter().cloned())
+            .flat_map(|m| m.globs.clone())
             .collect();
         globs
             .iter()
             .map(|glob| self.expand(unit, module, glob))
             .collect()
+    }
+}
+
+/// A module's facts, decoded: holds a share of its file's modules, which a lookup may have
+/// decoded only for this.
+pub(crate) struct ModuleRef {
+    modules: Arc<[ModuleFacts]>,
+    index: usize,
+}
+
+impl Deref for ModuleRef {
+    type Target = ModuleFacts;
+
+    fn deref(&self) -> &ModuleFacts {
+        // Ids come from the same facts, decoded the same way each time: a module is always
+        // there. The empty module only keeps this from panicking if that ever broke.
+        self.modules.get(self.index).unwrap_or(ModuleFacts::none())
+    }
+}
+
+/// A function's facts, decoded (see [`ModuleRef`]).
+pub(crate) struct FnRef {
+    module: ModuleRef,
+    function: usize,
+}
+
+impl Deref for FnRef {
+    type Target = FnFact;
+
+    fn deref(&self) -> &FnFact {
+        self.module.fns.get(self.function).unwrap_or(FnFact::none())
     }
 }
 

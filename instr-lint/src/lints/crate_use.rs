@@ -36,7 +36,7 @@ pub(super) fn schema_mismatches(
         };
         // A file the prefilter left unparsed invokes no `instr::schema!` (`instr` is a word),
         // nor does one whose crate does not reach `instr`.
-        let Some(facts) = scan.facts_to_go_over(file) else {
+        let Some(facts) = scan.emission_to_go_over(file) else {
             continue;
         };
         for call in &facts.schema_calls {

@@ -29,7 +29,7 @@ pub(super) fn never_emitted(
     // unparsed names no `metrics`, `events` or `instr` at all (`crate::scan::prefilter`), and
     // a crate that reaches neither cannot emit through them.
     for file in &scan.files {
-        let Some(facts) = scan.facts_to_go_over(file) else {
+        let Some(facts) = scan.emission_to_go_over(file) else {
             continue;
         };
         if !packages.contains(scan.units[file.unit].package.as_str()) {
@@ -83,7 +83,7 @@ pub(super) fn raw_metric_calls(
         .flat_map(|used| used.schema.metrics.keys().map(String::as_str))
         .collect();
     for file in &scan.files {
-        let Some(facts) = scan.facts_to_go_over(file) else {
+        let Some(facts) = scan.emission_to_go_over(file) else {
             continue;
         };
         for call in &facts.raw_metric_calls {

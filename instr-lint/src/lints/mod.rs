@@ -119,7 +119,7 @@ pub(crate) fn run_on_code(
             // handler" say nothing but "not adopted yet": these lints start once a package
             // using the schema invokes `instr::schema!`.
             let instrumented = scan.files.iter().any(|file| {
-                scan.facts_to_go_over(file)
+                scan.emission_to_go_over(file)
                     .is_some_and(|facts| facts.invokes_schema())
                     && used.packages.contains(&scan.units[file.unit].package)
             });

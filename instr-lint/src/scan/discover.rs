@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::cache::Cache;
-use super::facts::{FileFacts, ModPath, Name};
+use super::facts::{EmissionFacts, ModPath, ModuleFacts, Name};
 use super::lazy::{Facts, text_hash};
 use super::options::ScanOptions;
 use super::outcome::Outcome;
@@ -24,6 +24,7 @@ use super::prefilter::{Triggers, reads_items_of};
 pub use super::problems::FileProblem;
 use super::reduce::analyse;
 use super::source;
+use super::stored::{Contents, RecentModules};
 use super::visit::FileContext;
 use crate::globs::Globs;
 use crate::workspace::{TargetKind, Workspace, lock};
@@ -69,20 +70,56 @@ pub struct Scan {
     pub files: Vec<ScannedFile>,
     /// Files that could not be scanned, or that nothing reaches.
     pub problems: Vec<FileProblem>,
+    /// The modules of the files read last, decoded (see `super::stored`).
+    pub recent: RecentModules,
 }
 
 impl Scan {
-    /// The facts that a pass over every file reads: those of a parsed file of a unit that
+    /// The modules that a pass over every file reads: those of a parsed file of a unit that
     /// reaches a framework, `instr` or `metrics` ([`Unit::reaches_frameworks`]). Any other
     /// file holds nothing such a pass reads: it was left unparsed for that reason, and if a
     /// lookup parsed it since, or the prefilter is off, its facts are still not read, so that
     /// no answer depends on either.
-    pub fn facts_to_go_over<'s>(&'s self, file: &'s ScannedFile) -> Option<&'s FileFacts> {
-        let reaches = self
-            .units
+    pub fn modules_to_go_over(&self, file: usize) -> Option<Arc<[ModuleFacts]>> {
+        let scanned = self.files.get(file)?;
+        if !self.reaches(scanned) {
+            return None;
+        }
+        scanned.facts.parsed_modules(&self.recent, file)
+    }
+
+    /// What the modules [`Self::modules_to_go_over`] gives hold, known without decoding them:
+    /// a pass that reads only mounts, or only registrations, skips the files without.
+    pub fn contents_to_go_over(&self, file: usize) -> Option<Contents> {
+        let scanned = self.files.get(file)?;
+        if !self.reaches(scanned) {
+            return None;
+        }
+        scanned.facts.contents()
+    }
+
+    /// What a file says about emission, for a pass over every file: as
+    /// [`Self::modules_to_go_over`], `None` for a file such a pass does not read.
+    pub fn emission_to_go_over<'s>(&'s self, file: &'s ScannedFile) -> Option<&'s EmissionFacts> {
+        if !self.reaches(file) {
+            return None;
+        }
+        file.facts.emission()
+    }
+
+    /// The modules of file `file` (an index into `files`), parsing it first if the scan left
+    /// it unparsed (see `super::lazy`).
+    pub fn modules(&self, file: usize) -> Arc<[ModuleFacts]> {
+        match self.files.get(file) {
+            Some(scanned) => scanned.facts.modules(&self.recent, file),
+            None => Arc::from([]),
+        }
+    }
+
+    fn reaches(&self, file: &ScannedFile) -> bool {
+        self.units
             .get(file.unit)
-            .is_none_or(|unit| unit.reaches_frameworks);
-        if reaches { file.facts.parsed() } else { None }
+            .is_none_or(|unit| unit.reaches_frameworks)
     }
 
     /// The scanned files' paths, by index, with everything else freed: what findings about
@@ -106,10 +143,7 @@ impl Scan {
 
 /// The path of the first module a file is (a file reached twice in a unit is two modules).
 fn first_module(file: &ScannedFile) -> Option<&[Name]> {
-    file.facts
-        .modules_known()
-        .first()
-        .map(|module| module.path.as_slice())
+    file.facts.module_paths().first().map(Vec::as_slice)
 }
 
 /// Which members to scan.
@@ -307,6 +341,7 @@ pub fn scan_units_with(
         units,
         files,
         problems,
+        recent: RecentModules::default(),
     }
 }
 
@@ -382,10 +417,9 @@ fn scan_file<'s>(
     // they are taken out rather than kept with the facts (a file with many of them, a crate
     // root, keeps each one's candidate paths).
     let (facts, children) = match outcome {
-        Outcome::Parsed(mut facts) => {
-            let children = std::mem::take(&mut facts.children);
-            facts.shrink_to_fit();
-            (Facts::parsed_from(facts), children)
+        Outcome::Parsed(mut stored) => {
+            let children = std::mem::take(&mut stored.children);
+            (Facts::parsed_from(stored), children)
         }
         Outcome::Light {
             mut light,

@@ -40,6 +40,24 @@ impl FileFacts {
         !self.schema_calls.is_empty()
     }
 
+    /// Its modules, and what it says about emission (`None` when nothing); `mod` items are
+    /// dropped.
+    pub fn split(self) -> (Vec<ModuleFacts>, Option<Box<EmissionFacts>>) {
+        let mut emission = EmissionFacts {
+            emits: self.emits,
+            raw_metric_calls: self.raw_metric_calls,
+            schema_calls: self.schema_calls,
+        };
+        // Kept to the end of the check: without the room the lists grew into.
+        emission.emits.metric_idents.shrink_to_fit();
+        emission.emits.event_idents.shrink_to_fit();
+        emission.emits.raw_names.shrink_to_fit();
+        emission.raw_metric_calls.shrink_to_fit();
+        emission.schema_calls.shrink_to_fit();
+        let said = emission != *EmissionFacts::none();
+        (self.modules, said.then(|| Box::new(emission)))
+    }
+
     /// Gives back the spare capacity of every list: facts are kept for the whole check, and
     /// lists grown by pushing hold up to twice what they use.
     pub fn shrink_to_fit(&mut self) {
@@ -59,6 +77,26 @@ impl FileFacts {
 }
 
 impl ModuleFacts {
+    /// A module with nothing in it.
+    pub fn none() -> &'static Self {
+        static NONE: ModuleFacts = ModuleFacts {
+            path: Vec::new(),
+            uses: Vec::new(),
+            globs: Vec::new(),
+            fns: Vec::new(),
+            types: Vec::new(),
+            child_modules: Vec::new(),
+            routes: Vec::new(),
+            nests: Vec::new(),
+            proto_package: None,
+            str_consts: Vec::new(),
+            middleware_outputs: Vec::new(),
+            endpoint_holders: Vec::new(),
+            local_closures: Vec::new(),
+        };
+        &NONE
+    }
+
     fn shrink_to_fit(&mut self) {
         self.path.shrink_to_fit();
         self.uses.shrink_to_fit();
@@ -81,6 +119,39 @@ impl ModuleFacts {
         self.middleware_outputs.shrink_to_fit();
         self.endpoint_holders.shrink_to_fit();
         self.local_closures.shrink_to_fit();
+    }
+}
+
+/// What a file says about emission: the part of its facts that the lints read for every
+/// file, kept decoded beside its modules (see `super::lazy`).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmissionFacts {
+    /// Metric and event names the file refers to (see [`Emits`]).
+    pub emits: Emits,
+    /// Raw `metrics::counter!`-style macro calls.
+    pub raw_metric_calls: Vec<RawMetricCall>,
+    /// `instr::schema!(...)` invocations: the crate has the generated API.
+    pub schema_calls: Vec<SchemaCall>,
+}
+
+impl EmissionFacts {
+    /// Nothing said.
+    pub fn none() -> &'static Self {
+        static NONE: EmissionFacts = EmissionFacts {
+            emits: Emits {
+                metric_idents: Vec::new(),
+                event_idents: Vec::new(),
+                raw_names: Vec::new(),
+            },
+            raw_metric_calls: Vec::new(),
+            schema_calls: Vec::new(),
+        };
+        &NONE
+    }
+
+    /// The file invokes `instr::schema!`.
+    pub fn invokes_schema(&self) -> bool {
+        !self.schema_calls.is_empty()
     }
 }
 
@@ -209,6 +280,19 @@ pub struct FnBody {
 }
 
 impl FnFact {
+    /// A function with no name and nothing else.
+    pub fn none() -> &'static Self {
+        static NONE: FnFact = FnFact {
+            name: Name::EMPTY,
+            self_ty: None,
+            impl_block: None,
+            is_pub: false,
+            name_span: Span { start: 0, end: 0 },
+            body: None,
+        };
+        &NONE
+    }
+
     /// `name` for a free function, `Type::name` for a method.
     pub fn display_name(&self) -> String {
         match &self.self_ty {

@@ -1,19 +1,25 @@
-//! A scanned file's facts, parsed during the scan or on demand.
+//! A scanned file's facts, parsed during the scan or on demand, and how they are kept.
 //!
-//! A file the prefilter let through unparsed keeps its light facts (module declarations), the
-//! words it may contain and what it takes to parse it later. Reading [`Facts`] through
-//! `Deref` parses it then (once; the text is read again and must hash as it did in the scan),
-//! so every lookup sees exactly the facts a full scan would have given; code that goes over
+//! A parsed file keeps its modules encoded ([`StoredModules`]): they are decoded when a pass
+//! or a lookup reads them, through the scan's [`RecentModules`], and what the file says about
+//! emission, which the lints read for every file, stays decoded ([`EmissionFacts`]).
+//!
+//! A file the prefilter let through unparsed keeps the paths of its modules, the words it may
+//! contain and what it takes to parse it later. Reading its modules ([`Facts::modules`])
+//! parses it then (once; the text is read again and must hash as it did in the scan), so
+//! every lookup sees exactly the facts a full scan would have given; code that goes over
 //! every file and may skip unparsed ones (their facts hold nothing it reads, see
-//! `super::prefilter`) uses [`Facts::parsed`] instead.
+//! `super::prefilter`) uses [`Facts::parsed_modules`] instead.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use super::facts::{FileFacts, ModuleFacts};
+use super::facts::{EmissionFacts, FileFacts, ModPath, ModuleFacts};
 use super::prefilter::Triggers;
 use super::problems::FileProblem;
 use super::source::{self, ParseProblem, ReadProblem};
+use super::stored::StoredFile;
+use super::stored::{Contents, RecentModules, StoredModules};
 use super::visit::FileContext;
 use super::words::WordSet;
 
@@ -27,23 +33,48 @@ struct Pending {
     path: PathBuf,
     hash: u128,
     triggers: Arc<Triggers>,
+    /// Its facts once a lookup parsed it (few files are): kept decoded.
+    parsed: OnceLock<Decoded>,
+}
+
+/// Facts kept decoded.
+#[derive(Debug)]
+struct Decoded {
+    modules: Arc<[ModuleFacts]>,
+    emission: Option<Box<EmissionFacts>>,
+}
+
+/// How a file's facts are kept.
+#[derive(Debug)]
+enum Kept {
+    /// Parsed in the scan: the modules encoded.
+    Stored {
+        modules: StoredModules,
+        emission: Option<Box<EmissionFacts>>,
+    },
+    /// Left unparsed by the scan.
+    Pending(Box<Pending>),
 }
 
 /// The facts of one scanned file.
 #[derive(Debug)]
 pub struct Facts {
-    full: OnceLock<FileFacts>,
-    pending: Option<Box<Pending>>,
+    /// The path of each module the file is, in order: known without parsing.
+    paths: Box<[ModPath]>,
+    kept: Kept,
     /// A problem found when parsing on demand.
-    problem: OnceLock<FileProblem>,
+    problem: OnceLock<Box<FileProblem>>,
 }
 
 impl Facts {
-    /// Facts of a parsed file.
-    pub fn parsed_from(facts: FileFacts) -> Self {
+    /// Facts of a parsed file (its `mod` items, which the scan follows, are not kept).
+    pub fn parsed_from(stored: StoredFile) -> Self {
         Self {
-            full: OnceLock::from(facts),
-            pending: None,
+            paths: stored.paths.into_boxed_slice(),
+            kept: Kept::Stored {
+                modules: stored.modules,
+                emission: stored.emission,
+            },
             problem: OnceLock::new(),
         }
     }
@@ -58,8 +89,8 @@ impl Facts {
         triggers: Arc<Triggers>,
     ) -> Self {
         Self {
-            full: OnceLock::new(),
-            pending: Some(Box::new(Pending {
+            paths: module_paths(&light.modules),
+            kept: Kept::Pending(Box::new(Pending {
                 light,
                 words,
                 failure,
@@ -67,68 +98,106 @@ impl Facts {
                 path,
                 hash,
                 triggers,
+                parsed: OnceLock::new(),
             })),
             problem: OnceLock::new(),
         }
     }
 
-    /// The facts when the file has been parsed (in the scan or by a lookup), without parsing.
-    pub fn parsed(&self) -> Option<&FileFacts> {
-        self.full.get()
+    /// True when the file has been parsed (in the scan or by a lookup).
+    pub fn is_parsed(&self) -> bool {
+        match &self.kept {
+            Kept::Stored { .. } => true,
+            Kept::Pending(pending) => pending.parsed.get().is_some(),
+        }
     }
 
-    /// Its modules, known without parsing (paths and child modules only, for a file not
-    /// parsed yet).
-    pub fn modules_known(&self) -> &[ModuleFacts] {
-        match (self.full.get(), &self.pending) {
-            (Some(full), _) => &full.modules,
-            (None, Some(pending)) => &pending.light.modules,
-            (None, None) => &[],
+    /// The path of each module the file is (a file and the inline modules in it), in order;
+    /// known without parsing.
+    pub fn module_paths(&self) -> &[ModPath] {
+        &self.paths
+    }
+
+    /// What the file says about emission, when it has been parsed (without parsing).
+    pub fn emission(&self) -> Option<&EmissionFacts> {
+        let emission = match &self.kept {
+            Kept::Stored { emission, .. } => emission,
+            Kept::Pending(pending) => &pending.parsed.get()?.emission,
+        };
+        Some(emission.as_deref().unwrap_or(EmissionFacts::none()))
+    }
+
+    /// What its modules hold, when it has been parsed (without parsing or decoding).
+    pub fn contents(&self) -> Option<Contents> {
+        match &self.kept {
+            Kept::Stored { modules, .. } => Some(modules.contents()),
+            Kept::Pending(pending) => Some(Contents::of(&pending.parsed.get()?.modules)),
         }
+    }
+
+    /// Its modules when the file has been parsed, without parsing; `recent` keeps the
+    /// modules of the files read last decoded, `file` is this file's index in the scan.
+    pub fn parsed_modules(
+        &self,
+        recent: &RecentModules,
+        file: usize,
+    ) -> Option<Arc<[ModuleFacts]>> {
+        match &self.kept {
+            Kept::Stored { modules, .. } => Some(recent.get(file, || modules.load())),
+            Kept::Pending(pending) => pending
+                .parsed
+                .get()
+                .map(|decoded| Arc::clone(&decoded.modules)),
+        }
+    }
+
+    /// Its modules, parsing the file first if needed. A file that turns out not to parse (or
+    /// changed since the scan) keeps its light facts (module paths and child modules), and
+    /// the problem is reported.
+    pub fn modules(&self, recent: &RecentModules, file: usize) -> Arc<[ModuleFacts]> {
+        let Kept::Pending(pending) = &self.kept else {
+            return self.parsed_modules(recent, file).unwrap_or_default();
+        };
+        let decoded = pending.parsed.get_or_init(|| match parse_again(pending) {
+            Ok(mut facts) => {
+                // The scan followed its `mod` items already; kept facts hold none.
+                facts.children = Vec::new();
+                facts.shrink_to_fit();
+                let (modules, emission) = facts.split();
+                Decoded {
+                    modules: modules.into(),
+                    emission,
+                }
+            }
+            Err(problem) => {
+                let _ = self.problem.set(Box::new(problem));
+                Decoded {
+                    modules: pending.light.modules.clone().into(),
+                    emission: None,
+                }
+            }
+        });
+        Arc::clone(&decoded.modules)
     }
 
     /// False when the file, not parsed yet, certainly does not contain `word`.
     pub fn may_contain(&self, word: &str) -> bool {
-        match (&self.full.get(), &self.pending) {
-            (None, Some(pending)) => pending.words.may_contain(word),
+        match &self.kept {
+            Kept::Pending(pending) if pending.parsed.get().is_none() => {
+                pending.words.may_contain(word)
+            }
             _ => true,
         }
     }
 
     /// The problem met when the file was parsed on demand.
     pub fn problem(&self) -> Option<&FileProblem> {
-        self.problem.get()
-    }
-
-    /// Every fact, parsing the file first if needed. A file that turns out not to parse (or
-    /// changed since the scan) keeps its light facts, and the problem is reported.
-    pub fn force(&self) -> &FileFacts {
-        self.full.get_or_init(|| {
-            let Some(pending) = &self.pending else {
-                return FileFacts::default();
-            };
-            match parse_again(pending) {
-                Ok(mut facts) => {
-                    // The scan followed its `mod` items already; kept facts hold none.
-                    facts.children = Vec::new();
-                    facts.shrink_to_fit();
-                    facts
-                }
-                Err(problem) => {
-                    let _ = self.problem.set(problem);
-                    pending.light.clone()
-                }
-            }
-        })
+        self.problem.get().map(|problem| &**problem)
     }
 }
 
-impl std::ops::Deref for Facts {
-    type Target = FileFacts;
-
-    fn deref(&self) -> &FileFacts {
-        self.force()
-    }
+fn module_paths(modules: &[ModuleFacts]) -> Box<[ModPath]> {
+    modules.iter().map(|module| module.path.clone()).collect()
 }
 
 /// The 128-bit hash the scan and the cache know a file's text by.

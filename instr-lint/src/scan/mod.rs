@@ -31,6 +31,7 @@ pub mod problems;
 mod reduce;
 pub(crate) mod routes;
 pub mod source;
+pub mod stored;
 pub(crate) mod syntax;
 pub mod visit;
 pub(crate) mod warp;

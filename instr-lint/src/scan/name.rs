@@ -24,8 +24,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone)]
 pub struct Name(&'static Text);
 
-/// A name's text, boxed once more so that a reference to it is one pointer (a `&str` is two).
-struct Text(Box<str>);
+/// A name's text, behind one more pointer so that a reference to it is one pointer (a `&str`
+/// is two).
+struct Text(&'static str);
 
 /// Every name made so far, by its text. Names are never removed, so a text is leaked on
 /// purpose when it is first made: a check holds its facts to the end, and the distinct words
@@ -36,6 +37,9 @@ fn table() -> &'static Mutex<HashMap<&'static str, &'static Text>> {
 }
 
 impl Name {
+    /// The empty name (equal to `Name::new("")`: the table is not needed to compare).
+    pub const EMPTY: Name = Name(&Text(""));
+
     /// The name with this text, made once and shared after.
     pub fn new(text: &str) -> Self {
         // A poisoned lock only means another thread panicked while inserting: the map is
@@ -46,14 +50,15 @@ impl Name {
         if let Some(existing) = table.get(text) {
             return Self(existing);
         }
-        let kept: &'static Text = Box::leak(Box::new(Text(Box::from(text))));
-        table.insert(&kept.0, kept);
+        let text: &'static str = Box::leak(Box::from(text));
+        let kept: &'static Text = Box::leak(Box::new(Text(text)));
+        table.insert(text, kept);
         Self(kept)
     }
 
     /// Its text.
     pub fn as_str(&self) -> &str {
-        &self.0.0
+        self.0.0
     }
 }
 
@@ -67,19 +72,19 @@ impl Deref for Name {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.0.0
+        self.0.0
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        &self.0.0
+        self.0.0
     }
 }
 
 impl Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        &self.0.0
+        self.0.0
     }
 }
 
@@ -186,7 +191,10 @@ impl From<Name> for String {
 
 impl Serialize for Name {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match numbered(self) {
+            Some(number) => serializer.serialize_u32(number),
+            None => serializer.serialize_str(self.as_str()),
+        }
     }
 }
 
@@ -204,8 +212,78 @@ impl<'de> Deserialize<'de> for Name {
                 Ok(Name::new(text))
             }
         }
-        deserializer.deserialize_str(Visit)
+        if !NAMES.with_borrow(|names| matches!(names, Numbering::Reading(_))) {
+            return deserializer.deserialize_str(Visit);
+        }
+        let number = u32::deserialize(deserializer)?;
+        NAMES
+            .with_borrow(|names| match names {
+                Numbering::Reading(table) => table.get(number as usize).cloned(),
+                _ => None,
+            })
+            .ok_or_else(|| serde::de::Error::custom("a name number out of its table"))
     }
+}
+
+/// How names are (de)serialized on this thread: as their text (the cache on disk), or as
+/// numbers into a table of the names of one value ([`write_numbered`], [`read_numbered`]).
+enum Numbering {
+    Text,
+    Writing(Vec<Name>, HashMap<usize, u32>),
+    Reading(Vec<Name>),
+}
+
+thread_local! {
+    static NAMES: std::cell::RefCell<Numbering> = const { std::cell::RefCell::new(Numbering::Text) };
+}
+
+/// The number of `name` in the table being written, when one is.
+fn numbered(name: &Name) -> Option<u32> {
+    NAMES.with_borrow_mut(|names| {
+        let Numbering::Writing(table, numbers) = names else {
+            return None;
+        };
+        let key = std::ptr::from_ref(name.0) as usize;
+        if let Some(&number) = numbers.get(&key) {
+            return Some(number);
+        }
+        // More than 2^32 distinct names in one value cannot be: its text would not be read.
+        let number = u32::try_from(table.len()).unwrap_or(u32::MAX);
+        table.push(name.clone());
+        numbers.insert(key, number);
+        Some(number)
+    })
+}
+
+/// Sets this thread's numbering back when dropped, also on an error or a panic.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        NAMES.set(Numbering::Text);
+    }
+}
+
+/// Runs `write` (a serialization) with each name written as a number into a table, and gives
+/// its result with the table: each name is then read back without hashing its text
+/// ([`read_numbered`]).
+pub fn write_numbered<T>(write: impl FnOnce() -> T) -> (T, Vec<Name>) {
+    let _restore = Restore;
+    NAMES.set(Numbering::Writing(Vec::new(), HashMap::default()));
+    let out = write();
+    let table = match NAMES.replace(Numbering::Text) {
+        Numbering::Writing(table, _) => table,
+        _ => Vec::new(),
+    };
+    (out, table)
+}
+
+/// Runs `read` (a deserialization of what [`write_numbered`] wrote) with names read as numbers
+/// into `table`.
+pub fn read_numbered<T>(table: &[Name], read: impl FnOnce() -> T) -> T {
+    let _restore = Restore;
+    NAMES.set(Numbering::Reading(table.to_vec()));
+    read()
 }
 
 #[cfg(test)]
@@ -220,6 +298,24 @@ mod tests {
         assert!(std::ptr::eq(a.0, b.0));
         assert_eq!(a, "score");
         assert_ne!(a, Name::new("scores"));
+    }
+
+    #[test]
+    fn numbered_names_read_back_as_the_same_names() {
+        let names = ["get", "Router", "get", "score"].map(Name::new).to_vec();
+        let (bytes, table) = super::write_numbered(|| postcard::to_allocvec(&names).unwrap());
+        assert_eq!(table, ["get", "Router", "score"].map(Name::new).to_vec());
+        let back: Vec<Name> =
+            super::read_numbered(&table, || postcard::from_bytes(&bytes).unwrap());
+        assert_eq!(back, names);
+        // Outside a numbering, names are text again.
+        assert_eq!(
+            postcard::to_allocvec(&names[0]).unwrap(),
+            postcard::to_allocvec("get").unwrap()
+        );
+        let wrong: Result<Vec<Name>, _> =
+            super::read_numbered(&table[..1], || postcard::from_bytes(&bytes));
+        assert!(wrong.is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::light;
 use super::outcome::Outcome;
 use super::prefilter::{self, Triggers};
 use super::source::{self, ParseProblem, PieceOutcome};
+use super::stored::StoredFile;
 use super::visit::{FileContext, FileVisitor};
 use super::words::WordSet;
 
@@ -125,7 +126,7 @@ pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter
             };
         }
         return match lean(text, search, context, triggers) {
-            Ok(facts) => Outcome::Parsed(facts),
+            Ok(facts) => Outcome::Parsed(StoredFile::of(facts)),
             Err(problem) => Outcome::Failed(problem),
         };
     }
@@ -134,7 +135,7 @@ pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter
     let parsed = scan_source(text, context)
         .or_else(|problem| lean(text, search, context, triggers).map_err(|_| problem));
     match parsed {
-        Ok(facts) => Outcome::Parsed(facts),
+        Ok(facts) => Outcome::Parsed(StoredFile::of(facts)),
         Err(problem) => triggers
             .light_facts(search, light::module_facts(text, context))
             .map_or(Outcome::Failed(problem.clone()), |light| Outcome::Light {

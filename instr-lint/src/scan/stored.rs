@@ -1,0 +1,225 @@
+//! The modules of a parsed file, kept compact between the scan and the end of detection.
+//!
+//! Decoded, the facts of a module take four to five times the bytes of their encoding (the
+//! lists' headers, the allocator's per-allocation cost, spans of two words), and a check
+//! holds every file's until detection is done: on a large workspace that was most of the
+//! check's peak memory. [`StoredModules`] keeps them encoded (postcard, each name a number
+//! into the file's own table of names, so reading them back hashes no text), and
+//! [`RecentModules`] keeps the few files read last decoded, since detection goes over files
+//! in order and looks names up mostly near where it is.
+//!
+//! A parsed file is stored this way as soon as it is scanned ([`StoredFile`]), and the
+//! per-file cache keeps that form: a re-check reads each entry's names and keeps its bytes,
+//! decoding nothing until a pass reads the file.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::facts::{EmissionFacts, FileFacts, ModDecl, ModPath, ModuleFacts, Name};
+use super::name;
+
+/// What the scan keeps of a parsed file, and the cache stores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredFile {
+    /// The path of each module the file is, in order.
+    pub paths: Vec<ModPath>,
+    /// Its `mod x;` items, which the scan follows and then drops.
+    pub children: Vec<ModDecl>,
+    /// What it says about emission, when it says anything.
+    pub emission: Option<Box<EmissionFacts>>,
+    /// Its modules.
+    pub modules: StoredModules,
+}
+
+impl StoredFile {
+    /// `facts`, stored.
+    pub fn of(mut facts: FileFacts) -> Self {
+        let children = std::mem::take(&mut facts.children);
+        let (modules, emission) = facts.split();
+        Self {
+            paths: modules.iter().map(|module| module.path.clone()).collect(),
+            children,
+            emission,
+            modules: StoredModules::store(&modules),
+        }
+    }
+
+    /// Its facts, decoded whole (tests compare them).
+    pub fn facts(&self) -> FileFacts {
+        let emission = self.emission.as_deref().cloned().unwrap_or_default();
+        FileFacts {
+            modules: self.modules.load(),
+            children: self.children.clone(),
+            emits: emission.emits,
+            raw_metric_calls: emission.raw_metric_calls,
+            schema_calls: emission.schema_calls,
+        }
+    }
+}
+
+/// A parsed file's modules, encoded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredModules {
+    names: Box<[Name]>,
+    bytes: Box<[u8]>,
+    contents: Contents,
+}
+
+/// What a file's modules hold, for passes that read only some of it to skip the others
+/// without decoding them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contents {
+    /// Some module mounts a router or configuration under a prefix.
+    pub nests: bool,
+    /// Some module registers a route.
+    pub routes: bool,
+}
+
+impl Contents {
+    /// What `modules` hold.
+    pub fn of(modules: &[ModuleFacts]) -> Self {
+        Self {
+            nests: modules.iter().any(|module| !module.nests.is_empty()),
+            routes: modules.iter().any(|module| !module.routes.is_empty()),
+        }
+    }
+}
+
+impl StoredModules {
+    /// `modules`, encoded. Serde does not refuse the facts' types; if it ever did, they would
+    /// be stored as no module, the same answer on every read.
+    pub fn store(modules: &[ModuleFacts]) -> Self {
+        let (bytes, names) = name::write_numbered(|| postcard::to_stdvec(modules));
+        Self {
+            names: names.into_boxed_slice(),
+            bytes: bytes.unwrap_or_default().into_boxed_slice(),
+            contents: Contents::of(modules),
+        }
+    }
+
+    /// The modules, decoded. Bytes this process encoded always decode; should they not, the
+    /// file reads as holding no module, the same answer on every read.
+    pub fn load(&self) -> Vec<ModuleFacts> {
+        name::read_numbered(&self.names, || postcard::from_bytes(&self.bytes)).unwrap_or_default()
+    }
+
+    /// What they hold.
+    pub fn contents(&self) -> Contents {
+        self.contents
+    }
+}
+
+/// The decoded modules of the files read last, by file index.
+#[derive(Debug)]
+pub struct RecentModules {
+    slots: Mutex<VecDeque<(usize, Arc<[ModuleFacts]>)>>,
+}
+
+/// Files kept decoded: a pass reads one file at a time, and the lookups it makes go mostly
+/// to the same file or its neighbours; a few dozen files cost little next to thousands.
+const RECENT: usize = 32;
+
+impl Default for RecentModules {
+    fn default() -> Self {
+        Self {
+            slots: Mutex::new(VecDeque::with_capacity(RECENT)),
+        }
+    }
+}
+
+impl RecentModules {
+    /// The modules of file `file`, decoded by `load` unless they were read recently.
+    pub fn get(&self, file: usize, load: impl FnOnce() -> Vec<ModuleFacts>) -> Arc<[ModuleFacts]> {
+        if let Some(found) = self.find(file) {
+            return found;
+        }
+        // Decoded outside the lock: two threads may both decode a file, and either copy is
+        // the same facts.
+        let modules: Arc<[ModuleFacts]> = load().into();
+        let mut slots = self.lock();
+        if slots.len() == RECENT {
+            slots.pop_front();
+        }
+        slots.push_back((file, Arc::clone(&modules)));
+        modules
+    }
+
+    fn find(&self, file: usize) -> Option<Arc<[ModuleFacts]>> {
+        let slots = self.lock();
+        // Most recent last: searched from the end.
+        slots
+            .iter()
+            .rev()
+            .find(|(index, _)| *index == file)
+            .map(|(_, modules)| Arc::clone(modules))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(usize, Arc<[ModuleFacts]>)>> {
+        // A panic while the list was held leaves a valid list.
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::facts::{FnFact, UseFact};
+    use instr_schema::diag::Span;
+
+    fn module(name: &str) -> ModuleFacts {
+        ModuleFacts {
+            path: vec![Name::new("api"), Name::new(name)],
+            uses: vec![UseFact {
+                name: Name::new("get"),
+                target: vec![Name::new("axum"), Name::new("routing"), Name::new("get")],
+                public: false,
+            }],
+            fns: vec![FnFact {
+                name: Name::new(name),
+                self_ty: Some(Name::new("Record")),
+                impl_block: None,
+                is_pub: true,
+                name_span: Span::new(3, 9),
+                body: None,
+            }],
+            ..ModuleFacts::default()
+        }
+    }
+
+    #[test]
+    fn modules_read_back_as_they_were_stored() {
+        let modules = vec![module("orders"), module("users")];
+        let stored = StoredModules::store(&modules);
+        assert_eq!(stored.load(), modules);
+        assert_eq!(stored.contents(), Contents::default());
+        // Each distinct name once in the table: api, orders, get, axum, routing, Record,
+        // users.
+        assert_eq!(stored.names.len(), 7);
+    }
+
+    #[test]
+    fn recent_files_are_decoded_once() {
+        let recent = RecentModules::default();
+        let mut loads = 0;
+        for file in [0, 1, 0, 1] {
+            recent.get(file, || {
+                loads += 1;
+                vec![module("orders")]
+            });
+        }
+        assert_eq!(loads, 2);
+        // Past its room, the file read longest ago is decoded again.
+        for file in 2..RECENT + 2 {
+            recent.get(file, Vec::new);
+        }
+        recent.get(0, || {
+            loads += 1;
+            Vec::new()
+        });
+        assert_eq!(loads, 3);
+    }
+}
