@@ -50,7 +50,7 @@ fn routes_of(report: &Report) -> Vec<String> {
             let routes: Vec<String> = handler.routes.iter().map(|route| route.display()).collect();
             format!(
                 "{} [{}] {}",
-                handler.item_path,
+                handler.item_path(),
                 handler.framework().as_str(),
                 routes.join(", ")
             )

@@ -135,11 +135,7 @@ fn hostile_files_are_findings_not_crashes() {
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path());
     let report = run(dir.path());
-    let mut handlers: Vec<&str> = report
-        .handlers
-        .iter()
-        .map(|h| h.item_path.as_str())
-        .collect();
+    let mut handlers: Vec<String> = report.handlers.iter().map(|h| h.item_path()).collect();
     handlers.sort_unstable();
     assert_eq!(
         handlers,

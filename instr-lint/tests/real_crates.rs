@@ -418,7 +418,7 @@ fn everything(krate: &Labelled, manifest: &Path, options: ScanOptions, cache_dir
             format!(
                 "{} {} [{}]\n  {handler:?}",
                 handler.kind.as_str(),
-                handler.item_path,
+                handler.item_path(),
                 routes.join(", ")
             )
         })

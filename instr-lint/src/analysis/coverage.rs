@@ -76,9 +76,10 @@ fn exemption(handler: &Handler, schema: Option<&Schema>) -> Option<String> {
         return Some(entry.reason.clone());
     }
     if handler.kind == EndpointKind::External {
+        let item_path = handler.item_path();
         return KNOWN_EXEMPT
             .iter()
-            .find(|(path, _)| *path == handler.item_path)
+            .find(|(path, _)| *path == item_path)
             .map(|(_, reason)| (*reason).to_owned());
     }
     None
@@ -145,12 +146,12 @@ pub(crate) fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
 /// name, or with `crate` in its place.
 pub(crate) fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
     let entry = entry.trim();
-    if entry == handler.item_path {
+    let item_path = handler.item_path();
+    if entry == item_path {
         return true;
     }
     entry.strip_prefix("crate::").is_some_and(|rest| {
-        handler
-            .item_path
+        item_path
             .strip_prefix(&*handler.crate_name)
             .and_then(|p| p.strip_prefix("::"))
             == Some(rest)

@@ -218,7 +218,7 @@ pub fn build(
             line: lines.line(&handler.path, handler.site.span.start),
             kind: handler.kind.as_str(),
             function: handler.function.to_string(),
-            path: handler.item_path.clone(),
+            path: handler.item_path(),
             framework: handler.framework().as_str(),
             method: first.map(|route| route.method.to_string()),
             route: first.and_then(|route| route.path.clone()),

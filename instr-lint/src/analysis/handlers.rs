@@ -117,10 +117,9 @@ pub struct Handler {
     /// `<ServeDir::new in f>` for static-file services, the path as written for external ones
     /// (a shared name: the same few recur across files).
     pub function: Name,
-    /// `crate_name::module::Type::name`: the stable identity used by schema `handlers`,
-    /// baselines and `init`; for an external endpoint, the function's own path
-    /// (`instr::prometheus::axum::handler`).
-    pub item_path: String,
+    /// For an external endpoint, the function's own path (`instr::prometheus::axum::handler`),
+    /// which [`Handler::item_path`] gives instead of the path in the crate.
+    pub external_path: Option<Box<str>>,
     /// Where its name (or the closure) is.
     pub site: Site,
     /// The file `site` is in (shared by the handlers of a file).
@@ -141,6 +140,22 @@ pub struct Handler {
 }
 
 impl Handler {
+    /// `crate_name::module::Type::name`: the stable identity used by schema `handlers`,
+    /// baselines and `init`; for an external endpoint, the function's own path
+    /// (`instr::prometheus::axum::handler`). Made when asked: every handler is held to the end
+    /// of the check, and its parts are shared.
+    pub fn item_path(&self) -> String {
+        if let Some(external) = &self.external_path {
+            return external.to_string();
+        }
+        let mut path = String::from(&*self.crate_name);
+        for segment in self.module.iter().chain([&self.function]) {
+            path.push_str("::");
+            path.push_str(segment);
+        }
+        path
+    }
+
     /// The framework shown for it.
     pub fn framework(&self) -> Framework {
         self.frameworks.shown()
@@ -597,7 +612,8 @@ impl<'s> Detector<'_, 's> {
                                 );
                                 let expanded = self.index.expand(unit, &module_path, &path);
                                 if expanded.len() >= 2 && expanded[0] != "crate" {
-                                    self.handlers[index].item_path = expanded.join("::");
+                                    self.handlers[index].external_path =
+                                        Some(expanded.join("::").into());
                                 }
                                 Some(index)
                             }
@@ -776,13 +792,6 @@ impl<'s> Detector<'_, 's> {
             .entry(site.file)
             .or_insert_with(|| Arc::from(self.scan.files[site.file].path.as_path()))
             .clone();
-        let mut item_path = unit_info.crate_name.clone();
-        for segment in module {
-            item_path.push_str("::");
-            item_path.push_str(segment);
-        }
-        item_path.push_str("::");
-        item_path.push_str(&function);
         let module = match self.module_paths.get(module.as_slice()) {
             Some(shared) => shared.clone(),
             None => {
@@ -798,7 +807,7 @@ impl<'s> Detector<'_, 's> {
             crate_name,
             module,
             function: Name::from(function),
-            item_path,
+            external_path: None,
             site,
             path,
             frameworks: FoundBy::new(framework),

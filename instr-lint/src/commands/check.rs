@@ -226,20 +226,15 @@ fn check_on_worker(
             coverage::status(handler, schema).covered()
         })
         .count();
-    let keyed = levels::apply_keyed(&workspace.config, keyed);
-    let (mut findings, keys): (Vec<Diagnostic>, Vec<String>) = keyed
-        .into_iter()
-        .map(|keyed| (keyed.finding, keyed.key))
-        .unzip();
-    let sources = snippets::materialize(sources, &files.registered, &mut findings);
-    let mut ordered: Vec<(Diagnostic, String)> = findings.into_iter().zip(keys).collect();
+    let mut keyed = levels::apply_keyed(&workspace.config, keyed);
+    snippets::materialize(&mut sources, &files.registered, &mut keyed);
     // The key holds a file name: computed once per finding, not once per comparison.
-    ordered.sort_by_cached_key(|(finding, _)| order_key(finding, &sources));
-    let (findings, fingerprints) = ordered
+    keyed.sort_by_cached_key(|keyed| order_key(&keyed.finding, &sources));
+    let (findings, fingerprints) = keyed
         .into_iter()
-        .map(|(finding, key)| {
-            let print = fingerprint::of(finding.rule.code, &key);
-            (finding, print)
+        .map(|keyed| {
+            let print = fingerprint::of(keyed.finding.rule.code, &keyed.key);
+            (keyed.finding, print)
         })
         .unzip();
     Ok(Report {

@@ -132,7 +132,7 @@ fn starter_schema(workspace: &Workspace, handlers: &[Handler]) -> (String, usize
                     ));
                 }
             } else {
-                paths.push(format!("  \"{}\",  # {comment}", handler.item_path));
+                paths.push(format!("  \"{}\",  # {comment}", handler.item_path()));
             }
         }
         if !paths.is_empty() {

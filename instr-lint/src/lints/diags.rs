@@ -51,7 +51,7 @@ fn keyed(mut finding: Diagnostic, mut key: String) -> KeyedFinding {
 
 /// The key of a finding about a handler.
 fn handler_key(handler: &Handler, rule: &str) -> String {
-    format!("{}:{}:{rule}", handler.crate_name, handler.item_path)
+    format!("{}:{}:{rule}", handler.crate_name, handler.item_path())
 }
 
 // ------------------------------------------------------------------------- scanned files
@@ -321,7 +321,7 @@ pub(crate) fn handler_unmapped(
     if routes.is_empty() {
         help.push_str(&format!(
             "map it in {schema_file} under [features.{feature}]:\n  handlers = [\"{}\"]\n",
-            handler.item_path
+            handler.item_path()
         ));
     } else {
         help.push_str(&format!(
@@ -344,7 +344,7 @@ pub(crate) fn handler_unmapped(
         let target = routes
             .first()
             .cloned()
-            .unwrap_or_else(|| format!("\"{}\"", handler.item_path));
+            .unwrap_or_else(|| format!("\"{}\"", handler.item_path()));
         help.push_str(&format!(
             "or opt out with a reason in {schema_file}:\n  [exempt]\n  {target} = \"...\""
         ));

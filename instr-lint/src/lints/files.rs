@@ -2,7 +2,7 @@
 //! finding needs one. Their text is filled in by [`super::snippets::materialize`] once the
 //! findings are final.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use instr_schema::diag::{FileId, Loc, Sources, Span};
@@ -12,9 +12,11 @@ use crate::analysis::handlers::Site;
 /// Registers scanned files in a [`Sources`] map.
 pub(crate) struct FileMap<'a> {
     root: &'a Path,
-    ids: HashMap<PathBuf, FileId>,
-    /// The registered files, by id.
-    pub(crate) registered: BTreeMap<FileId, PathBuf>,
+    /// Registered files by a hash of their path (the path itself is in the map): a large
+    /// workspace registers thousands, and each path kept again costs its bytes.
+    ids: HashMap<u64, FileId>,
+    /// The registered files.
+    pub(crate) registered: BTreeSet<FileId>,
 }
 
 impl<'a> FileMap<'a> {
@@ -23,18 +25,21 @@ impl<'a> FileMap<'a> {
         Self {
             root,
             ids: HashMap::new(),
-            registered: BTreeMap::new(),
+            registered: BTreeSet::new(),
         }
     }
 
     /// The location of `span` in the file at `path`.
     pub(crate) fn loc(&mut self, sources: &mut Sources, path: &Path, span: Span) -> Loc {
-        let id = match self.ids.get(path) {
-            Some(id) => *id,
-            None => {
+        let key = xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes());
+        let id = match self.ids.get(&key) {
+            Some(&id) if sources.get(id).path() == path => id,
+            // New, or (once in 2^64) another path with the same hash, which then gets a
+            // file of its own for every finding: still the right file.
+            _ => {
                 let id = sources.add(self.name(path), path, String::new());
-                self.ids.insert(path.to_path_buf(), id);
-                self.registered.insert(id, path.to_path_buf());
+                self.ids.entry(key).or_insert(id);
+                self.registered.insert(id);
                 id
             }
         };

@@ -44,7 +44,7 @@ pub(super) fn findings(
                 out.push(diags::stale_handler_path(
                     name,
                     path,
-                    closest_handler(&path.value, handlers),
+                    closest_handler(&path.value, handlers).as_deref(),
                 ));
             }
         }
@@ -69,21 +69,20 @@ pub(super) fn findings(
 
 /// The handler a wrong `handlers` entry most likely means: one with the same function name
 /// (the closest such path when there are several), else the closest path.
-fn closest_handler<'h>(entry: &str, handlers: &[&'h Handler]) -> Option<&'h str> {
+fn closest_handler(entry: &str, handlers: &[&Handler]) -> Option<String> {
     let function = entry.rsplit("::").next().unwrap_or(entry);
-    let same_name: Vec<&str> = handlers
+    let paths: Vec<String> = handlers.iter().map(|handler| handler.item_path()).collect();
+    let same_name: Vec<&str> = paths
         .iter()
-        .filter(|handler| handler.item_path.rsplit("::").next() == Some(function))
-        .map(|handler| handler.item_path.as_str())
+        .map(String::as_str)
+        .filter(|path| path.rsplit("::").next() == Some(function))
         .collect();
-    match same_name.as_slice() {
-        [] => did_you_mean(
-            entry,
-            handlers.iter().map(|handler| handler.item_path.as_str()),
-        ),
-        [only] => Some(only),
+    let closest = match same_name.as_slice() {
+        [] => did_you_mean(entry, paths.iter().map(String::as_str)),
+        [only] => Some(*only),
         several => did_you_mean(entry, several.iter().copied()).or(several.first().copied()),
-    }
+    };
+    closest.map(str::to_owned)
 }
 
 /// `missing-success-metric` of a feature whose owner owns no metric suggests none; when the

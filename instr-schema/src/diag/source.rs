@@ -248,6 +248,30 @@ impl Sources {
         id
     }
 
+    /// Replaces the text of file `id`: for a file added before its text was read. An id this
+    /// map did not issue changes nothing.
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        let Some(slot) = self.files.get_mut(id.0 as usize) else {
+            return;
+        };
+        let lines = (text.len() >= INDEXED_FROM).then(|| LineIndex::new(&text));
+        match Arc::get_mut(slot) {
+            Some(file) => {
+                file.text = text;
+                file.lines = lines;
+            }
+            // Shared with a reader: the reader keeps the old text.
+            None => {
+                *slot = Arc::new(SourceFile {
+                    name: slot.name.clone(),
+                    path: slot.path.clone(),
+                    text,
+                    lines,
+                });
+            }
+        }
+    }
+
     /// The file behind an id.
     ///
     /// # Panics
@@ -296,6 +320,22 @@ mod tests {
         // `=` sits after two 2-byte characters and a space.
         assert_eq!(file.line_column(8), LineColumn { line: 2, column: 4 });
         assert_eq!(file.line_column(999), LineColumn { line: 3, column: 1 });
+    }
+
+    /// A file added before its text was read gets it later, also when a reader holds the
+    /// file (the reader keeps what it had).
+    #[test]
+    fn text_set_after_adding() {
+        let mut sources = Sources::new();
+        let id = sources.add("a.rs", "/w/a.rs", String::new());
+        let held = sources.shared_file(id);
+        sources.set_text(id, "fn a() {}\nfn b() {}\n".to_owned());
+        assert_eq!(sources.get(id).text(), "fn a() {}\nfn b() {}\n");
+        assert_eq!(sources.get(id).name(), "a.rs");
+        assert_eq!(sources.get(id).line_column(10).line, 2);
+        assert_eq!(held.text(), "");
+        sources.set_text(id, "x".to_owned());
+        assert_eq!(sources.get(id).text(), "x");
     }
 
     /// A short text counts its line breaks, a long one keeps an index: both place every
