@@ -3,10 +3,11 @@
 //! and the baseline, and report. With `--require-tested` (or `require-tested = true`) it also
 //! reads the tests' emission records and requires every feature's measures among them.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use instr_schema::diag::{Diagnostic, RenderOptions, Sources};
+use instr_schema::diag::{Diagnostic, FileId, RenderOptions, Sources};
 
 use super::{Failure, Global, note, print, print_with};
 use crate::analysis::coverage;
@@ -196,9 +197,9 @@ fn check_on_worker(
     lints::refine_schema_findings(&mut schema_findings, &handlers, &schemas);
     let mut keyed: Vec<KeyedFinding> = schema_findings
         .into_iter()
-        .map(|finding| KeyedFinding {
-            key: fingerprint::schema_key(&finding, &sources),
-            finding,
+        .map(|finding| {
+            let key = fingerprint::schema_key(&finding, &sources);
+            KeyedFinding::new(finding, &key)
         })
         .collect();
     let mut files = FileMap::new(&workspace.root);
@@ -228,14 +229,11 @@ fn check_on_worker(
         .count();
     let mut keyed = levels::apply_keyed(&workspace.config, keyed);
     snippets::materialize(&mut sources, &files.registered, &mut keyed);
-    // The key holds a file name: computed once per finding, not once per comparison.
-    keyed.sort_by_cached_key(|keyed| order_key(&keyed.finding, &sources));
+    let ranks = name_ranks(&sources);
+    keyed.sort_by_cached_key(|keyed| order_key(&keyed.finding, &ranks));
     let (findings, fingerprints) = keyed
         .into_iter()
-        .map(|keyed| {
-            let print = fingerprint::of(keyed.finding.rule.code, &keyed.key);
-            (keyed.finding, print)
-        })
+        .map(|keyed| (keyed.finding, fingerprint::shown(keyed.fingerprint)))
         .unzip();
     Ok(Report {
         root: workspace.root.clone(),
@@ -272,15 +270,37 @@ fn records_to_prove_with(workspace: &Workspace) -> Result<Records, CheckError> {
     Ok(records)
 }
 
-/// Findings are shown by file and position; findings about no place come last.
-fn order_key(diagnostic: &Diagnostic, sources: &Sources) -> (bool, String, usize, &'static str) {
+/// Findings are shown by file name and position; findings about no place come last, by
+/// message. `ranks` places files by name ([`name_ranks`]), so that no name is copied per
+/// finding.
+fn order_key(
+    diagnostic: &Diagnostic,
+    ranks: &HashMap<FileId, usize>,
+) -> (bool, usize, String, usize, &'static str) {
     match diagnostic.loc() {
         Some(loc) => (
             false,
-            sources.get(loc.file).name().to_owned(),
+            ranks.get(&loc.file).copied().unwrap_or(usize::MAX),
+            String::new(),
             loc.span.start,
             diagnostic.rule.code,
         ),
-        None => (true, diagnostic.message.clone(), 0, diagnostic.rule.code),
+        None => (true, 0, diagnostic.message.clone(), 0, diagnostic.rule.code),
     }
+}
+
+/// Each file's place among the files sorted by name; files with the same name share one.
+fn name_ranks(sources: &Sources) -> HashMap<FileId, usize> {
+    let mut by_name: Vec<(&str, FileId)> =
+        sources.iter().map(|(id, file)| (file.name(), id)).collect();
+    by_name.sort_unstable();
+    let mut ranks = HashMap::with_capacity(by_name.len());
+    let mut rank = 0;
+    for (position, &(name, id)) in by_name.iter().enumerate() {
+        if position > 0 && by_name[position - 1].0 != name {
+            rank = position;
+        }
+        ranks.insert(id, rank);
+    }
+    ranks
 }

@@ -8,6 +8,7 @@ use instr_schema::diag::{Diagnostic, Loc};
 use instr_schema::model::{Exemption, Route};
 use instr_schema::names::upper_camel;
 
+use super::fingerprint;
 use crate::analysis::handlers::Handler;
 use crate::analysis::proof::Measure;
 use crate::registry::lints::{
@@ -18,17 +19,28 @@ use crate::registry::lints::{
 use crate::scan::facts::{EndpointKind, RawMetricCall};
 use crate::scan::source::ReadProblem;
 
-/// A finding with the stable text its fingerprint is made from (crate and item path, or
-/// schema item, and rule; never a line number).
+/// A finding with its fingerprint, made from a stable text (crate and item path, or schema
+/// item, and rule; never a line number).
 #[derive(Debug)]
 pub(crate) struct KeyedFinding {
     /// The finding.
     pub(crate) finding: Diagnostic,
-    /// What identifies it across edits.
-    pub(crate) key: String,
+    /// What identifies it across edits (see `super::fingerprint`): hashed at once rather
+    /// than keeping the text to the end.
+    pub(crate) fingerprint: u64,
 }
 
-fn keyed(mut finding: Diagnostic, mut key: String) -> KeyedFinding {
+impl KeyedFinding {
+    /// `finding`, identified by the stable text `key`.
+    pub(crate) fn new(finding: Diagnostic, key: &str) -> Self {
+        Self {
+            fingerprint: fingerprint::of(finding.rule.code, key),
+            finding,
+        }
+    }
+}
+
+fn keyed(mut finding: Diagnostic, key: String) -> KeyedFinding {
     // A finding's texts are built by pushing pieces, which leaves up to half of each spare;
     // with a finding per handler that spare is a good part of the check's memory.
     finding.message.shrink_to_fit();
@@ -45,8 +57,7 @@ fn keyed(mut finding: Diagnostic, mut key: String) -> KeyedFinding {
         }
     }
     finding.secondary.shrink_to_fit();
-    key.shrink_to_fit();
-    KeyedFinding { finding, key }
+    KeyedFinding::new(finding, &key)
 }
 
 /// The key of a finding about a handler.

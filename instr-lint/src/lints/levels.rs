@@ -22,7 +22,7 @@ pub(crate) fn apply_keyed(config: &Config, findings: Vec<KeyedFinding>) -> Vec<K
         .filter_map(|keyed| {
             level_applied(config, keyed.finding).map(|finding| KeyedFinding {
                 finding,
-                key: keyed.key,
+                fingerprint: keyed.fingerprint,
             })
         })
         .collect()
