@@ -38,7 +38,7 @@ fn codes(report: &Report) -> Vec<&'static str> {
     report
         .findings
         .iter()
-        .map(|finding| finding.rule.code)
+        .map(|finding| finding.rule().code)
         .collect()
 }
 
@@ -173,11 +173,10 @@ fn poem_handler_is_not_instr_handler() {
         .find(|h| h.function == "Api::user")
         .unwrap();
     assert_eq!(user.routes[0].display(), "GET /v2/users/:id");
-    let unmapped: Vec<&str> = report
-        .findings
-        .iter()
+    let unmapped: Vec<String> = report
+        .diagnostics()
         .filter(|finding| finding.rule.code == "instr::handler-unmapped")
-        .map(|finding| finding.message.as_str())
+        .map(|finding| finding.message.clone())
         .collect();
     assert_eq!(
         unmapped,

@@ -121,8 +121,7 @@ fn run(root: &Path) -> Report {
 
 fn messages(report: &Report, code: &str) -> Vec<String> {
     report
-        .findings
-        .iter()
+        .diagnostics()
         .filter(|finding| finding.rule.code == code)
         .map(|finding| finding.message.clone())
         .collect()
@@ -177,7 +176,7 @@ fn hostile_files_are_findings_not_crashes() {
         ["`src/orphan.rs` is not part of any crate: no `mod` item reaches it"]
     );
     // Warnings only: the handlers themselves are the errors.
-    for finding in &report.findings {
+    for finding in report.diagnostics() {
         if finding.rule.code != "instr::handler-unmapped" {
             assert!(!finding.is_error(), "{}", finding.message);
         }
@@ -191,8 +190,7 @@ fn locations_survive_chunking() {
     workspace(dir.path());
     let report = run(dir.path());
     let finding = report
-        .findings
-        .iter()
+        .diagnostics()
         .find(|f| f.message == "handler `generated_handler` serves no feature")
         .unwrap();
     let loc = finding.loc().unwrap();

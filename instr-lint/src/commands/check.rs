@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use instr_schema::diag::{Diagnostic, FileId, RenderOptions, Sources};
+use instr_schema::diag::{FileId, RenderOptions, Sources};
 
 use super::{Failure, Global, note, print, print_with};
 use crate::analysis::coverage;
@@ -16,6 +16,7 @@ use crate::analysis::{frameworks, handlers};
 use crate::exit;
 use crate::lints::diags::KeyedFinding;
 use crate::lints::files::FileMap;
+use crate::lints::finding::Finding;
 use crate::lints::{self, Report, baseline, fingerprint, levels, snippets};
 use crate::report;
 use crate::scan::{ScanOptions, discover};
@@ -274,18 +275,25 @@ fn records_to_prove_with(workspace: &Workspace) -> Result<Records, CheckError> {
 /// message. `ranks` places files by name ([`name_ranks`]), so that no name is copied per
 /// finding.
 fn order_key(
-    diagnostic: &Diagnostic,
+    finding: &Finding,
     ranks: &HashMap<FileId, usize>,
 ) -> (bool, usize, String, usize, &'static str) {
-    match diagnostic.loc() {
+    let code = finding.rule().code;
+    match finding.loc() {
         Some(loc) => (
             false,
             ranks.get(&loc.file).copied().unwrap_or(usize::MAX),
             String::new(),
             loc.span.start,
-            diagnostic.rule.code,
+            code,
         ),
-        None => (true, 0, diagnostic.message.clone(), 0, diagnostic.rule.code),
+        None => (
+            true,
+            0,
+            finding.made_message().unwrap_or_default().to_owned(),
+            0,
+            code,
+        ),
     }
 }
 

@@ -58,8 +58,7 @@ pub(crate) fn read(path: &Path) -> Result<Baseline, String> {
 /// The baseline of a report's findings.
 pub(crate) fn from_report(report: &Report) -> Baseline {
     let mut findings: Vec<Entry> = report
-        .findings
-        .iter()
+        .diagnostics()
         .zip(&report.fingerprints)
         .map(|(finding, fingerprint)| Entry {
             fingerprint: fingerprint.clone(),

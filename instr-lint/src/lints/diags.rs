@@ -8,6 +8,7 @@ use instr_schema::diag::{Diagnostic, Loc};
 use instr_schema::model::{Exemption, Route};
 use instr_schema::names::upper_camel;
 
+use super::finding::{Finding, UnmappedHandler};
 use super::fingerprint;
 use crate::analysis::handlers::Handler;
 use crate::analysis::proof::Measure;
@@ -24,7 +25,7 @@ use crate::scan::source::ReadProblem;
 #[derive(Debug)]
 pub(crate) struct KeyedFinding {
     /// The finding.
-    pub(crate) finding: Diagnostic,
+    pub(crate) finding: Finding,
     /// What identifies it across edits (see `super::fingerprint`): hashed at once rather
     /// than keeping the text to the end.
     pub(crate) fingerprint: u64,
@@ -35,7 +36,16 @@ impl KeyedFinding {
     pub(crate) fn new(finding: Diagnostic, key: &str) -> Self {
         Self {
             fingerprint: fingerprint::of(finding.rule.code, key),
-            finding,
+            finding: Finding::Made(Box::new(finding)),
+        }
+    }
+
+    /// `instr::handler-unmapped` for `handler`, made when shown.
+    pub(crate) fn unmapped(handler: &Handler, unmapped: UnmappedHandler) -> Self {
+        let key = handler_key(handler, "handler-unmapped");
+        Self {
+            fingerprint: fingerprint::of(HANDLER_UNMAPPED.code, &key),
+            finding: Finding::Unmapped(unmapped),
         }
     }
 }
@@ -271,14 +281,15 @@ pub(crate) struct Suggestion<'a> {
 }
 
 /// `instr::handler-unmapped`: how to map an endpoint to a feature in `schema_file`, declared
-/// features first; `registrations` are the places its routes are registered, shown too.
+/// features first; `registrations` are the places its routes are registered, shown too. Made
+/// when the finding is shown (`super::finding`).
 pub(crate) fn handler_unmapped(
     handler: &Handler,
     loc: Loc,
     suggestion: &Suggestion<'_>,
     schema_file: &str,
     registrations: &[Loc],
-) -> KeyedFinding {
+) -> Diagnostic {
     let label = match handler.routes.as_slice() {
         [] => format!(
             "{} {}",
@@ -374,7 +385,7 @@ pub(crate) fn handler_unmapped(
     for registration in registrations {
         diagnostic = diagnostic.with_secondary(*registration, "registered here");
     }
-    keyed(diagnostic, handler_key(handler, "handler-unmapped"))
+    diagnostic
 }
 
 /// `\ndeclared features: a, b` when the schema declares any.

@@ -53,7 +53,12 @@ impl<'a> FileMap<'a> {
 
     /// The name shown for a file: relative to the root, with `/` separators.
     pub(crate) fn name(&self, path: &Path) -> String {
-        let relative = path.strip_prefix(self.root).unwrap_or(path);
-        relative.to_string_lossy().replace('\\', "/")
+        shown_name(self.root, path)
     }
+}
+
+/// The name shown for the file at `path`: relative to `root`, with `/` separators.
+pub(crate) fn shown_name(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative.to_string_lossy().replace('\\', "/")
 }

@@ -9,21 +9,22 @@ use instr_schema::suggest::did_you_mean;
 
 use super::diags::{self, KeyedFinding};
 use super::files::FileMap;
+use super::finding::UnmappedHandler;
 use crate::analysis::coverage;
-use crate::analysis::feature_guess::{FeatureFinder, guess_feature};
+use crate::analysis::feature_guess::guess_feature;
 use crate::analysis::handlers::Handler;
+use crate::registry::lints::HANDLER_UNMAPPED;
 use crate::workspace::schemas::SchemaUse;
 
 /// Registrations shown with an unmapped handler, at most.
 const MAX_REGISTRATIONS_SHOWN: usize = 3;
 
-/// The findings about `handler`, which belongs to a package using `used` (`finder`: for its
-/// schema).
+/// The findings about handler `handler` (with its index among the check's handlers), which
+/// belongs to a package using `used` (with its index among the check's schemas).
 pub(super) fn findings(
     paths: &[PathBuf],
-    handler: &Handler,
-    used: &SchemaUse,
-    finder: &FeatureFinder<'_>,
+    (index, handler): (usize, &Handler),
+    (schema_index, used): (usize, &SchemaUse),
     files: &mut FileMap<'_>,
     sources: &mut Sources,
     out: &mut Vec<KeyedFinding>,
@@ -85,18 +86,15 @@ pub(super) fn findings(
             registrations.push(files.site(sources, paths, site));
         }
     }
-    let guess = guess_feature(handler);
-    let closest = finder.closest(handler, &guess, &handler.emits);
-    let suggestion = diags::Suggestion {
-        guess: &guess,
-        closest: closest.as_deref(),
-        declared: schema.features.keys().map(String::as_str).collect(),
-    };
-    out.push(diags::handler_unmapped(
+    // Made when shown (`super::finding`): the places are registered now, for the snippets.
+    out.push(KeyedFinding::unmapped(
         handler,
-        loc,
-        &suggestion,
-        &files.name(&used.path),
-        &registrations,
+        UnmappedHandler {
+            handler: index,
+            schema: schema_index,
+            severity: HANDLER_UNMAPPED.default_severity,
+            loc,
+            registrations,
+        },
     ));
 }

@@ -13,6 +13,7 @@ mod crate_use;
 pub(crate) mod diags;
 mod emission;
 pub(crate) mod files;
+pub mod finding;
 pub(crate) mod fingerprint;
 mod handlers;
 pub(crate) mod levels;
@@ -20,6 +21,7 @@ mod mapping;
 pub mod outcome;
 mod proof;
 mod scan_problems;
+pub mod shown;
 pub(crate) mod snippets;
 
 use std::collections::HashMap;
@@ -29,7 +31,6 @@ use instr_schema::diag::Sources;
 
 use instr_schema::diag::Diagnostic;
 
-use crate::analysis::feature_guess::FeatureFinder;
 use crate::analysis::frameworks::Silent;
 use crate::analysis::handlers::Handler;
 use crate::analysis::proof::Records;
@@ -145,13 +146,8 @@ pub(crate) fn run_on_handlers(
 ) -> Vec<KeyedFinding> {
     let mut out = Vec::new();
     let schema_of = schema_of(inputs.schemas);
-    let finders: Vec<FeatureFinder<'_>> = inputs
-        .schemas
-        .iter()
-        .map(|used| FeatureFinder::new(&used.schema))
-        .collect();
     // A schema that could not be read says nothing about the code: no finding depends on it.
-    for handler in inputs.handlers {
+    for (handler_index, handler) in inputs.handlers.iter().enumerate() {
         let Some(&index) = schema_of.get(&*handler.package) else {
             continue;
         };
@@ -160,9 +156,8 @@ pub(crate) fn run_on_handlers(
         }
         handlers::findings(
             paths,
-            handler,
-            &inputs.schemas[index],
-            &finders[index],
+            (handler_index, handler),
+            (index, &inputs.schemas[index]),
             files,
             sources,
             &mut out,
@@ -244,7 +239,8 @@ pub(crate) fn no_handlers_notes(silent: &[Silent]) -> String {
         .iter()
         .map(|crate_| {
             let finding = diags::no_handlers_found(&crate_.package, crate_.framework, None).finding;
-            format!("warning[{}]: {}\n", finding.rule.code, finding.message)
+            let message = finding.made_message().unwrap_or_default();
+            format!("warning[{}]: {message}\n", finding.rule().code)
         })
         .collect()
 }

@@ -1,9 +1,12 @@
 //! The outcome of a check: the findings, ready to render, and what was checked.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use instr_schema::diag::{Diagnostic, Severity, Sources};
 
+use super::finding::Finding;
+use super::shown::Shown;
 use crate::analysis::handlers::Handler;
 use crate::workspace::schemas::SchemaUse;
 
@@ -14,8 +17,9 @@ pub struct Report {
     pub root: PathBuf,
     /// Every file a finding may point into.
     pub sources: Sources,
-    /// Findings after configuration was applied, ordered by file and position.
-    pub findings: Vec<Diagnostic>,
+    /// Findings after configuration was applied, ordered by file and position; see
+    /// [`Report::diagnostics`] for them made.
+    pub findings: Vec<Finding>,
     /// The stable fingerprint of each finding (same order as `findings`): a hash of the
     /// rule, the crate and the item path (or the schema item), never of a line number.
     pub fingerprints: Vec<String>,
@@ -43,7 +47,16 @@ impl Report {
     fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|finding| finding.severity == severity)
+            .filter(|finding| finding.severity() == severity)
             .count()
+    }
+
+    /// Each finding's diagnostic, in order, made one at a time as it is asked for (see
+    /// `super::finding`): a renderer that writes each before asking for the next holds one.
+    pub fn diagnostics(&self) -> impl Iterator<Item = Cow<'_, Diagnostic>> + '_ {
+        let shown = Shown::new(&self.root, &self.handlers, &self.schemas);
+        self.findings
+            .iter()
+            .map(move |finding| shown.diagnostic(finding))
     }
 }

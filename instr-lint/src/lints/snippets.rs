@@ -30,16 +30,9 @@ pub(crate) fn materialize(
     // list, read one file at a time.
     let mut labels: Vec<(FileId, Slot, Span)> = Vec::new();
     for (index, keyed) in findings.iter().enumerate() {
-        let finding = &keyed.finding;
-        let primary = finding.primary.iter().map(|label| (None, label));
-        let secondary = finding
-            .secondary
-            .iter()
-            .enumerate()
-            .map(|(i, label)| (Some(i), label));
-        for (slot, label) in primary.chain(secondary) {
-            if files.contains(&label.loc.file) {
-                labels.push((label.loc.file, (index, slot), label.loc.span));
+        for (slot, loc) in keyed.finding.label_locs() {
+            if files.contains(&loc.file) {
+                labels.push((loc.file, (index, slot), loc.span));
             }
         }
     }
@@ -62,13 +55,8 @@ pub(crate) fn materialize(
         }
         let shortened = shorten(&String::from_utf8_lossy(&bytes), in_file);
         for &mut (_, (index, slot), span) in in_file {
-            let finding = &mut findings[index].finding;
-            let label = match slot {
-                None => finding.primary.as_mut(),
-                Some(i) => finding.secondary.get_mut(i),
-            };
-            if let Some(label) = label {
-                label.loc.span = span;
+            if let Some(loc) = findings[index].finding.label_loc_mut(slot) {
+                loc.span = span;
             }
         }
         sources.set_text(id, shortened);

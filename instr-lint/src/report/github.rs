@@ -20,7 +20,7 @@ fn escape_property(text: &str) -> String {
 /// The annotations and the summary line.
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
-    for finding in &report.findings {
+    for finding in report.diagnostics() {
         // The workflow commands are named as the severities are.
         let command = finding.severity.as_str();
         let mut properties = vec![format!("title={}", escape_property(finding.rule.code))];

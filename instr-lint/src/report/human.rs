@@ -7,8 +7,8 @@ use crate::lints::Report;
 /// The whole report as text.
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
-    for finding in &report.findings {
-        out.push_str(&render_human_one(finding, &report.sources, options));
+    for finding in report.diagnostics() {
+        out.push_str(&render_human_one(&finding, &report.sources, options));
         out.push('\n');
     }
     out.push_str(&summary(report));

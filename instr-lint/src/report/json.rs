@@ -108,8 +108,8 @@ pub fn build(report: &Report) -> JsonReport {
 
 /// Each finding of the document, made when asked for.
 fn findings(report: &Report) -> impl Iterator<Item = JsonFinding> + '_ {
-    report.findings.iter().enumerate().map(|(index, finding)| {
-        let mut json = json_finding(finding, &report.sources);
+    report.diagnostics().enumerate().map(|(index, finding)| {
+        let mut json = json_finding(&finding, &report.sources);
         json.fingerprint = report.fingerprints.get(index).cloned();
         json
     })

@@ -269,8 +269,7 @@ pub(crate) fn build(report: &Report) -> SarifLog {
         })
         .collect();
     let results = report
-        .findings
-        .iter()
+        .diagnostics()
         .enumerate()
         .map(|(index, finding)| {
             let rule_index = all
@@ -278,7 +277,7 @@ pub(crate) fn build(report: &Report) -> SarifLog {
                 .position(|rule| rule.code == finding.rule.code)
                 .unwrap_or(0);
             result(
-                finding,
+                &finding,
                 report.fingerprints.get(index),
                 &report.sources,
                 rule_index,

@@ -1,0 +1,81 @@
+//! Making the findings kept unmade (`super::finding`) when they are shown.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use instr_schema::diag::Diagnostic;
+
+use super::diags;
+use super::finding::{Finding, UnmappedHandler};
+use crate::analysis::feature_guess::{FeatureFinder, guess_feature};
+use crate::analysis::handlers::Handler;
+use crate::registry::lints::HANDLER_UNMAPPED;
+use crate::workspace::schemas::SchemaUse;
+
+/// What findings are made from when shown: the report's handlers and schemas.
+pub struct Shown<'r> {
+    handlers: &'r [Handler],
+    schemas: &'r [SchemaUse],
+    finders: Vec<FeatureFinder<'r>>,
+    /// Each schema's file as findings name it.
+    schema_files: Vec<String>,
+}
+
+impl<'r> Shown<'r> {
+    /// Findings about `handlers` and `schemas`, whose files are named relative to `root`.
+    pub fn new(root: &Path, handlers: &'r [Handler], schemas: &'r [SchemaUse]) -> Self {
+        Self {
+            handlers,
+            schemas,
+            finders: schemas
+                .iter()
+                .map(|used| FeatureFinder::new(&used.schema))
+                .collect(),
+            schema_files: schemas
+                .iter()
+                .map(|used| super::files::shown_name(root, &used.path))
+                .collect(),
+        }
+    }
+
+    /// The diagnostic of `finding`.
+    pub fn diagnostic<'f>(&self, finding: &'f Finding) -> Cow<'f, Diagnostic> {
+        match finding {
+            Finding::Made(diagnostic) => Cow::Borrowed(diagnostic),
+            Finding::Unmapped(unmapped) => Cow::Owned(self.unmapped(unmapped)),
+        }
+    }
+
+    fn unmapped(&self, unmapped: &UnmappedHandler) -> Diagnostic {
+        let (Some(handler), Some(used), Some(finder), Some(schema_file)) = (
+            self.handlers.get(unmapped.handler),
+            self.schemas.get(unmapped.schema),
+            self.finders.get(unmapped.schema),
+            self.schema_files.get(unmapped.schema),
+        ) else {
+            // Indices come from the same report; a finding without its handler says what it
+            // can rather than panicking.
+            return Diagnostic::new(
+                &HANDLER_UNMAPPED,
+                unmapped.loc,
+                "a handler serves no feature",
+            );
+        };
+        let guess = guess_feature(handler);
+        let closest = finder.closest(handler, &guess, &handler.emits);
+        let suggestion = diags::Suggestion {
+            guess: &guess,
+            closest: closest.as_deref(),
+            declared: used.schema.features.keys().map(String::as_str).collect(),
+        };
+        let mut diagnostic = diags::handler_unmapped(
+            handler,
+            unmapped.loc,
+            &suggestion,
+            schema_file,
+            &unmapped.registrations,
+        );
+        diagnostic.severity = unmapped.severity;
+        diagnostic
+    }
+}
