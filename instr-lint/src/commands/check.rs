@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use instr_schema::diag::{FileId, RenderOptions, Sources};
 
-use super::{Failure, Global, note, print, print_with};
+use super::{Failure, Global, note, print_with};
 use crate::analysis::coverage;
 use crate::analysis::proof::{self, Records};
 use crate::analysis::{frameworks, handlers};
@@ -107,7 +107,12 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
                 unicode: true,
                 width: 100,
             };
-            note(&report::human::render(&report, &options));
+            // To stderr, as it is made; a failure to write there cannot be reported anywhere.
+            let _ = report::human::write(
+                &report,
+                &options,
+                std::io::BufWriter::new(std::io::stderr().lock()),
+            );
         }
         // Written as it is made: a report with a finding in every file is never held
         // twice (as a document and as text).
@@ -115,8 +120,11 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
             report::json::write(&report, &mut *out)?;
             out.write_all(b"\n")
         })?,
-        Format::Sarif => print(&format!("{}\n", report::sarif::render(&report)))?,
-        Format::Github => print(&report::github::render(&report))?,
+        Format::Sarif => print_with(|out| {
+            report::sarif::write(&report, &mut *out)?;
+            out.write_all(b"\n")
+        })?,
+        Format::Github => print_with(|out| report::github::write(&report, &mut *out))?,
     }
     Ok(if report.errors() > 0 {
         exit::FINDINGS

@@ -1,8 +1,6 @@
 //! GitHub Actions workflow commands: one `::error` / `::warning` annotation per finding,
 //! shown on the pull request's diff, then the summary line.
 
-use std::fmt::Write as _;
-
 use crate::lints::Report;
 
 /// Escapes a command's message (`%`, CR and LF).
@@ -17,9 +15,8 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// The annotations and the summary line.
-pub(crate) fn render(report: &Report) -> String {
-    let mut out = String::new();
+/// Writes the annotations, each as its finding is made, and the summary line.
+pub(crate) fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
     for finding in report.diagnostics() {
         // The workflow commands are named as the severities are.
         let command = finding.severity.as_str();
@@ -48,16 +45,14 @@ pub(crate) fn render(report: &Report) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "::{command} {}::{}",
             properties.join(","),
             escape_data(&message)
-        );
+        )?;
     }
-    out.push_str(&super::human::summary(report));
-    out.push('\n');
-    out
+    writeln!(out, "{}", super::human::summary(report))
 }
 
 #[cfg(test)]

@@ -6,14 +6,24 @@ use crate::lints::Report;
 
 /// The whole report as text.
 pub fn render(report: &Report, options: &RenderOptions) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing into memory does not fail.
+    let _ = write(report, options, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the report as text, each finding as it is made: a report with a finding in every
+/// file is never held whole.
+pub fn write(
+    report: &Report,
+    options: &RenderOptions,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
     for finding in report.diagnostics() {
-        out.push_str(&render_human_one(&finding, &report.sources, options));
-        out.push('\n');
+        out.write_all(render_human_one(&finding, &report.sources, options).as_bytes())?;
+        out.write_all(b"\n")?;
     }
-    out.push_str(&summary(report));
-    out.push('\n');
-    out
+    writeln!(out, "{}", summary(report))
 }
 
 /// `2 errors, 1 warning · instr.toml: 3 features, 7 metrics, 2 events · 41 handlers, 39

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use instr_schema::diag::{Diagnostic, Label, Sources};
+use instr_schema::diag::{Diagnostic, Label, RuleInfo, Sources};
 
 use crate::lints::Report;
 use crate::registry;
@@ -20,20 +20,20 @@ pub(crate) const SRCROOT: &str = "%SRCROOT%";
 
 /// `sarifLog`.
 #[derive(Debug, Serialize)]
-pub(crate) struct SarifLog {
+pub(crate) struct SarifLog<'r> {
     /// The schema URI.
     #[serde(rename = "$schema")]
     pub schema: &'static str,
     /// Always `2.1.0`.
     pub version: &'static str,
     /// One run.
-    pub runs: Vec<Run>,
+    pub runs: Vec<Run<'r>>,
 }
 
 /// `run`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Run {
+pub(crate) struct Run<'r> {
     /// The tool that produced it.
     pub tool: Tool,
     /// Where `%SRCROOT%` is.
@@ -41,7 +41,40 @@ pub(crate) struct Run {
     /// Columns count Unicode code points, as the checker does.
     pub column_kind: &'static str,
     /// The findings.
-    pub results: Vec<SarifResult>,
+    pub results: Results<'r>,
+}
+
+/// The findings of a report as `result`s, each made as it is written: a report with a
+/// finding in every file is never held whole.
+pub(crate) struct Results<'r> {
+    report: &'r Report,
+    /// Every rule, in the order the tool's `rules` lists them.
+    rules: Vec<&'static RuleInfo>,
+}
+
+impl std::fmt::Debug for Results<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Results({} findings)", self.report.findings.len())
+    }
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.report;
+        serializer.collect_seq(report.diagnostics().enumerate().map(|(index, finding)| {
+            let rule_index = self
+                .rules
+                .iter()
+                .position(|rule| rule.code == finding.rule.code)
+                .unwrap_or(0);
+            result(
+                &finding,
+                report.fingerprints.get(index),
+                &report.sources,
+                rule_index,
+            )
+        }))
+    }
 }
 
 /// `tool`.
@@ -244,7 +277,7 @@ fn result(
 }
 
 /// Builds the log.
-pub(crate) fn build(report: &Report) -> SarifLog {
+pub(crate) fn build(report: &Report) -> SarifLog<'_> {
     let all: Vec<_> = registry::all().collect();
     let descriptors = all
         .iter()
@@ -268,22 +301,7 @@ pub(crate) fn build(report: &Report) -> SarifLog {
             },
         })
         .collect();
-    let results = report
-        .diagnostics()
-        .enumerate()
-        .map(|(index, finding)| {
-            let rule_index = all
-                .iter()
-                .position(|rule| rule.code == finding.rule.code)
-                .unwrap_or(0);
-            result(
-                &finding,
-                report.fingerprints.get(index),
-                &report.sources,
-                rule_index,
-            )
-        })
-        .collect();
+    let results = Results { report, rules: all };
     let root = format!(
         "file://{}/",
         report
@@ -319,7 +337,7 @@ pub(crate) fn build(report: &Report) -> SarifLog {
     }
 }
 
-/// The log as pretty-printed JSON.
-pub(crate) fn render(report: &Report) -> String {
-    serde_json::to_string_pretty(&build(report)).unwrap_or_default()
+/// Writes the log as pretty-printed JSON, each finding as it is made.
+pub(crate) fn write(report: &Report, out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(out, &build(report)).map_err(std::io::Error::from)
 }
