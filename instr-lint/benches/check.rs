@@ -390,7 +390,11 @@ fn corpus(dir: &Path, crates: &[(&str, &str)]) -> (PathBuf, Vec<PathBuf>) {
         cache: false,
     };
     let scan = instr_lint::scan::discover::scan_with(&workspace, &all, options);
-    let files = scan.files.iter().map(|file| file.path.clone()).collect();
+    let files = scan
+        .files
+        .iter()
+        .map(|file| file.path.to_path_buf())
+        .collect();
     (manifest, files)
 }
 

@@ -258,12 +258,12 @@ struct Detector<'a, 's> {
     handlers: Vec<Handler>,
     /// Each target's package and crate name, shared by its handlers.
     unit_names: HashMap<usize, (Arc<str>, Arc<str>)>,
-    /// Each file's path, shared by its handlers.
-    file_paths: HashMap<usize, Arc<std::path::Path>>,
     /// Module paths, shared by the handlers of a module.
     module_paths: HashSet<Arc<[Name]>>,
-    by_fn: HashMap<FnId, usize>,
-    by_site: HashMap<Site, usize>,
+    /// Handlers by their function and by their place, in keys and values of 32 bits (see
+    /// [`Key32`]): the maps hold an entry per handler at the peak of detection.
+    by_fn: HashMap<Key32, u32>,
+    by_site: HashMap<Key32, u32>,
     mounts: HashMap<FnId, Vec<Mount>>,
     nests: HashMap<FnId, Vec<Nest>>,
 }
@@ -278,7 +278,6 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
         index: Index::new(workspace, scan),
         handlers: Vec::new(),
         unit_names: HashMap::new(),
-        file_paths: HashMap::new(),
         module_paths: HashSet::new(),
         by_fn: HashMap::new(),
         by_site: HashMap::new(),
@@ -320,6 +319,36 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
     let order: Vec<usize> = order.into_iter().map(|(_, _, position)| position).collect();
     permute(&mut handlers, order);
     handlers
+}
+
+/// Three numbers of 32 bits: a function's id or a place, as a map key. Every index and offset
+/// fits: a scan's files are far fewer than 2^32, and a file is read only up to 64 MiB
+/// (`scan::source::MAX_FILE_BYTES`), so its offsets, modules and functions are too, and
+/// handlers are fewer than functions and places.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key32(u32, u32, u32);
+
+impl Key32 {
+    fn of_fn(id: FnId) -> Self {
+        Self(
+            Self::index(id.file),
+            Self::index(id.module),
+            Self::index(id.function),
+        )
+    }
+
+    fn of_site(site: Site) -> Self {
+        Self(
+            Self::index(site.file),
+            Self::index(site.span.start),
+            Self::index(site.span.end),
+        )
+    }
+
+    /// `value` in 32 bits (see above for why it fits).
+    fn index(value: usize) -> u32 {
+        u32::try_from(value).unwrap_or(u32::MAX)
+    }
 }
 
 /// Reorders `items` in place so that `items[i]` becomes the item that was at `order[i]`
@@ -387,7 +416,12 @@ pub fn join_path(parts: &[&str]) -> String {
             out.push_str(segment);
         }
     }
-    if out.is_empty() { "/".to_owned() } else { out }
+    if out.is_empty() {
+        return "/".to_owned();
+    }
+    // Kept in every route of every handler to the end of the check: without spare room.
+    out.shrink_to_fit();
+    out
 }
 
 impl<'s> Detector<'_, 's> {
@@ -787,11 +821,7 @@ impl<'s> Detector<'_, 's> {
                 )
             })
             .clone();
-        let path = self
-            .file_paths
-            .entry(site.file)
-            .or_insert_with(|| Arc::from(self.scan.files[site.file].path.as_path()))
-            .clone();
+        let path = Arc::clone(&self.scan.files[site.file].path);
         let module = match self.module_paths.get(module.as_slice()) {
             Some(shared) => shared.clone(),
             None => {
@@ -822,7 +852,7 @@ impl<'s> Detector<'_, 's> {
     /// The handler of a function, created on first sight. A function registered both as a
     /// fallback and under a route is a handler.
     fn handler_for_fn(&mut self, id: FnId, framework: Framework, kind: EndpointKind) -> usize {
-        if let Some(&index) = self.by_fn.get(&id) {
+        if let Some(index) = self.handler_of_fn(id) {
             if kind == EndpointKind::Handler {
                 self.handlers[index].kind = EndpointKind::Handler;
             }
@@ -839,8 +869,14 @@ impl<'s> Detector<'_, 's> {
             (framework, kind),
         );
         self.handlers[index].emits = function.emits().into();
-        self.by_fn.insert(id, index);
+        self.by_fn.insert(Key32::of_fn(id), Key32::index(index));
         index
+    }
+
+    fn handler_of_fn(&self, id: FnId) -> Option<usize> {
+        self.by_fn
+            .get(&Key32::of_fn(id))
+            .map(|&index| index as usize)
     }
 
     fn handler_at(
@@ -851,11 +887,12 @@ impl<'s> Detector<'_, 's> {
         name: String,
         (framework, kind): (Framework, EndpointKind),
     ) -> usize {
-        if let Some(&index) = self.by_site.get(&site) {
-            return index;
+        let key = Key32::of_site(site);
+        if let Some(&index) = self.by_site.get(&key) {
+            return index as usize;
         }
         let index = self.new_handler(unit, module, name, site, (framework, kind));
-        self.by_site.insert(site, index);
+        self.by_site.insert(key, Key32::index(index));
         index
     }
 
@@ -1152,13 +1189,13 @@ impl<'s> Detector<'_, 's> {
         if feature.is_some() || exempt.is_some() {
             frameworks.push(Framework::Instr);
         }
-        let already = self.by_fn.contains_key(&id);
-        if frameworks.is_empty() && !already {
+        let already = self.handler_of_fn(id);
+        if frameworks.is_empty() && already.is_none() {
             return;
         }
         let first = frameworks.first().copied().unwrap_or(Framework::Instr);
-        let kind = match self.by_fn.get(&id) {
-            Some(&index) => self.handlers[index].kind,
+        let kind = match already {
+            Some(index) => self.handlers[index].kind,
             None => EndpointKind::Handler,
         };
         let index = self.handler_for_fn(id, first, kind);

@@ -3,7 +3,8 @@
 //! findings are final.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use instr_schema::diag::{FileId, Loc, Sources, Span};
 
@@ -47,7 +48,7 @@ impl<'a> FileMap<'a> {
     }
 
     /// The location of a place in a scanned file; `paths` are the scanned files' paths.
-    pub(crate) fn site(&mut self, sources: &mut Sources, paths: &[PathBuf], site: Site) -> Loc {
+    pub(crate) fn site(&mut self, sources: &mut Sources, paths: &[Arc<Path>], site: Site) -> Loc {
         self.loc(sources, &paths[site.file], site.span)
     }
 

@@ -2,7 +2,8 @@
 //! `#[instr::exempt]` without a reason, and a handler that serves no feature.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use instr_schema::diag::Sources;
 use instr_schema::suggest::did_you_mean;
@@ -22,7 +23,7 @@ const MAX_REGISTRATIONS_SHOWN: usize = 3;
 /// The findings about handler `handler` (with its index among the check's handlers), which
 /// belongs to a package using `used` (with its index among the check's schemas).
 pub(super) fn findings(
-    paths: &[PathBuf],
+    paths: &[Arc<Path>],
     (index, handler): (usize, &Handler),
     (schema_index, used): (usize, &SchemaUse),
     files: &mut FileMap<'_>,

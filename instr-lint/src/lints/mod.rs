@@ -25,7 +25,8 @@ pub mod shown;
 pub(crate) mod snippets;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use instr_schema::diag::Sources;
 
@@ -140,7 +141,7 @@ pub(crate) fn run_on_code(
 /// be registered in other files than its own).
 pub(crate) fn run_on_handlers(
     inputs: &Inputs<'_>,
-    paths: &[PathBuf],
+    paths: &[Arc<Path>],
     sources: &mut Sources,
     files: &mut FileMap<'_>,
 ) -> Vec<KeyedFinding> {

@@ -53,8 +53,8 @@ pub struct Unit {
 /// One scanned file and its facts.
 #[derive(Debug)]
 pub struct ScannedFile {
-    /// The file, as reached from its crate root.
-    pub path: PathBuf,
+    /// The file, as reached from its crate root (shared with the handlers found in it).
+    pub path: Arc<Path>,
     /// Index into [`Scan::units`].
     pub unit: usize,
     /// What it holds (parsed on demand when the prefilter left it unparsed).
@@ -124,7 +124,7 @@ impl Scan {
 
     /// The scanned files' paths, by index, with everything else freed: what findings about
     /// handlers need of the scan once detection is done.
-    pub fn into_paths(self) -> Vec<PathBuf> {
+    pub fn into_paths(self) -> Vec<Arc<Path>> {
         self.files.into_iter().map(|file| file.path).collect()
     }
 
@@ -470,7 +470,11 @@ fn scan_file<'s>(
             }),
         }
     }
-    lock(&shared.files).push(ScannedFile { path, unit, facts });
+    lock(&shared.files).push(ScannedFile {
+        path: Arc::from(path),
+        unit,
+        facts,
+    });
 }
 
 /// A `#[cfg(test)] mod x;` file and everything under its directory count as reached.
