@@ -441,7 +441,7 @@ impl<'s> Detector<'_, 's> {
     }
 
     // The three passes over every file read only parsed files of crates that reach a
-    // framework (`Scan::facts_to_go_over`): a file the prefilter left unparsed holds no mount,
+    // framework (`Scan::modules_to_go_over`): a file the prefilter left unparsed holds no mount,
     // no registration and no attribute, trait impl or module that makes a handler
     // (`crate::scan::prefilter`), and a crate that reaches no framework has none either.
     // Each pass decodes the modules of the files it reads one file at a time (see

@@ -59,7 +59,7 @@ pub fn report(options: &CheckOptions) -> Result<CoverageReport, CheckError> {
     report_with(options, ScanOptions::default())
 }
 
-/// [`report`], reading files as `scan` says.
+/// [`report()`], reading files as `scan` says.
 pub fn report_with(
     options: &CheckOptions,
     scan: ScanOptions,

@@ -46,7 +46,7 @@ pub struct Unit {
     /// (a web framework, `instr`, `metrics`; see [`super::prefilter::reads_items_of`]), or
     /// that cannot be known. When false, no code of it can register, mark or emit anything:
     /// its files are not parsed unless a lookup reaches them, and passes over every file
-    /// skip them ([`Scan::facts_to_go_over`]).
+    /// skip them ([`Scan::modules_to_go_over`]).
     pub reaches_frameworks: bool,
 }
 

@@ -11,9 +11,10 @@
 //! bytes whether anything in it is read by going over every file. A file without is not
 //! parsed during the scan: `light` reads its module declarations, and it is parsed on demand
 //! when a lookup reaches it ([`lazy`], with the [`words`] it may contain). A file with is
-//! parsed lean: `bodies` blanks the function bodies that hold nothing detection reads. The
-//! [`cache`] keeps each file's [`outcome`] under the target directory, so a re-check parses
-//! only the files that changed.
+//! parsed lean: `bodies` blanks the function bodies that hold nothing detection reads, and its
+//! modules are kept encoded until read ([`stored`]). The [`cache`] keeps each file's
+//! [`outcome`], in that stored form, under the target directory, so a re-check parses only the
+//! files that changed.
 
 pub(crate) mod attrs;
 mod bodies;
