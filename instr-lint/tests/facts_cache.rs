@@ -16,7 +16,9 @@ use instr_lint::scan::ScanOptions;
 use instr_lint::scan::cache::{self, Cache, Key};
 use instr_lint::scan::facts::FileFacts;
 use instr_lint::scan::outcome::Outcome;
+use instr_lint::scan::scan_source;
 use instr_lint::scan::stored::StoredFile;
+use instr_lint::scan::visit::FileContext;
 use instr_lint::workspace::{self, Workspace};
 
 const CACHED: ScanOptions = ScanOptions {
@@ -117,6 +119,32 @@ fn entries_round_trip_and_check_their_key() {
     for cut in 0..bytes.len() {
         assert_eq!(cache::decode(&bytes[..cut], Key(7)), None, "cut at {cut}");
     }
+}
+
+/// A parsed file's facts survive the cache: its modules are stored with their names numbered
+/// into the file's own table, and the table is written as text, so another process reads the
+/// same facts back.
+#[test]
+fn stored_facts_round_trip_through_an_entry() {
+    let text = r#"
+        use axum::{routing::get, Router};
+        mod api;
+        pub mod admin { pub fn stats() {} }
+        #[instr::handler(feature = "orders")]
+        pub async fn list() { metrics::OrdersListed::inc(); }
+        pub fn router() -> Router { Router::new().route("/orders", get(list)).nest("/admin", admin::router()) }
+        impl Store { pub fn get(&self) {} }
+    "#;
+    let context = FileContext::new(Path::new("/nowhere/src/lib.rs"), Vec::new(), true);
+    let facts = scan_source(text, &context).unwrap();
+    let stored = StoredFile::of(facts.clone());
+    let bytes = cache::encode(Key(3), &Outcome::Parsed(stored)).unwrap();
+    let Some(Outcome::Parsed(back)) = cache::decode(&bytes, Key(3)) else {
+        panic!("the entry does not decode");
+    };
+    assert_eq!(back.facts(), facts);
+    assert_eq!(back.paths.len(), facts.modules.len());
+    assert!(back.modules.contents().routes && back.modules.contents().nests);
 }
 
 /// Two checks at once on a cold cache: both report what a check without cache does, and

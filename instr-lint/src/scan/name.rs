@@ -6,6 +6,10 @@
 //! allocator's header) plus 24 bytes where it sits; kept as a [`Name`], the text is allocated
 //! once per process and a name costs the 8 bytes of one pointer (an `Option<Name>` too). The
 //! facts of the bench's generated workspace hold about sixty names a file.
+//!
+//! Serialized, a name is its text (the cache on disk), or, inside [`write_numbered`] and
+//! [`read_numbered`], a number into a table of the names of one value: the form
+//! `super::stored` keeps a file's modules in, read back without hashing any text.
 
 use std::borrow::Borrow;
 use std::fmt;
