@@ -108,11 +108,9 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
                 width: 100,
             };
             // To stderr, as it is made; a failure to write there cannot be reported anywhere.
-            let _ = report::human::write(
-                &report,
-                &options,
-                std::io::BufWriter::new(std::io::stderr().lock()),
-            );
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+            let _ = report::human::write(&report, &options, &mut err)
+                .and_then(|()| std::io::Write::flush(&mut err));
         }
         // Written as it is made: a report with a finding in every file is never held
         // twice (as a document and as text).

@@ -18,8 +18,7 @@ use super::facts::{EmissionFacts, FileFacts, ModPath, ModuleFacts};
 use super::prefilter::Triggers;
 use super::problems::FileProblem;
 use super::source::{self, ParseProblem, ReadProblem};
-use super::stored::StoredFile;
-use super::stored::{Contents, RecentModules, StoredModules};
+use super::stored::{Contents, RecentModules, StoredFile, StoredModules};
 use super::visit::FileContext;
 use super::words::WordSet;
 
