@@ -166,7 +166,7 @@ fn poem_handler_is_not_instr_handler() {
         .iter()
         .find(|h| h.function == "hello")
         .unwrap();
-    assert!(hello.feature.is_none());
+    assert!(hello.feature().is_none());
     let user = report
         .handlers
         .iter()

@@ -64,7 +64,7 @@ impl Coverage {
 /// Why a handler is exempt, if it is: its `#[instr::exempt(reason)]`, an `[exempt]` entry of
 /// the schema naming one of its routes or its path, or a known endpoint of another crate.
 fn exemption(handler: &Handler, schema: Option<&Schema>) -> Option<String> {
-    if let Some(reason) = handler.exempt.as_ref().and_then(|mark| mark.reason.clone()) {
+    if let Some(reason) = handler.exempt().and_then(|mark| mark.reason.clone()) {
         return Some(reason);
     }
     if let Some(schema) = schema
@@ -100,10 +100,7 @@ pub(crate) fn exempts(target: &ExemptTarget, handler: &Handler) -> bool {
 pub(crate) fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
     let exempt = exemption(handler, schema);
     let mut feature = None;
-    if let Some(named) = handler
-        .feature
-        .as_ref()
-        .and_then(|mark| mark.feature.as_ref())
+    if let Some(named) = handler.feature().and_then(|mark| mark.feature.as_ref())
         && schema.is_some_and(|schema| schema.features.contains_key(&named.name))
     {
         feature = Some(Served {
@@ -152,7 +149,7 @@ pub(crate) fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
     }
     entry.strip_prefix("crate::").is_some_and(|rest| {
         item_path
-            .strip_prefix(&*handler.crate_name)
+            .strip_prefix(handler.crate_name())
             .and_then(|p| p.strip_prefix("::"))
             == Some(rest)
     })

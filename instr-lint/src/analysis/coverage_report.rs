@@ -196,7 +196,7 @@ pub fn build(
     for handler in handlers {
         let index = schemas
             .iter()
-            .position(|used| used.used_by(&handler.package));
+            .position(|used| used.used_by(handler.package()));
         let schema = index.map(|index| &schemas[index].schema);
         let status = coverage::status(handler, schema);
         let feature = status.feature.as_ref().map(|served| served.feature.clone());
@@ -208,7 +208,7 @@ pub fn build(
         }
         let first = handler.routes.first();
         rows.push(HandlerRow {
-            krate: handler.package.to_string(),
+            krate: handler.package().to_owned(),
             file: handler
                 .path
                 .strip_prefix(root)

@@ -48,7 +48,7 @@ pub(crate) fn guess_feature(handler: &Handler) -> String {
                 })
                 .map(ToString::to_string)
         })
-        .unwrap_or_else(|| handler.crate_name.to_string());
+        .unwrap_or_else(|| handler.crate_name().to_owned());
     snake(&raw)
 }
 

@@ -43,7 +43,7 @@ pub fn silent_members(
                 .find(|framework| member.depends_on(framework))?;
             let served = handlers
                 .iter()
-                .any(|handler| *handler.package == *member.name);
+                .any(|handler| handler.package() == member.name);
             (!served).then(|| Silent {
                 member: index,
                 package: member.name.clone(),

@@ -107,19 +107,14 @@ pub struct Handler {
     pub unit: usize,
     /// What serves its requests.
     pub kind: EndpointKind,
-    /// The package it belongs to (shared by the handlers of a target).
-    pub package: Arc<str>,
-    /// The crate name of its target (shared by the handlers of a target).
-    pub crate_name: Arc<str>,
+    /// The package and crate name of its target (shared by the target's handlers).
+    pub target: Arc<TargetNames>,
     /// Its module in the crate (shared by the handlers of a module).
     pub module: Arc<[Name]>,
     /// `name`, `Type::name`, `<closure in f>` for handlers written in place,
     /// `<ServeDir::new in f>` for static-file services, the path as written for external ones
     /// (a shared name: the same few recur across files).
     pub function: Name,
-    /// For an external endpoint, the function's own path (`instr::prometheus::axum::handler`),
-    /// which [`Handler::item_path`] gives instead of the path in the crate.
-    pub external_path: Option<Box<str>>,
     /// Where its name (or the closure) is.
     pub site: Site,
     /// The file `site` is in (shared by the handlers of a file).
@@ -128,27 +123,76 @@ pub struct Handler {
     pub frameworks: FoundBy,
     /// Its routes.
     pub routes: Vec<HandlerRoute>,
-    /// `#[instr::handler]`, if present (boxed: most handlers have neither mark, and every
-    /// handler is held to the end of the check).
-    pub feature: Option<Box<FeatureMark>>,
-    /// `#[instr::exempt]`, if present.
-    pub exempt: Option<Box<ExemptMark>>,
+    /// What few handlers have: instr's marks, an external endpoint's own path. Boxed, and
+    /// absent when there is none: every handler is held to the end of the check.
+    pub marks: Option<Box<Marks>>,
     /// The metric and event names its function's attributes and body refer to (see
     /// `FnFact::emits`); none for a closure, an expression or another crate's function. Kept
     /// here so that the lints read them after the scan's facts are freed.
     pub emits: Box<[Name]>,
 }
 
+/// The names of a target, shared by its handlers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetNames {
+    /// Its package.
+    pub package: Box<str>,
+    /// Its crate name.
+    pub crate_name: Box<str>,
+}
+
+/// What only some handlers have (see [`Handler::marks`]).
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    /// `#[instr::handler]`, if present.
+    pub feature: Option<FeatureMark>,
+    /// `#[instr::exempt]`, if present.
+    pub exempt: Option<ExemptMark>,
+    /// For an external endpoint, the function's own path (`instr::prometheus::axum::handler`),
+    /// which [`Handler::item_path`] gives instead of the path in the crate.
+    pub external_path: Option<Box<str>>,
+}
+
 impl Handler {
+    /// The package it belongs to.
+    pub fn package(&self) -> &str {
+        &self.target.package
+    }
+
+    /// The crate name of its target.
+    pub fn crate_name(&self) -> &str {
+        &self.target.crate_name
+    }
+
+    /// `#[instr::handler]`, if present.
+    pub fn feature(&self) -> Option<&FeatureMark> {
+        self.marks.as_ref()?.feature.as_ref()
+    }
+
+    /// `#[instr::exempt]`, if present.
+    pub fn exempt(&self) -> Option<&ExemptMark> {
+        self.marks.as_ref()?.exempt.as_ref()
+    }
+
+    /// For an external endpoint, the function's own path.
+    pub fn external_path(&self) -> Option<&str> {
+        self.marks.as_ref()?.external_path.as_deref()
+    }
+
+    /// Its marks, made on first need.
+    fn marks_mut(&mut self) -> &mut Marks {
+        self.marks.get_or_insert_with(Box::default)
+    }
+
     /// `crate_name::module::Type::name`: the stable identity used by schema `handlers`,
     /// baselines and `init`; for an external endpoint, the function's own path
     /// (`instr::prometheus::axum::handler`). Made when asked: every handler is held to the end
     /// of the check, and its parts are shared.
     pub fn item_path(&self) -> String {
-        if let Some(external) = &self.external_path {
-            return external.to_string();
+        if let Some(external) = self.external_path() {
+            return external.to_owned();
         }
-        let mut path = String::from(&*self.crate_name);
+        let mut path = String::from(self.crate_name());
         for segment in self.module.iter().chain([&self.function]) {
             path.push_str("::");
             path.push_str(segment);
@@ -257,7 +301,7 @@ struct Detector<'a, 's> {
     index: Index<'s>,
     handlers: Vec<Handler>,
     /// Each target's package and crate name, shared by its handlers.
-    unit_names: HashMap<usize, (Arc<str>, Arc<str>)>,
+    unit_names: HashMap<usize, Arc<TargetNames>>,
     /// Module paths, shared by the handlers of a module.
     module_paths: HashSet<Arc<[Name]>>,
     /// Handlers by their function and by their place, in keys and values of 32 bits (see
@@ -646,7 +690,7 @@ impl<'s> Detector<'_, 's> {
                                 );
                                 let expanded = self.index.expand(unit, &module_path, &path);
                                 if expanded.len() >= 2 && expanded[0] != "crate" {
-                                    self.handlers[index].external_path =
+                                    self.handlers[index].marks_mut().external_path =
                                         Some(expanded.join("::").into());
                                 }
                                 Some(index)
@@ -811,14 +855,14 @@ impl<'s> Detector<'_, 's> {
         (framework, kind): (Framework, EndpointKind),
     ) -> usize {
         let unit_info = &self.scan.units[unit];
-        let (package, crate_name) = self
+        let target = self
             .unit_names
             .entry(unit)
             .or_insert_with(|| {
-                (
-                    Arc::from(unit_info.package.as_str()),
-                    Arc::from(unit_info.crate_name.as_str()),
-                )
+                Arc::new(TargetNames {
+                    package: unit_info.package.as_str().into(),
+                    crate_name: unit_info.crate_name.as_str().into(),
+                })
             })
             .clone();
         let path = Arc::clone(&self.scan.files[site.file].path);
@@ -833,17 +877,14 @@ impl<'s> Detector<'_, 's> {
         self.handlers.push(Handler {
             unit,
             kind,
-            package,
-            crate_name,
+            target,
             module,
             function: Name::from(function),
-            external_path: None,
             site,
             path,
             frameworks: FoundBy::new(framework),
             routes: Vec::new(),
-            feature: None,
-            exempt: None,
+            marks: None,
             emits: Box::default(),
         });
         self.handlers.len() - 1
@@ -1207,8 +1248,15 @@ impl<'s> Detector<'_, 's> {
         // framework first, it says more.
         handler.frameworks.prefer_over_instr();
         add_routes(&mut handler.routes, routes);
-        handler.feature = feature.map(Box::new);
-        handler.exempt = exempt.map(Box::new);
+        if feature.is_some() || exempt.is_some() {
+            let marks = handler.marks_mut();
+            marks.feature = feature;
+            marks.exempt = exempt;
+        } else if let Some(marks) = handler.marks.as_mut() {
+            // As before: an attribute pass sets both marks, also to none.
+            marks.feature = None;
+            marks.exempt = None;
+        }
     }
 
     /// Routes of an actix-web or rocket route attribute, under every mount prefix.

@@ -229,7 +229,7 @@ fn check_on_worker(
         .filter(|handler| {
             let schema = schemas
                 .iter()
-                .find(|used| used.used_by(&handler.package))
+                .find(|used| used.used_by(handler.package()))
                 .map(|used| &used.schema);
             coverage::status(handler, schema).covered()
         })

@@ -72,7 +72,7 @@ fn keyed(mut finding: Diagnostic, key: String) -> KeyedFinding {
 
 /// The key of a finding about a handler.
 fn handler_key(handler: &Handler, rule: &str) -> String {
-    format!("{}:{}:{rule}", handler.crate_name, handler.item_path())
+    format!("{}:{}:{rule}", handler.crate_name(), handler.item_path())
 }
 
 // ------------------------------------------------------------------------- scanned files

@@ -31,7 +31,7 @@ pub(super) fn findings(
     out: &mut Vec<KeyedFinding>,
 ) {
     let schema = &used.schema;
-    if let Some(mark) = &handler.feature {
+    if let Some(mark) = handler.feature() {
         match &mark.feature {
             None => {
                 let loc = files.site(sources, paths, mark.attr);
@@ -58,13 +58,13 @@ pub(super) fn findings(
             Some(_) => {}
         }
     }
-    if let Some(mark) = &handler.exempt
+    if let Some(mark) = handler.exempt()
         && mark.reason.is_none()
     {
         let loc = files.site(sources, paths, mark.attr);
         out.push(diags::exempt_without_reason(handler, loc));
     }
-    if handler.feature.is_some() || handler.exempt.is_some() {
+    if handler.feature().is_some() || handler.exempt().is_some() {
         return;
     }
     if coverage::status(handler, Some(schema)).covered() {

@@ -115,7 +115,7 @@ pub(crate) fn run_on_code(
             let handlers: Vec<&Handler> = inputs
                 .handlers
                 .iter()
-                .filter(|handler| schema_of.get(&*handler.package) == Some(&index))
+                .filter(|handler| schema_of.get(handler.package()) == Some(&index))
                 .collect();
             // Until the code includes the generated API, "never emitted" and "served by no
             // handler" say nothing but "not adopted yet": these lints start once a package
@@ -149,7 +149,7 @@ pub(crate) fn run_on_handlers(
     let schema_of = schema_of(inputs.schemas);
     // A schema that could not be read says nothing about the code: no finding depends on it.
     for (handler_index, handler) in inputs.handlers.iter().enumerate() {
-        let Some(&index) = schema_of.get(&*handler.package) else {
+        let Some(&index) = schema_of.get(handler.package()) else {
             continue;
         };
         if !inputs.schemas[index].readable {
@@ -227,7 +227,7 @@ pub(crate) fn refine_schema_findings(
     for used in schemas {
         let served: Vec<&Handler> = handlers
             .iter()
-            .filter(|handler| used.used_by(&handler.package))
+            .filter(|handler| used.used_by(handler.package()))
             .collect();
         mapping::suggest_success_metrics(findings, used, &served);
     }
