@@ -3,6 +3,7 @@
 //! with no handler found (`no-handlers-found`).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use instr_schema::diag::{Sources, Span};
 
@@ -74,7 +75,7 @@ pub(super) fn no_handlers_found(
         let Some(member) = workspace.members.get(crate_.member) else {
             continue;
         };
-        let manifest = member.dir.join("Cargo.toml");
+        let manifest: Arc<Path> = member.dir.join("Cargo.toml").into();
         let loc = dependency_span(&manifest, crate_.framework)
             .map(|span| files.loc(sources, &manifest, span));
         out.push(diags::no_handlers_found(

@@ -30,15 +30,15 @@ impl<'a> FileMap<'a> {
         }
     }
 
-    /// The location of `span` in the file at `path`.
-    pub(crate) fn loc(&mut self, sources: &mut Sources, path: &Path, span: Span) -> Loc {
+    /// The location of `span` in the file at `path` (shared with the map, not copied).
+    pub(crate) fn loc(&mut self, sources: &mut Sources, path: &Arc<Path>, span: Span) -> Loc {
         let key = xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes());
         let id = match self.ids.get(&key) {
-            Some(&id) if sources.get(id).path() == path => id,
+            Some(&id) if sources.get(id).path() == &**path => id,
             // New, or (once in 2^64) another path with the same hash, which then gets a
             // file of its own for every finding: still the right file.
             _ => {
-                let id = sources.add(self.name(path), path, String::new());
+                let id = sources.add(self.name(path), Arc::clone(path), String::new());
                 self.ids.entry(key).or_insert(id);
                 self.registered.insert(id);
                 id

@@ -20,7 +20,11 @@ pub(super) fn findings(
                 diags::unreadable_file(&files.name(path), problem)
             }
             FileProblem::Unparsable { path, problem } => {
-                let loc = files.loc(sources, path, Span::new(problem.start, problem.end));
+                let loc = files.loc(
+                    sources,
+                    &path.as_path().into(),
+                    Span::new(problem.start, problem.end),
+                );
                 diags::unparsable_file(&files.name(path), loc, &problem.message)
             }
             FileProblem::MissingModule {
@@ -28,7 +32,7 @@ pub(super) fn findings(
                 span,
                 candidates,
             } => {
-                let loc = files.loc(sources, path, *span);
+                let loc = files.loc(sources, &path.as_path().into(), *span);
                 let tried: Vec<String> = candidates
                     .iter()
                     .map(|candidate| format!("`{}`", files.name(candidate)))

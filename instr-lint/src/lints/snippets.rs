@@ -132,7 +132,7 @@ mod tests {
     use super::{FileId, Sources, Span, shorten};
 
     fn file() -> FileId {
-        Sources::new().add("a.rs", "a.rs", String::new())
+        Sources::new().add("a.rs", std::path::Path::new("a.rs"), String::new())
     }
 
     #[test]

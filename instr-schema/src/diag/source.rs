@@ -1,6 +1,6 @@
 //! Files that diagnostics point into, and byte spans within them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Identifies one file in a [`Sources`] map.
@@ -160,7 +160,8 @@ const INDEXED_FROM: usize = 64 * 1024;
 #[derive(Debug)]
 pub struct SourceFile {
     name: String,
-    path: PathBuf,
+    /// Shared with whoever else holds the path (a checker holds every scanned file's).
+    path: Arc<Path>,
     text: String,
     /// For texts of [`INDEXED_FROM`] bytes or more.
     lines: Option<LineIndex>,
@@ -230,11 +231,12 @@ impl Sources {
     }
 
     /// Adds a file and returns its id. `name` is what users see (a path relative to the
-    /// workspace root, say); `path` is where it was read from.
+    /// workspace root, say); `path` is where it was read from (an `Arc<Path>` is kept as it
+    /// is, shared).
     pub fn add(
         &mut self,
         name: impl Into<String>,
-        path: impl Into<PathBuf>,
+        path: impl Into<Arc<Path>>,
         text: String,
     ) -> FileId {
         let lines = (text.len() >= INDEXED_FROM).then(|| LineIndex::new(&text));
@@ -313,7 +315,7 @@ mod tests {
     #[test]
     fn line_column_counts_characters() {
         let mut sources = Sources::new();
-        let id = sources.add("a.toml", "a.toml", "ab\nçé = 1\n".to_owned());
+        let id = sources.add("a.toml", Path::new("a.toml"), "ab\nçé = 1\n".to_owned());
         let file = sources.get(id);
         assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
         assert_eq!(file.line_column(3), LineColumn { line: 2, column: 1 });
@@ -327,7 +329,7 @@ mod tests {
     #[test]
     fn text_set_after_adding() {
         let mut sources = Sources::new();
-        let id = sources.add("a.rs", "/w/a.rs", String::new());
+        let id = sources.add("a.rs", Path::new("/w/a.rs"), String::new());
         let held = sources.shared_file(id);
         sources.set_text(id, "fn a() {}\nfn b() {}\n".to_owned());
         assert_eq!(sources.get(id).text(), "fn a() {}\nfn b() {}\n");
@@ -346,8 +348,8 @@ mod tests {
         let long = line.repeat(INDEXED_FROM / line.len() + 1);
         let short = &long[..line.len() * 3];
         let mut sources = Sources::new();
-        let long_id = sources.add("long.rs", "long.rs", long.clone());
-        let short_id = sources.add("short.rs", "short.rs", short.to_owned());
+        let long_id = sources.add("long.rs", Path::new("long.rs"), long.clone());
+        let short_id = sources.add("short.rs", Path::new("short.rs"), short.to_owned());
         let (long_file, short_file) = (sources.get(long_id), sources.get(short_id));
         assert!(long_file.lines.is_some() && short_file.lines.is_none());
         for offset in 0..=short.len() {
