@@ -490,17 +490,13 @@ impl<'s> Detector<'_, 's> {
     // (`crate::scan::prefilter`), and a crate that reaches no framework has none either.
     // Each pass decodes the modules of the files it reads one file at a time (see
     // `Scan::modules_to_go_over`); the mounts and registrations passes skip, undecoded, the
-    // files that hold none.
+    // files that hold none (`Scan::modules_holding`).
     fn collect_nests(&mut self) {
         for (file_index, file) in self.scan.files.iter().enumerate() {
-            if !self
+            let Some(facts) = self
                 .scan
-                .contents_to_go_over(file_index)
-                .is_some_and(|contents| contents.nests)
-            {
-                continue;
-            }
-            let Some(facts) = self.scan.modules_to_go_over(file_index) else {
+                .modules_holding(file_index, |contents| contents.nests)
+            else {
                 continue;
             };
             for module in facts.iter() {
@@ -552,14 +548,10 @@ impl<'s> Detector<'_, 's> {
 
     fn collect_route_registrations(&mut self) {
         for file_index in 0..self.scan.files.len() {
-            if !self
+            let Some(facts) = self
                 .scan
-                .contents_to_go_over(file_index)
-                .is_some_and(|contents| contents.routes)
-            {
-                continue;
-            }
-            let Some(facts) = self.scan.modules_to_go_over(file_index) else {
+                .modules_holding(file_index, |contents| contents.routes)
+            else {
                 continue;
             };
             for (module_index, module) in facts.iter().enumerate() {
@@ -1248,14 +1240,11 @@ impl<'s> Detector<'_, 's> {
         // framework first, it says more.
         handler.frameworks.prefer_over_instr();
         add_routes(&mut handler.routes, routes);
+        // Only this pass sets the marks, once per function.
         if feature.is_some() || exempt.is_some() {
             let marks = handler.marks_mut();
             marks.feature = feature;
             marks.exempt = exempt;
-        } else if let Some(marks) = handler.marks.as_mut() {
-            // As before: an attribute pass sets both marks, also to none.
-            marks.feature = None;
-            marks.exempt = None;
         }
     }
 

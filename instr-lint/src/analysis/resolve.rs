@@ -93,7 +93,7 @@ impl<'s> Index<'s> {
                     .or_default()
                     .push((file_index, module_index));
             }
-            let Some(facts) = file.facts.parsed_modules(&scan.recent, file_index) else {
+            let Some(facts) = scan.parsed_modules(file_index) else {
                 if let Some(list) = unparsed.get_mut(file.unit) {
                     list.push(file_index);
                 }
@@ -192,12 +192,12 @@ impl<'s> Index<'s> {
         // Looked up in the module the path leads to, as a function is: only the files of
         // that module are parsed (a file holding only constants is left to the light scan).
         let find = |unit: usize, module: &ModPath, name: &str| {
-            self.module_parts(unit, module).find_map(|parts| {
-                parts
+            self.first_in_module(unit, module, |parts| {
+                let constant = parts
                     .str_consts
                     .iter()
-                    .find(|constant| constant.name == name)
-                    .map(|constant| constant.value.clone())
+                    .find(|constant| constant.name == name)?;
+                Some(constant.value.clone())
             })
         };
         match self.lookup(unit, module, path, 0, &find, false) {
@@ -249,14 +249,23 @@ impl<'s> Index<'s> {
             .map(|&(file, index)| self.module(file, index))
     }
 
+    /// The first answer `pick` finds in the parts of `module` (its files and inline blocks),
+    /// owned: each part is decoded for the look only.
+    fn first_in_module<T>(
+        &self,
+        unit: usize,
+        module: &[Name],
+        pick: impl Fn(&ModuleFacts) -> Option<T>,
+    ) -> Option<T> {
+        self.module_parts(unit, module)
+            .find_map(|parts| pick(&parts))
+    }
+
     /// What `name` is imported as in `module`, as written.
     fn use_target(&self, unit: usize, module: &[Name], name: &str) -> Option<WrittenPath> {
-        self.module_parts(unit, module).find_map(|parts| {
-            parts
-                .uses
-                .iter()
-                .find(|used| used.name == name)
-                .map(|used| used.target.clone())
+        self.first_in_module(unit, module, |parts| {
+            let used = parts.uses.iter().find(|used| used.name == name)?;
+            Some(used.target.clone())
         })
     }
 
@@ -572,8 +581,7 @@ impl<'s> Index<'s> {
 
     /// Module paths declared for `unit`, with the protobuf package of `include_proto!`.
     pub(crate) fn proto_package(&self, unit: usize, module: &ModPath) -> Option<Name> {
-        self.module_parts(unit, module)
-            .find_map(|m| m.proto_package.clone())
+        self.first_in_module(unit, module, |parts| parts.proto_package.clone())
     }
 
     /// Glob imports of `module`, expanded.

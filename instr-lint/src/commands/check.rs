@@ -277,29 +277,26 @@ fn records_to_prove_with(workspace: &Workspace) -> Result<Records, CheckError> {
     Ok(records)
 }
 
-/// Findings are shown by file name and position; findings about no place come last, by
-/// message. `ranks` places files by name ([`name_ranks`]), so that no name is copied per
-/// finding.
-fn order_key(
-    finding: &Finding,
-    ranks: &HashMap<FileId, usize>,
-) -> (bool, usize, String, usize, &'static str) {
+/// Where a finding is shown: by file name and position, then rule; findings about no place
+/// come last, by message (the variants' order).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum OrderKey {
+    /// At a place: the file's rank by name ([`name_ranks`], so that no name is copied per
+    /// finding), the offset, the rule.
+    Placed(usize, usize, &'static str),
+    /// About no place: the message, the rule.
+    Unplaced(String, &'static str),
+}
+
+fn order_key(finding: &Finding, ranks: &HashMap<FileId, usize>) -> OrderKey {
     let code = finding.rule().code;
     match finding.loc() {
-        Some(loc) => (
-            false,
+        Some(loc) => OrderKey::Placed(
             ranks.get(&loc.file).copied().unwrap_or(usize::MAX),
-            String::new(),
             loc.span.start,
             code,
         ),
-        None => (
-            true,
-            0,
-            finding.made_message().unwrap_or_default().to_owned(),
-            0,
-            code,
-        ),
+        None => OrderKey::Unplaced(finding.made_message().unwrap_or_default().to_owned(), code),
     }
 }
 

@@ -76,30 +76,28 @@ impl Finding {
     }
 
     /// The places of its labels: `None` for the primary one, `Some(i)` for secondary `i`.
-    pub fn label_locs(&self) -> Vec<(Option<usize>, Loc)> {
-        match self {
-            Self::Made(diagnostic) => diagnostic
-                .primary
-                .iter()
-                .map(|label| (None, label.loc))
-                .chain(
-                    diagnostic
-                        .secondary
-                        .iter()
-                        .enumerate()
-                        .map(|(i, label)| (Some(i), label.loc)),
-                )
-                .collect(),
-            Self::Unmapped(unmapped) => std::iter::once((None, unmapped.loc))
-                .chain(
-                    unmapped
-                        .registrations
-                        .iter()
-                        .enumerate()
-                        .map(|(i, loc)| (Some(i), *loc)),
-                )
-                .collect(),
-        }
+    pub fn label_locs(&self) -> impl Iterator<Item = (Option<usize>, Loc)> + '_ {
+        let (primary, secondary, registrations) = match self {
+            Self::Made(diagnostic) => (
+                diagnostic.primary.as_ref().map(|label| label.loc),
+                diagnostic.secondary.as_slice(),
+                [].as_slice(),
+            ),
+            Self::Unmapped(unmapped) => (
+                Some(unmapped.loc),
+                [].as_slice(),
+                unmapped.registrations.as_slice(),
+            ),
+        };
+        // One of the two lists is empty: the secondary labels are one or the other.
+        let secondary = secondary
+            .iter()
+            .map(|label| label.loc)
+            .chain(registrations.iter().copied());
+        primary
+            .map(|loc| (None, loc))
+            .into_iter()
+            .chain(secondary.enumerate().map(|(i, loc)| (Some(i), loc)))
     }
 
     /// The place of label `slot` (as [`Self::label_locs`] numbers them), to move it.

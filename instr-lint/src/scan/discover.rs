@@ -71,7 +71,7 @@ pub struct Scan {
     /// Files that could not be scanned, or that nothing reaches.
     pub problems: Vec<FileProblem>,
     /// The modules of the files read last, decoded (see `super::stored`).
-    pub recent: RecentModules,
+    recent: RecentModules,
 }
 
 impl Scan {
@@ -81,21 +81,31 @@ impl Scan {
     /// lookup parsed it since, or the prefilter is off, its facts are still not read, so that
     /// no answer depends on either.
     pub fn modules_to_go_over(&self, file: usize) -> Option<Arc<[ModuleFacts]>> {
+        self.modules_holding(file, |_| true)
+    }
+
+    /// As [`Self::modules_to_go_over`], for a pass that reads only some facts: a file whose
+    /// modules hold none of them (`reads` is false for its [`Contents`]) gives `None`, without
+    /// being decoded.
+    pub fn modules_holding(
+        &self,
+        file: usize,
+        reads: impl FnOnce(Contents) -> bool,
+    ) -> Option<Arc<[ModuleFacts]>> {
         let scanned = self.files.get(file)?;
-        if !self.reaches(scanned) {
+        if !self.reaches(scanned) || !reads(scanned.facts.contents()?) {
             return None;
         }
         scanned.facts.parsed_modules(&self.recent, file)
     }
 
-    /// What the modules [`Self::modules_to_go_over`] gives hold, known without decoding them:
-    /// a pass that reads only mounts, or only registrations, skips the files without.
-    pub fn contents_to_go_over(&self, file: usize) -> Option<Contents> {
-        let scanned = self.files.get(file)?;
-        if !self.reaches(scanned) {
-            return None;
-        }
-        scanned.facts.contents()
+    /// The modules of file `file` when it has been parsed (in the scan or by a lookup),
+    /// without parsing it.
+    pub fn parsed_modules(&self, file: usize) -> Option<Arc<[ModuleFacts]>> {
+        self.files
+            .get(file)?
+            .facts
+            .parsed_modules(&self.recent, file)
     }
 
     /// What a file says about emission, for a pass over every file: as

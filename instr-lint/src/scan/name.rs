@@ -23,8 +23,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A shared, immutable string, equal to any other `Name` with the same text. Compares,
 /// hashes and orders as its text does, so a `HashMap<Name, _>` is looked up by `&str`.
 ///
-/// It points at a text the process keeps to its end: a pointer to a boxed `str` is thin, half
-/// the size of an `Arc<str>`, and costs no count to clone or drop.
+/// It points at a text the process keeps to its end: one pointer, half the size of an
+/// `Arc<str>`, that costs no count to clone or drop.
 #[derive(Clone)]
 pub struct Name(&'static Text);
 
@@ -68,7 +68,7 @@ impl Name {
 
 impl Default for Name {
     fn default() -> Self {
-        Self::new("")
+        Self::EMPTY
     }
 }
 
