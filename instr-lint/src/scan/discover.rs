@@ -199,11 +199,12 @@ struct Shared<'w> {
     canonical: CanonicalDirs,
     /// `exclude` from configuration, compiled once.
     excluded: Globs,
-    /// `(unit, file, module path)` already scanned: a file that two `mod` items name (one
-    /// through `#[path]`) is two modules, as rustc compiles it, whichever task gets there
-    /// first.
-    visited: Mutex<HashSet<(usize, PathBuf, ModPath)>>,
-    reached: Mutex<HashSet<PathBuf>>,
+    /// `(unit, file, module path)` already scanned ([`module_key`]): a file that two `mod`
+    /// items name (one through `#[path]`) is two modules, as rustc compiles it, whichever
+    /// task gets there first.
+    visited: Mutex<HashSet<u128>>,
+    /// The files reached ([`path_key`]).
+    reached: Mutex<HashSet<u128>>,
     files: Mutex<Vec<ScannedFile>>,
     problems: Mutex<Vec<FileProblem>>,
 }
@@ -387,16 +388,14 @@ fn scan_file<'s>(
     module: ModPath,
     owns_dir: bool,
     // The files of the modules above this one: a file that declares itself again is a
-    // cycle rustc rejects, and is not followed.
-    mut ancestors: Vec<PathBuf>,
+    // cycle rustc rejects, and is not followed ([`path_key`]s).
+    mut ancestors: Vec<u128>,
 ) {
-    let key = shared.canonical.of(&path);
-    if ancestors.contains(&key)
-        || !lock(&shared.visited).insert((unit, key.clone(), module.clone()))
-    {
+    let key = path_key(&shared.canonical.of(&path));
+    if ancestors.contains(&key) || !lock(&shared.visited).insert(module_key(unit, key, &module)) {
         return;
     }
-    ancestors.push(key.clone());
+    ancestors.push(key);
     lock(&shared.reached).insert(key);
     if is_excluded(shared.workspace, &shared.excluded, &path) {
         return;
@@ -487,10 +486,33 @@ fn scan_file<'s>(
     });
 }
 
+/// A file's canonical path as the scan's bookkeeping knows it: a 128-bit hash (two paths
+/// share one with a chance far below that of any hardware fault). The sets of files visited
+/// and reached grow with the workspace and are freed when the scan ends, after the facts
+/// were made among them: as paths, one or two allocations each, they left the scanning
+/// threads' memory in small pieces that later allocations did not fit in.
+fn path_key(path: &Path) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(path.as_os_str().as_encoded_bytes())
+}
+
+/// A module of a unit, as [`Shared::visited`] knows it: the unit, the file's [`path_key`]
+/// and the module path, hashed.
+fn module_key(unit: usize, file: u128, module: &[Name]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&(unit as u64).to_le_bytes());
+    hasher.update(&file.to_le_bytes());
+    for name in module {
+        hasher.update(name.as_bytes());
+        // No name holds this byte (it is not UTF-8): `a::bc` and `ab::c` differ.
+        hasher.update(&[0xff]);
+    }
+    hasher.digest128()
+}
+
 /// A `#[cfg(test)] mod x;` file and everything under its directory count as reached.
 fn mark_test_module(shared: &Shared<'_>, file: &Path) {
     let mut reached = lock(&shared.reached);
-    reached.insert(shared.canonical.of(file));
+    reached.insert(path_key(&shared.canonical.of(file)));
     let dir = if file.file_name().is_some_and(|name| name == "mod.rs") {
         file.parent().map(Path::to_path_buf)
     } else {
@@ -503,13 +525,13 @@ fn mark_test_module(shared: &Shared<'_>, file: &Path) {
             .into_iter()
             .filter_map(Result::ok)
         {
-            reached.insert(canonical(entry.path()));
+            reached.insert(path_key(&canonical(entry.path())));
         }
     }
 }
 
 /// `.rs` files under the scanned members that a module may reach, with their canonical
-/// paths: the walk skips `target/`, hidden directories, nested packages, excluded paths, and
+/// paths' [`path_key`]: the walk skips `target/`, hidden directories, nested packages, excluded paths, and
 /// the directories of test, bench, example and build-script targets (which are not scanned
 /// for handlers). It does not depend on the scan, and runs beside it; those no module
 /// reached are reported.
@@ -517,7 +539,7 @@ fn walked_files(
     workspace: &Workspace,
     excluded: &Globs,
     members: &[usize],
-) -> Vec<(PathBuf, PathBuf)> {
+) -> Vec<(PathBuf, u128)> {
     let mut out = Vec::new();
     let target_dir = canonical(&workspace.target_dir);
     for &index in members {
@@ -573,7 +595,7 @@ fn walked_files(
             if other_roots.contains(&key) || is_excluded(workspace, excluded, path) {
                 continue;
             }
-            out.push((path.to_path_buf(), key));
+            out.push((path.to_path_buf(), path_key(&key)));
         }
     }
     out

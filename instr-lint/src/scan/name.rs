@@ -29,40 +29,79 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Name(&'static Text);
 
 /// A name's text, behind one more pointer so that a reference to it is one pointer (a `&str`
-/// is two).
-struct Text(&'static str);
+/// is two), and its number in the process ([`Name::number`]).
+struct Text {
+    text: &'static str,
+    number: u32,
+}
 
-/// Every name made so far, by its text. Names are never removed, so a text is leaked on
-/// purpose when it is first made: a check holds its facts to the end, and the distinct words
-/// of the workspaces a process checks are few (a few thousand for the bench's 2,020 files).
-fn table() -> &'static Mutex<HashMap<&'static str, &'static Text>> {
-    static TABLE: OnceLock<Mutex<HashMap<&'static str, &'static Text>>> = OnceLock::new();
-    TABLE.get_or_init(Default::default)
+/// Every name made so far, by its text and by its number. Names are never removed, so a
+/// text is leaked on purpose when it is first made: a check holds its facts to the end, and
+/// the distinct words of the workspaces a process checks are few (a few thousand for the
+/// bench's 2,020 files).
+struct Table {
+    by_text: HashMap<&'static str, &'static Text>,
+    by_number: Vec<&'static Text>,
+}
+
+fn table() -> std::sync::MutexGuard<'static, Table> {
+    static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let empty = Name::EMPTY.0;
+            Mutex::new(Table {
+                by_text: HashMap::from_iter([(empty.text, empty)]),
+                by_number: vec![empty],
+            })
+        })
+        .lock()
+        // A poisoned lock only means another thread panicked while inserting: the table
+        // still holds valid names.
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Name {
-    /// The empty name (equal to `Name::new("")`: the table is not needed to compare).
-    pub const EMPTY: Name = Name(&Text(""));
+    /// The empty name, number 0 (equal to `Name::new("")`: the table is not needed to
+    /// compare).
+    pub const EMPTY: Name = Name(&Text {
+        text: "",
+        number: 0,
+    });
 
     /// The name with this text, made once and shared after.
     pub fn new(text: &str) -> Self {
-        // A poisoned lock only means another thread panicked while inserting: the map is
-        // still a map of valid names.
-        let mut table = table()
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(existing) = table.get(text) {
+        let mut table = table();
+        if let Some(existing) = table.by_text.get(text) {
             return Self(existing);
         }
+        // More than 2^32 distinct names cannot be held in memory.
+        let number = u32::try_from(table.by_number.len()).unwrap_or(u32::MAX);
         let text: &'static str = Box::leak(Box::from(text));
-        let kept: &'static Text = Box::leak(Box::new(Text(text)));
-        table.insert(text, kept);
+        let kept: &'static Text = Box::leak(Box::new(Text { text, number }));
+        table.by_text.insert(text, kept);
+        table.by_number.push(kept);
         Self(kept)
+    }
+
+    /// Its number: names are numbered in the order this process made them, so a number is
+    /// half a name's size and is read back with [`Name::numbered`] without hashing its text.
+    /// Numbers differ between processes: what is written to disk names its names by text.
+    pub fn number(&self) -> u32 {
+        self.0.number
+    }
+
+    /// The names with these numbers, or `None` if some number was never given.
+    pub fn numbered(numbers: &[u32]) -> Option<Vec<Name>> {
+        let table = table();
+        numbers
+            .iter()
+            .map(|&number| table.by_number.get(number as usize).map(|text| Self(text)))
+            .collect()
     }
 
     /// Its text.
     pub fn as_str(&self) -> &str {
-        self.0.0
+        self.0.text
     }
 }
 
@@ -76,19 +115,19 @@ impl Deref for Name {
     type Target = str;
 
     fn deref(&self) -> &str {
-        self.0.0
+        self.0.text
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        self.0.0
+        self.0.text
     }
 }
 
 impl Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        self.0.0
+        self.0.text
     }
 }
 

@@ -60,10 +60,23 @@ impl StoredFile {
 }
 
 /// A parsed file's modules, encoded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// One allocation: the numbers of the names the modules use ([`Name::number`]), then the
+/// modules, each name a number into that list (`super::name::write_numbered`). As a list of
+/// names beside the bytes, the table took a second allocation and eight bytes a name, as
+/// much as the modules' own bytes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredModules {
-    names: Box<[Name]>,
     bytes: Box<[u8]>,
+    contents: Contents,
+}
+
+/// How [`StoredModules`] are written to the cache: the names as their texts (numbers differ
+/// between processes), then the modules' bytes.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    names: Vec<Name>,
+    bytes: Vec<u8>,
     contents: Contents,
 }
 
@@ -91,23 +104,59 @@ impl StoredModules {
     /// `modules`, encoded. Serde does not refuse the facts' types; if it ever did, they would
     /// be stored as no module, the same answer on every read.
     pub fn store(modules: &[ModuleFacts]) -> Self {
-        let (bytes, names) = name::write_numbered(|| postcard::to_stdvec(modules));
+        let (body, names) = name::write_numbered(|| postcard::to_stdvec(modules));
+        Self::of_parts(&names, &body.unwrap_or_default(), Contents::of(modules))
+    }
+
+    fn of_parts(names: &[Name], body: &[u8], contents: Contents) -> Self {
+        let numbers: Vec<u32> = names.iter().map(Name::number).collect();
+        let mut bytes = postcard::to_stdvec(&numbers).unwrap_or_default();
+        bytes.extend_from_slice(body);
         Self {
-            names: names.into_boxed_slice(),
-            bytes: bytes.unwrap_or_default().into_boxed_slice(),
-            contents: Contents::of(modules),
+            bytes: bytes.into_boxed_slice(),
+            contents,
         }
+    }
+
+    /// The names the modules use, and the modules' bytes.
+    fn parts(&self) -> Option<(Vec<Name>, &[u8])> {
+        let (numbers, body) = postcard::take_from_bytes::<Vec<u32>>(&self.bytes).ok()?;
+        Some((Name::numbered(&numbers)?, body))
     }
 
     /// The modules, decoded. Bytes this process encoded always decode; should they not, the
     /// file reads as holding no module, the same answer on every read.
     pub fn load(&self) -> Vec<ModuleFacts> {
-        name::read_numbered(&self.names, || postcard::from_bytes(&self.bytes)).unwrap_or_default()
+        let Some((names, body)) = self.parts() else {
+            return Vec::new();
+        };
+        name::read_numbered(&names, || postcard::from_bytes(body)).unwrap_or_default()
     }
 
     /// What they hold.
     pub fn contents(&self) -> Contents {
         self.contents
+    }
+}
+
+impl Serialize for StoredModules {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (names, body) = self
+            .parts()
+            .ok_or_else(|| serde::ser::Error::custom("stored modules that do not decode"))?;
+        Wire {
+            names,
+            bytes: body.to_vec(),
+            contents: self.contents,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredModules {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = Wire::deserialize(deserializer)?;
+        Ok(Self::of_parts(&wire.names, &wire.bytes, wire.contents))
     }
 }
 
@@ -198,7 +247,26 @@ mod tests {
         assert_eq!(stored.contents(), Contents::default());
         // Each distinct name once in the table: api, orders, get, axum, routing, Record,
         // users.
-        assert_eq!(stored.names.len(), 7);
+        let (names, _) = stored.parts().unwrap();
+        assert_eq!(names.len(), 7);
+    }
+
+    #[test]
+    fn written_with_names_as_text() {
+        let modules = vec![module("orders")];
+        let stored = StoredModules::store(&modules);
+        let written = postcard::to_stdvec(&stored).unwrap();
+        // The form the cache has always had: the names' texts, the modules' bytes (names as
+        // numbers into those texts), what they hold.
+        let (names, body) = stored.parts().unwrap();
+        let texts: Vec<String> = names.iter().map(|name| name.as_str().to_owned()).collect();
+        assert_eq!(
+            written,
+            postcard::to_stdvec(&(texts, body.to_vec(), stored.contents())).unwrap()
+        );
+        let back: StoredModules = postcard::from_bytes(&written).unwrap();
+        assert_eq!(back, stored);
+        assert_eq!(back.load(), modules);
     }
 
     #[test]
