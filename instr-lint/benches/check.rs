@@ -256,7 +256,7 @@ fn full_check(manifest: &Path) -> usize {
         manifest_path: Some(manifest.to_path_buf()),
     })
     .unwrap();
-    report.handlers.len()
+    report.handler_count
 }
 
 /// The competitor: read and `syn::parse_file` every file, in parallel on the same pool.

@@ -79,6 +79,46 @@ fn snapshots_of_every_case() {
     });
 }
 
+/// Every output is the same whether the report keeps every handler or only those its
+/// findings show (what the command line keeps, to hold less): same findings, same texts,
+/// same counts, in every format.
+#[test]
+fn outputs_are_the_same_keeping_only_shown_handlers() {
+    let mut unmapped = 0;
+    insta::glob!("fixtures/lint", "*/Cargo.toml", |manifest| {
+        let options = CheckOptions {
+            manifest_path: Some(manifest.to_path_buf()),
+        };
+        let scan = instr_lint::scan::ScanOptions::default();
+        let all = check::run_keeping(&options, scan, check::HandlersKept::All).unwrap();
+        let shown = check::run_keeping(&options, scan, check::HandlersKept::Shown).unwrap();
+        let outputs = |report: &Report| {
+            let mut sarif = Vec::new();
+            output::sarif::write(report, &mut sarif).unwrap();
+            let mut github = Vec::new();
+            output::github::write(report, &mut github).unwrap();
+            [
+                output::human::render(report, &RenderOptions::plain()),
+                output::json::render(report),
+                String::from_utf8(sarif).unwrap(),
+                String::from_utf8(github).unwrap(),
+            ]
+        };
+        assert_eq!(outputs(&shown), outputs(&all), "{}", manifest.display());
+        assert_eq!(shown.handler_count, all.handlers.len());
+        assert_eq!(all.handler_count, all.handlers.len());
+        let shows = codes(&all)
+            .iter()
+            .filter(|code| **code == "instr::handler-unmapped")
+            .count();
+        // Each unmapped handler is one finding, and only those are kept.
+        assert_eq!(shown.handlers.len(), shows, "{}", manifest.display());
+        unmapped += shows;
+    });
+    // Some case has handlers shown and others let go: the comparison is not empty.
+    assert!(unmapped > 0);
+}
+
 /// axum: nested and merged routers get their prefixes, `use` aliases, re-exports and
 /// `self::`/`super::`/module paths resolve, closures count, an aliased `#[instr::handler]`
 /// counts and a look-alike `#[crate::instr_alias::handler]` does not.

@@ -3,6 +3,7 @@
 //! modules, glob imports and the workspace's own library crates. Anything else is external.
 
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::ops::Deref;
 use std::sync::Arc;
 // foldhash: these tables are hashed on every lookup step; SipHash's resistance to chosen keys
@@ -45,16 +46,19 @@ enum Found<T> {
     Unresolved,
 }
 
-/// Where a module's facts are: `(file index, module index)` of each part (a module is one
-/// file or inline block, plus any `include!`d file).
-type ModuleParts = Vec<(usize, usize)>;
+/// Where one part of a module's facts is: `(file index, module index)`. A module is one
+/// file or inline block, plus any `include!`d file.
+type Part = (usize, usize);
 
 /// The lookup tables, built once per scan.
 pub(crate) struct Index<'s> {
     scan: &'s Scan,
-    /// `(unit, module path)` to where its facts are (`(file, module index)`). Keys borrow
-    /// from the scan: the index costs no copy of any name.
-    modules: HashMap<(usize, &'s [Name]), ModuleParts>,
+    /// `(unit, module path)` to where its facts are: the first part. Keys borrow from the
+    /// scan: the index costs no copy of any name.
+    modules: HashMap<(usize, &'s [Name]), Part>,
+    /// The parts after the first, for the few modules that have more than one: a list for
+    /// every module took an allocation per file at the peak of detection.
+    more_parts: HashMap<(usize, &'s [Name]), Vec<Part>>,
     /// Every method among the files parsed when the index was built, by a hash of `(unit,
     /// type name, method)` and then in declaration order: [`Self::method`] takes the first
     /// whose names match. A sorted list of 16-byte entries, not a map: a workspace declares
@@ -81,17 +85,22 @@ const MAX_DEPTH: usize = 24;
 impl<'s> Index<'s> {
     /// Builds the tables for `scan`.
     pub(crate) fn new(workspace: &Workspace, scan: &'s Scan) -> Self {
-        let mut modules: HashMap<(usize, &'s [Name]), ModuleParts> = HashMap::new();
+        let mut modules: HashMap<(usize, &'s [Name]), Part> = HashMap::new();
+        let mut more_parts: HashMap<(usize, &'s [Name]), Vec<Part>> = HashMap::new();
         let mut methods: Vec<MethodEntry> = Vec::new();
         let mut unparsed = vec![Vec::new(); scan.units.len()];
         let mut wrappers: HashMap<usize, Vec<Name>> = HashMap::new();
         for (file_index, file) in scan.files.iter().enumerate() {
             // Module paths are known without parsing; the light scan finds the same ones.
             for (module_index, path) in file.facts.module_paths().iter().enumerate() {
-                modules
-                    .entry((file.unit, path.as_slice()))
-                    .or_default()
-                    .push((file_index, module_index));
+                let key = (file.unit, path.as_slice());
+                let part = (file_index, module_index);
+                match modules.entry(key) {
+                    Entry::Vacant(first) => {
+                        first.insert(part);
+                    }
+                    Entry::Occupied(_) => more_parts.entry(key).or_default().push(part),
+                }
             }
             let Some(facts) = scan.parsed_modules(file_index) else {
                 if let Some(list) = unparsed.get_mut(file.unit) {
@@ -146,6 +155,7 @@ impl<'s> Index<'s> {
         Self {
             scan,
             modules,
+            more_parts,
             methods,
             unparsed,
             libs,
@@ -237,16 +247,28 @@ impl<'s> Index<'s> {
         }
     }
 
+    /// Where the parts of `module` are, in order.
+    fn parts<'a>(&'a self, unit: usize, module: &'a [Name]) -> impl Iterator<Item = Part> + 'a {
+        let key = (unit, module);
+        // Most workspaces have no module of several parts: no second lookup then.
+        let more = match self.more_parts.is_empty() {
+            true => None,
+            false => self.more_parts.get(&key),
+        };
+        self.modules
+            .get(&key)
+            .into_iter()
+            .chain(more.into_iter().flatten())
+            .copied()
+    }
+
     fn module_parts<'a>(
         &'a self,
         unit: usize,
         module: &'a [Name],
     ) -> impl Iterator<Item = ModuleRef> + 'a {
-        self.modules
-            .get(&(unit, module))
-            .into_iter()
-            .flatten()
-            .map(|&(file, index)| self.module(file, index))
+        self.parts(unit, module)
+            .map(|(file, index)| self.module(file, index))
     }
 
     /// The first answer `pick` finds in the parts of `module` (its files and inline blocks),
@@ -281,21 +303,16 @@ impl<'s> Index<'s> {
         self_ty: Option<&str>,
         name: &str,
     ) -> Option<FnId> {
-        for (file, index) in self
-            .modules
-            .get(&(unit, module.as_slice()))
-            .into_iter()
-            .flatten()
-        {
-            let facts = self.module(*file, *index);
+        for (file, index) in self.parts(unit, module) {
+            let facts = self.module(file, index);
             if let Some(position) = facts
                 .fns
                 .iter()
                 .position(|function| function.is(self_ty, name))
             {
                 return Some(FnId {
-                    file: *file,
-                    module: *index,
+                    file,
+                    module: index,
                     function: position,
                 });
             }

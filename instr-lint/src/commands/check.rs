@@ -17,7 +17,7 @@ use crate::exit;
 use crate::lints::diags::KeyedFinding;
 use crate::lints::files::FileMap;
 use crate::lints::finding::Finding;
-use crate::lints::{self, Report, baseline, fingerprint, levels, snippets};
+use crate::lints::{self, Report, baseline, fingerprint, levels, shown, snippets};
 use crate::report;
 use crate::scan::{ScanOptions, discover};
 use crate::workspace::schemas::{self, SchemaError};
@@ -86,7 +86,12 @@ pub(crate) fn execute(global: &Global, args: &CheckArgs) -> Result<i32, Failure>
     };
     let mut report = workspace::discover_with(global.manifest_path.as_deref(), global.scan.cache)
         .map_err(CheckError::from)
-        .and_then(|workspace| check_requiring(&workspace, global.scan, args.require_tested))
+        .and_then(|workspace| {
+            // The report is only written: the handlers no finding shows are let go before
+            // the findings' sources are read, the check's peak of memory on a large workspace.
+            let kept = HandlersKept::Shown;
+            check_requiring(&workspace, global.scan, args.require_tested, kept)
+        })
         .map_err(|error| Failure::usage(error.to_string()))?;
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &report).map_err(Failure::usage)?;
@@ -138,8 +143,28 @@ pub fn run(options: &CheckOptions) -> Result<Report, CheckError> {
 
 /// Runs the check, reading files as `scan` says.
 pub fn run_with(options: &CheckOptions, scan: ScanOptions) -> Result<Report, CheckError> {
+    run_keeping(options, scan, HandlersKept::All)
+}
+
+/// What a report keeps of the handlers found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HandlersKept {
+    /// Every one: for callers that read them (tests, tools built on the library).
+    #[default]
+    All,
+    /// Only those a finding shows, every one still counted ([`Report::handler_count`]): all a
+    /// caller that only writes the report needs, as the command line does.
+    Shown,
+}
+
+/// Runs the check, reading files as `scan` says and keeping the handlers `kept` says.
+pub fn run_keeping(
+    options: &CheckOptions,
+    scan: ScanOptions,
+    kept: HandlersKept,
+) -> Result<Report, CheckError> {
     let workspace = workspace::discover_with(options.manifest_path.as_deref(), scan.cache)?;
-    check_workspace_with(&workspace, scan)
+    check_requiring(&workspace, scan, false, kept)
 }
 
 /// Checks an already discovered workspace (default [`ScanOptions`]).
@@ -153,7 +178,7 @@ pub fn check_workspace_with(
     workspace: &Workspace,
     options: ScanOptions,
 ) -> Result<Report, CheckError> {
-    check_requiring(workspace, options, false)
+    check_requiring(workspace, options, false, HandlersKept::All)
 }
 
 /// Checks a workspace; `require_tested` (`--require-tested`) requires proof in tests even when
@@ -168,8 +193,9 @@ fn check_requiring(
     workspace: &Workspace,
     options: ScanOptions,
     require_tested: bool,
+    kept: HandlersKept,
 ) -> Result<Report, CheckError> {
-    rayon::scope(|_| check_on_worker(workspace, options, require_tested))
+    rayon::scope(|_| check_on_worker(workspace, options, require_tested, kept))
 }
 
 /// [`check_requiring`], on a rayon worker.
@@ -177,6 +203,7 @@ fn check_on_worker(
     workspace: &Workspace,
     options: ScanOptions,
     require_tested: bool,
+    kept: HandlersKept,
 ) -> Result<Report, CheckError> {
     let mut sources = Sources::new();
     let loaded = schemas::load(workspace, &mut sources)?;
@@ -235,12 +262,17 @@ fn check_on_worker(
         })
         .count();
     let mut keyed = levels::apply_keyed(&workspace.config, keyed);
+    let handler_count = handlers.len();
+    let handlers = match kept {
+        HandlersKept::All => handlers,
+        HandlersKept::Shown => shown::keep_shown_handlers(handlers, &mut keyed),
+    };
     snippets::materialize(&mut sources, &files.registered, &mut keyed);
     let ranks = name_ranks(&sources);
     keyed.sort_by_cached_key(|keyed| order_key(&keyed.finding, &ranks));
     let (findings, fingerprints) = keyed
         .into_iter()
-        .map(|keyed| (keyed.finding, fingerprint::shown(keyed.fingerprint)))
+        .map(|keyed| (keyed.finding, fingerprint::Fingerprint(keyed.fingerprint)))
         .unzip();
     Ok(Report {
         root: workspace.root.clone(),
@@ -249,6 +281,7 @@ fn check_on_worker(
         fingerprints,
         schemas,
         handlers,
+        handler_count,
         covered,
         baselined: 0,
     })

@@ -61,7 +61,7 @@ pub(crate) fn from_report(report: &Report) -> Baseline {
         .diagnostics()
         .zip(&report.fingerprints)
         .map(|(finding, fingerprint)| Entry {
-            fingerprint: fingerprint.clone(),
+            fingerprint: fingerprint.to_string(),
             rule: finding.rule.code.to_owned(),
             message: finding.message.clone(),
         })
@@ -92,7 +92,7 @@ pub(crate) fn apply(report: &mut Report, baseline: &Baseline) {
     let findings = std::mem::take(&mut report.findings);
     let fingerprints = std::mem::take(&mut report.fingerprints);
     for (finding, fingerprint) in findings.into_iter().zip(fingerprints) {
-        match budget.get_mut(fingerprint.as_str()) {
+        match budget.get_mut(fingerprint.to_string().as_str()) {
             Some(left) if *left > 0 => {
                 *left -= 1;
                 report.baselined += 1;

@@ -22,22 +22,22 @@ pub(super) fn never_emitted(
     out: &mut Vec<KeyedFinding>,
 ) {
     let packages: HashSet<&str> = used.packages.iter().map(String::as_str).collect();
-    let mut metric_idents = BTreeSet::new();
-    let mut event_idents = BTreeSet::new();
-    let mut raw = BTreeSet::new();
+    let mut metric_idents: BTreeSet<Name> = BTreeSet::new();
+    let mut event_idents: BTreeSet<Name> = BTreeSet::new();
+    let mut raw: BTreeSet<Name> = BTreeSet::new();
     // Parsed files of crates that reach `instr` or `metrics` only: one the prefilter left
     // unparsed names no `metrics`, `events` or `instr` at all (`crate::scan::prefilter`), and
     // a crate that reaches neither cannot emit through them.
     for file in &scan.files {
-        let Some(facts) = scan.emission_to_go_over(file) else {
-            continue;
-        };
         if !packages.contains(scan.units[file.unit].package.as_str()) {
             continue;
         }
-        metric_idents.extend(facts.emits.metric_idents.iter().map(Name::as_str));
-        event_idents.extend(facts.emits.event_idents.iter().map(Name::as_str));
-        raw.extend(facts.emits.raw_names.iter().map(Name::as_str));
+        let Some(facts) = scan.emission_to_go_over(file) else {
+            continue;
+        };
+        metric_idents.extend(facts.emits.metric_idents.iter().cloned());
+        event_idents.extend(facts.emits.event_idents.iter().cloned());
+        raw.extend(facts.emits.raw_names.iter().cloned());
     }
     let schema = &used.schema;
     let metrics = schema

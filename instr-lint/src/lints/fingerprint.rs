@@ -32,9 +32,16 @@ pub(crate) fn of(code: &str, key: &str) -> u64 {
     fnv1a(code.bytes().chain([0x1f]).chain(key.bytes()))
 }
 
-/// A fingerprint as reports and baselines write it: 16 hex digits.
-pub(crate) fn shown(fingerprint: u64) -> String {
-    format!("{fingerprint:016x}")
+/// A finding's fingerprint, held as its number and shown as reports and baselines write it:
+/// 16 hex digits (a large workspace's report holds thousands: as texts, each took an
+/// allocation of its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fingerprint(pub u64);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
 }
 
 #[cfg(test)]
@@ -48,7 +55,10 @@ mod tests {
         assert_eq!(fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a(*b"foobar"), 0x8594_4171_f739_67e8);
-        assert_eq!(shown(of("", "")), format!("{:016x}", fnv1a([0x1f])));
+        assert_eq!(
+            Fingerprint(of("", "")).to_string(),
+            format!("{:016x}", fnv1a([0x1f]))
+        );
         assert_ne!(of("ab", ""), of("a", "b"));
     }
 }

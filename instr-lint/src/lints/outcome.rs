@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use instr_schema::diag::{Diagnostic, Severity, Sources};
 
 use super::finding::Finding;
+use super::fingerprint::Fingerprint;
 use super::shown::Shown;
 use crate::analysis::handlers::Handler;
 use crate::workspace::schemas::SchemaUse;
@@ -22,11 +23,14 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The stable fingerprint of each finding (same order as `findings`): a hash of the
     /// rule, the crate and the item path (or the schema item), never of a line number.
-    pub fingerprints: Vec<String>,
+    pub fingerprints: Vec<Fingerprint>,
     /// The schemas that were checked.
     pub schemas: Vec<SchemaUse>,
-    /// The handlers of the members that use a schema.
+    /// The handlers of the members that use a schema: all of them, or only those a finding
+    /// shows (`commands::check::HandlersKept`).
     pub handlers: Vec<Handler>,
+    /// How many handlers were found.
+    pub handler_count: usize,
     /// How many of them are covered (served by a feature, or exempt with a reason).
     pub covered: usize,
     /// Findings dropped because the baseline lists them.

@@ -6,6 +6,7 @@ use std::path::Path;
 use instr_schema::diag::Diagnostic;
 
 use super::diags;
+use super::diags::KeyedFinding;
 use super::finding::{Finding, UnmappedHandler};
 use crate::analysis::feature_guess::{FeatureFinder, guess_feature};
 use crate::analysis::handlers::Handler;
@@ -78,4 +79,45 @@ impl<'r> Shown<'r> {
         diagnostic.severity = unmapped.severity;
         diagnostic
     }
+}
+
+/// The handlers `findings` show, in their order, each finding's reference moved to match;
+/// the others are let go (`commands::check::HandlersKept::Shown`). On a large workspace about
+/// half the handlers serve a feature and are shown by no finding, and every handler is held
+/// to the end of the check.
+pub(crate) fn keep_shown_handlers(
+    mut handlers: Vec<Handler>,
+    findings: &mut [KeyedFinding],
+) -> Vec<Handler> {
+    let mut shown = vec![false; handlers.len()];
+    for keyed in findings.iter() {
+        if let Finding::Unmapped(unmapped) = &keyed.finding
+            && let Some(flag) = shown.get_mut(unmapped.handler)
+        {
+            *flag = true;
+        }
+    }
+    // Each handler's place among those kept.
+    let places: Vec<usize> = shown
+        .iter()
+        .scan(0, |kept, &flag| {
+            let place = *kept;
+            *kept += usize::from(flag);
+            Some(place)
+        })
+        .collect();
+    for keyed in findings.iter_mut() {
+        if let Finding::Unmapped(unmapped) = &mut keyed.finding {
+            unmapped.handler = places.get(unmapped.handler).copied().unwrap_or(usize::MAX);
+        }
+    }
+    // In place: a second list beside the first would add to the peak it is meant to lower.
+    let mut index = 0;
+    handlers.retain(|_| {
+        let keep = shown[index];
+        index += 1;
+        keep
+    });
+    handlers.shrink_to_fit();
+    handlers
 }

@@ -16,7 +16,7 @@ fn escape_property(text: &str) -> String {
 }
 
 /// Writes the annotations, each as its finding is made, and the summary line.
-pub(crate) fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
     for finding in report.diagnostics() {
         // The workflow commands are named as the severities are.
         let command = finding.severity.as_str();

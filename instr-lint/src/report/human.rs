@@ -59,7 +59,7 @@ pub fn summary(report: &Report) -> String {
             plural(schema.events.len(), "event"),
         ));
     }
-    let handlers = report.handlers.len();
+    let handlers = report.handler_count;
     line.push_str(&format!(
         " · {handlers} {}, {} covered",
         plural(handlers, "handler"),

@@ -110,7 +110,7 @@ pub fn build(report: &Report) -> JsonReport {
 fn findings(report: &Report) -> impl Iterator<Item = JsonFinding> + '_ {
     report.diagnostics().enumerate().map(|(index, finding)| {
         let mut json = json_finding(&finding, &report.sources);
-        json.fingerprint = report.fingerprints.get(index).cloned();
+        json.fingerprint = report.fingerprints.get(index).map(ToString::to_string);
         json
     })
 }
@@ -119,7 +119,7 @@ fn summary(report: &Report) -> JsonSummary {
     JsonSummary {
         errors: report.errors(),
         warnings: report.warnings(),
-        handlers: report.handlers.len(),
+        handlers: report.handler_count,
         covered: report.covered,
         baselined: report.baselined,
     }

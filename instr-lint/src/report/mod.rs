@@ -4,7 +4,7 @@
 
 pub mod coverage;
 pub(crate) mod diff;
-pub(crate) mod github;
+pub mod github;
 pub mod human;
 pub mod json;
-pub(crate) mod sarif;
+pub mod sarif;

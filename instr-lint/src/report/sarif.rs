@@ -9,6 +9,7 @@ use serde::Serialize;
 use instr_schema::diag::{Diagnostic, Label, RuleInfo, Sources};
 
 use crate::lints::Report;
+use crate::lints::fingerprint::Fingerprint;
 use crate::registry;
 
 /// The SARIF version written.
@@ -243,7 +244,7 @@ fn uri_path(name: &str) -> String {
 
 fn result(
     finding: &Diagnostic,
-    fingerprint: Option<&String>,
+    fingerprint: Option<&Fingerprint>,
     sources: &Sources,
     rule_index: usize,
 ) -> SarifResult {
@@ -254,7 +255,7 @@ fn result(
     }
     let mut prints = std::collections::BTreeMap::new();
     if let Some(print) = fingerprint {
-        prints.insert("instrFingerprint/v1", print.clone());
+        prints.insert("instrFingerprint/v1", print.to_string());
     }
     SarifResult {
         rule_id: finding.rule.code,
@@ -338,6 +339,6 @@ pub(crate) fn build(report: &Report) -> SarifLog<'_> {
 }
 
 /// Writes the log as pretty-printed JSON, each finding as it is made.
-pub(crate) fn write(report: &Report, out: impl std::io::Write) -> std::io::Result<()> {
+pub fn write(report: &Report, out: impl std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(out, &build(report)).map_err(std::io::Error::from)
 }

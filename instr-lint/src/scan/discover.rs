@@ -110,7 +110,10 @@ impl Scan {
 
     /// What a file says about emission, for a pass over every file: as
     /// [`Self::modules_to_go_over`], `None` for a file such a pass does not read.
-    pub fn emission_to_go_over<'s>(&'s self, file: &'s ScannedFile) -> Option<&'s EmissionFacts> {
+    pub fn emission_to_go_over<'s>(
+        &'s self,
+        file: &'s ScannedFile,
+    ) -> Option<std::borrow::Cow<'s, EmissionFacts>> {
         if !self.reaches(file) {
             return None;
         }
@@ -135,7 +138,11 @@ impl Scan {
     /// The scanned files' paths, by index, with everything else freed: what findings about
     /// handlers need of the scan once detection is done.
     pub fn into_paths(self) -> Vec<Arc<Path>> {
-        self.files.into_iter().map(|file| file.path).collect()
+        let mut paths: Vec<Arc<Path>> = self.files.into_iter().map(|file| file.path).collect();
+        // Collected in place, the paths would keep the files' list, five times their size,
+        // to the end of the check.
+        paths.shrink_to_fit();
+        paths
     }
 
     /// Every problem: those of the scan, and those met since when a lookup parsed a file the

@@ -43,17 +43,11 @@ impl FileFacts {
     /// Its modules, and what it says about emission (`None` when nothing); `mod` items are
     /// dropped.
     pub fn split(self) -> (Vec<ModuleFacts>, Option<Box<EmissionFacts>>) {
-        let mut emission = EmissionFacts {
+        let emission = EmissionFacts {
             emits: self.emits,
             raw_metric_calls: self.raw_metric_calls,
             schema_calls: self.schema_calls,
         };
-        // Kept to the end of the check: without the room the lists grew into.
-        emission.emits.metric_idents.shrink_to_fit();
-        emission.emits.event_idents.shrink_to_fit();
-        emission.emits.raw_names.shrink_to_fit();
-        emission.raw_metric_calls.shrink_to_fit();
-        emission.schema_calls.shrink_to_fit();
         let said = emission != *EmissionFacts::none();
         (self.modules, said.then(|| Box::new(emission)))
     }

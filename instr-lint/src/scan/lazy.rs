@@ -1,8 +1,9 @@
 //! A scanned file's facts, parsed during the scan or on demand, and how they are kept.
 //!
 //! A parsed file keeps its modules encoded ([`StoredModules`]): they are decoded when a pass
-//! or a lookup reads them, through the scan's [`RecentModules`], and what the file says about
-//! emission, which the lints read for every file, stays decoded ([`EmissionFacts`]).
+//! or a lookup reads them, through the scan's [`RecentModules`]. What the file says about
+//! emission, which the lints read for every file, is kept encoded too ([`StoredEmission`])
+//! and decoded by each pass that reads it.
 //!
 //! A file the prefilter let through unparsed keeps the paths of its modules, the words it may
 //! contain and what it takes to parse it later. Reading its modules ([`Facts::modules`])
@@ -11,6 +12,7 @@
 //! every file and may skip unparsed ones (their facts hold nothing it reads, see
 //! `super::prefilter`) uses [`Facts::parsed_modules`] instead.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -18,7 +20,7 @@ use super::facts::{EmissionFacts, FileFacts, ModPath, ModuleFacts};
 use super::prefilter::Triggers;
 use super::problems::FileProblem;
 use super::source::{self, ParseProblem, ReadProblem};
-use super::stored::{Contents, RecentModules, StoredFile, StoredModules};
+use super::stored::{Contents, RecentModules, StoredEmission, StoredFile, StoredModules};
 use super::visit::FileContext;
 use super::words::WordSet;
 
@@ -49,7 +51,7 @@ enum Kept {
     /// Parsed in the scan: the modules encoded.
     Stored {
         modules: StoredModules,
-        emission: Option<Box<EmissionFacts>>,
+        emission: Option<StoredEmission>,
     },
     /// Left unparsed by the scan.
     Pending(Box<Pending>),
@@ -72,7 +74,7 @@ impl Facts {
             paths: stored.paths.into_boxed_slice(),
             kept: Kept::Stored {
                 modules: stored.modules,
-                emission: stored.emission,
+                emission: stored.emission.as_deref().map(StoredEmission::of),
             },
             problem: OnceLock::new(),
         }
@@ -118,12 +120,16 @@ impl Facts {
     }
 
     /// What the file says about emission, when it has been parsed (without parsing).
-    pub fn emission(&self) -> Option<&EmissionFacts> {
-        let emission = match &self.kept {
-            Kept::Stored { emission, .. } => emission,
-            Kept::Pending(pending) => &pending.parsed.get()?.emission,
+    pub fn emission(&self) -> Option<Cow<'_, EmissionFacts>> {
+        let kept = match &self.kept {
+            Kept::Stored {
+                emission: Some(stored),
+                ..
+            } => return Some(Cow::Owned(stored.load())),
+            Kept::Stored { emission: None, .. } => None,
+            Kept::Pending(pending) => pending.parsed.get()?.emission.as_deref(),
         };
-        Some(emission.as_deref().unwrap_or(EmissionFacts::none()))
+        Some(Cow::Borrowed(kept.unwrap_or(EmissionFacts::none())))
     }
 
     /// What its modules hold, when it has been parsed (without parsing or decoding).

@@ -104,33 +104,28 @@ impl StoredModules {
     /// `modules`, encoded. Serde does not refuse the facts' types; if it ever did, they would
     /// be stored as no module, the same answer on every read.
     pub fn store(modules: &[ModuleFacts]) -> Self {
-        let (body, names) = name::write_numbered(|| postcard::to_stdvec(modules));
-        Self::of_parts(&names, &body.unwrap_or_default(), Contents::of(modules))
+        Self {
+            bytes: encode(modules),
+            contents: Contents::of(modules),
+        }
     }
 
     fn of_parts(names: &[Name], body: &[u8], contents: Contents) -> Self {
-        let numbers: Vec<u32> = names.iter().map(Name::number).collect();
-        let mut bytes = postcard::to_stdvec(&numbers).unwrap_or_default();
-        bytes.extend_from_slice(body);
         Self {
-            bytes: bytes.into_boxed_slice(),
+            bytes: join(names, body),
             contents,
         }
     }
 
     /// The names the modules use, and the modules' bytes.
     fn parts(&self) -> Option<(Vec<Name>, &[u8])> {
-        let (numbers, body) = postcard::take_from_bytes::<Vec<u32>>(&self.bytes).ok()?;
-        Some((Name::numbered(&numbers)?, body))
+        split(&self.bytes)
     }
 
     /// The modules, decoded. Bytes this process encoded always decode; should they not, the
     /// file reads as holding no module, the same answer on every read.
     pub fn load(&self) -> Vec<ModuleFacts> {
-        let Some((names, body)) = self.parts() else {
-            return Vec::new();
-        };
-        name::read_numbered(&names, || postcard::from_bytes(body)).unwrap_or_default()
+        decode(&self.bytes).unwrap_or_default()
     }
 
     /// What they hold.
@@ -158,6 +153,51 @@ impl<'de> Deserialize<'de> for StoredModules {
         let wire = Wire::deserialize(deserializer)?;
         Ok(Self::of_parts(&wire.names, &wire.bytes, wire.contents))
     }
+}
+
+/// What a parsed file says about emission, encoded as its modules are (the lints decode it
+/// for each pass over every file: a few times a check).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEmission(Box<[u8]>);
+
+impl StoredEmission {
+    /// `emission`, encoded.
+    pub fn of(emission: &EmissionFacts) -> Self {
+        Self(encode(emission))
+    }
+
+    /// It, decoded; should the bytes not decode, the file says nothing, on every read.
+    pub fn load(&self) -> EmissionFacts {
+        decode(&self.0).unwrap_or_default()
+    }
+}
+
+/// `value` encoded in one allocation: the numbers of the names it uses, then its bytes, each
+/// name a number into that list. Serde does not refuse the facts' types; if it ever did,
+/// the value would be stored as no bytes, read back as nothing.
+fn encode<T: Serialize + ?Sized>(value: &T) -> Box<[u8]> {
+    let (body, names) = name::write_numbered(|| postcard::to_stdvec(value));
+    join(&names, &body.unwrap_or_default())
+}
+
+/// What [`encode`] encoded.
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let (names, body) = split(bytes)?;
+    name::read_numbered(&names, || postcard::from_bytes(body)).ok()
+}
+
+/// The numbers of `names`, then `body`.
+fn join(names: &[Name], body: &[u8]) -> Box<[u8]> {
+    let numbers: Vec<u32> = names.iter().map(Name::number).collect();
+    let mut bytes = postcard::to_stdvec(&numbers).unwrap_or_default();
+    bytes.extend_from_slice(body);
+    bytes.into_boxed_slice()
+}
+
+/// The names and the body [`join`] joined.
+fn split(bytes: &[u8]) -> Option<(Vec<Name>, &[u8])> {
+    let (numbers, body) = postcard::take_from_bytes::<Vec<u32>>(bytes).ok()?;
+    Some((Name::numbered(&numbers)?, body))
 }
 
 /// The decoded modules of the files read last, by file index.
