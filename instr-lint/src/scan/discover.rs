@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use super::cache::Cache;
 use super::facts::{EmissionFacts, ModPath, ModuleFacts, Name};
-use super::lazy::{Facts, text_hash};
+use super::lazy::{Facts, Reparse, text_hash};
 use super::options::ScanOptions;
 use super::outcome::Outcome;
 use super::prefilter::{Triggers, reads_items_of};
@@ -429,6 +429,8 @@ fn scan_file<'s>(
         outcome
     });
     drop(text);
+    // Shared by the scan's file, its facts, its handlers and the report.
+    let shared_path: Arc<Path> = Arc::from(path.as_path());
     // The `mod` items are read here, to go on to their files, and by nothing after the scan:
     // they are taken out rather than kept with the facts (a file with many of them, a crate
     // root, keeps each one's candidate paths).
@@ -443,14 +445,13 @@ fn scan_file<'s>(
             failure,
         } => {
             let children = std::mem::take(&mut light.children);
-            light.shrink_to_fit();
-            let facts = Facts::pending(
-                light,
-                words,
-                failure,
-                (context, path.clone(), hash),
-                Arc::clone(triggers),
-            );
+            let reparse = Reparse {
+                path: Arc::clone(&shared_path),
+                module: context.module,
+                owns_dir,
+                hash,
+            };
+            let facts = Facts::pending(&light, words, failure, reparse, Arc::clone(triggers));
             (facts, children)
         }
         Outcome::Failed(problem) => {
@@ -487,7 +488,7 @@ fn scan_file<'s>(
         }
     }
     lock(&shared.files).push(ScannedFile {
-        path: Arc::from(path),
+        path: shared_path,
         unit,
         facts,
     });

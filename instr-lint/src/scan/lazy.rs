@@ -13,7 +13,7 @@
 //! `super::prefilter`) uses [`Facts::parsed_modules`] instead.
 
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use super::facts::{EmissionFacts, FileFacts, ModPath, ModuleFacts};
@@ -24,15 +24,15 @@ use super::stored::{Contents, RecentModules, StoredEmission, StoredFile, StoredM
 use super::visit::FileContext;
 use super::words::WordSet;
 
-/// A file kept unparsed, and how to parse it when needed.
+/// A file kept unparsed, and how to parse it when needed. Most files of a published crate are
+/// kept so to the end of the check: each field is paid once per such file.
 #[derive(Debug)]
 struct Pending {
-    light: FileFacts,
+    /// The light scan's modules, encoded: read only when the file, parsed on demand, fails.
+    light: StoredModules,
     words: WordSet,
     failure: Option<ParseProblem>,
-    context: FileContext,
-    path: PathBuf,
-    hash: u128,
+    reparse: Reparse,
     triggers: Arc<Triggers>,
     /// Its facts once a lookup parsed it (few files are): kept decoded.
     parsed: OnceLock<Decoded>,
@@ -43,6 +43,19 @@ struct Pending {
 struct Decoded {
     modules: Arc<[ModuleFacts]>,
     emission: Option<Box<EmissionFacts>>,
+}
+
+/// What parsing a file the scan left unparsed takes, besides its crate's prefilter.
+#[derive(Debug)]
+pub(crate) struct Reparse {
+    /// The file (shared with the scan's record of it).
+    pub(crate) path: Arc<Path>,
+    /// The module it is.
+    pub(crate) module: ModPath,
+    /// It owns its directory (see [`FileContext::new`]).
+    pub(crate) owns_dir: bool,
+    /// The hash of its text when scanned: a text that changed since is not read.
+    pub(crate) hash: u128,
 }
 
 /// How a file's facts are kept.
@@ -80,24 +93,23 @@ impl Facts {
         }
     }
 
-    /// Facts of a file left unparsed; `hash` is its text's, `context` where it sits,
-    /// `triggers` its crate's prefilter (for the lean parse).
+    /// Facts of a file left unparsed: `light` is what the light scan found, `words` the
+    /// words it may contain, `reparse` what parsing it later takes, with `triggers`, its
+    /// crate's prefilter (for the lean parse).
     pub(crate) fn pending(
-        light: FileFacts,
+        light: &FileFacts,
         words: WordSet,
         failure: Option<ParseProblem>,
-        (context, path, hash): (FileContext, PathBuf, u128),
+        reparse: Reparse,
         triggers: Arc<Triggers>,
     ) -> Self {
         Self {
             paths: module_paths(&light.modules),
             kept: Kept::Pending(Box::new(Pending {
-                light,
+                light: StoredModules::store(&light.modules),
                 words,
                 failure,
-                context,
-                path,
-                hash,
+                reparse,
                 triggers,
                 parsed: OnceLock::new(),
             })),
@@ -177,7 +189,7 @@ impl Facts {
             Err(problem) => {
                 let _ = self.problem.set(Box::new(problem));
                 Decoded {
-                    modules: pending.light.modules.clone().into(),
+                    modules: pending.light.load().into(),
                     emission: None,
                 }
             }
@@ -211,23 +223,27 @@ pub(crate) fn text_hash(text: &str) -> u128 {
 }
 
 fn parse_again(pending: &Pending) -> Result<FileFacts, FileProblem> {
-    let path = pending.path.clone();
+    let reparse = &pending.reparse;
+    let path = reparse.path.to_path_buf();
     if let Some(problem) = &pending.failure {
         return Err(FileProblem::Unparsable {
             path,
             problem: problem.clone(),
         });
     }
-    let text = source::read(&pending.path).map_err(|problem| FileProblem::Unreadable {
+    let text = source::read(&reparse.path).map_err(|problem| FileProblem::Unreadable {
         path: path.clone(),
         problem,
     })?;
-    if text_hash(&text) != pending.hash {
+    if text_hash(&text) != reparse.hash {
         return Err(FileProblem::Unreadable {
             path,
             problem: ReadProblem::Io("changed while it was being checked".to_owned()),
         });
     }
-    super::reduce::scan_source_lean(&text, &pending.context, &pending.triggers)
+    // The context the scan read the file in, made again: kept, its directories took two
+    // allocations per unparsed file.
+    let context = FileContext::new(&reparse.path, reparse.module.clone(), reparse.owns_dir);
+    super::reduce::scan_source_lean(&text, &context, &pending.triggers)
         .map_err(|problem| FileProblem::Unparsable { path, problem })
 }

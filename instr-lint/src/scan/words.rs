@@ -5,9 +5,15 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Bits per word read: a word repeats about five times in a file, so with three probes a
-/// false "maybe" is rare (about 0.3%; 10% if no word repeated at all).
+/// Bits per word read, before folding: room for every word even if none repeated.
 const BITS_PER_WORD: usize = 4;
+
+/// The fewest bits a filter has.
+const MIN_BITS: usize = 256;
+
+/// How full a filter may be after a fold: with three probes, a false "maybe" for at most
+/// 0.8% of absent words (`0.2³`).
+const MAX_FOLDED_FILL: f64 = 0.2;
 
 /// The words of one file, as a Bloom filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,10 +90,21 @@ impl WordSet {
     /// The words of `text`. The filter is sized by the number of words read (with repeats),
     /// so it is built in two passes without holding a list of them (a generated file has
     /// millions): one counts the runs of word bytes, one hashes and sets them.
+    ///
+    /// Sized so, it has room for every repeat of every word (a word repeats about five times
+    /// in a file), and is then folded while it stays sparse: an unparsed file keeps its filter
+    /// to the end of the check, and on published crates the folds halve most of them.
     pub fn of(text: &[u8]) -> Self {
         let bits = (count_runs(text) * BITS_PER_WORD)
             .next_power_of_two()
-            .max(256);
+            .max(MIN_BITS);
+        let mut set = Self::with_bits(text, bits);
+        set.fold_while_sparse();
+        set
+    }
+
+    /// The words of `text` in a filter of `bits` bits (a power of two, at least 64).
+    fn with_bits(text: &[u8], bits: usize) -> Self {
         let mut set = Self {
             bits: vec![0; bits / 64].into_boxed_slice(),
         };
@@ -107,6 +124,32 @@ impl WordSet {
             set.insert(finish(hash));
         }
         set
+    }
+
+    /// Halves the filter while the half stays at most [`MAX_FOLDED_FILL`] full. A probe is
+    /// taken modulo the size, a power of two: a bit of the upper half folds onto the same
+    /// place of the lower half, so the halves OR-ed together are exactly the filter the same
+    /// words give at half the size. No word is lost; absent words say "maybe" a little more
+    /// often.
+    fn fold_while_sparse(&mut self) {
+        let mut words = std::mem::take(&mut self.bits).into_vec();
+        while words.len() * 64 > MIN_BITS {
+            let half = words.len() / 2;
+            let (low, high) = words.split_at(half);
+            let set: u32 = low
+                .iter()
+                .zip(high)
+                .map(|(low, high)| (low | high).count_ones())
+                .sum();
+            if f64::from(set) > MAX_FOLDED_FILL * (half * 64) as f64 {
+                break;
+            }
+            for index in 0..half {
+                words[index] |= words[index + half];
+            }
+            words.truncate(half);
+        }
+        self.bits = words.into_boxed_slice();
     }
 
     fn insert(&mut self, hash: u64) {
@@ -160,7 +203,7 @@ mod tests {
             .collect();
         let bits = (runs.len() * super::BITS_PER_WORD)
             .next_power_of_two()
-            .max(256);
+            .max(super::MIN_BITS);
         let mut expected = vec![0u64; bits / 64];
         for run in runs {
             let hash = super::finish(run.iter().copied().fold(super::SEED, super::step));
@@ -169,6 +212,27 @@ mod tests {
             }
         }
         assert_eq!(*set.bits, *expected);
+    }
+
+    /// A folded filter is the filter built at the smaller size, bit for bit; a sparse one is
+    /// folded, and a folded one is no more than the allowed fill.
+    #[test]
+    fn folding_gives_the_smaller_filter() {
+        // Many repeats of few words: room for every repeat is mostly empty.
+        let text = "let order = order_id + order_id * total; ".repeat(200);
+        let wide = WordSet::with_bits(text.as_bytes(), 4096);
+        let mut folded = wide.clone();
+        folded.fold_while_sparse();
+        assert!(folded.bits.len() < wide.bits.len());
+        let mut expected = WordSet::with_bits(text.as_bytes(), folded.bits.len() * 64);
+        assert_eq!(folded, expected);
+        // Folded as far as it goes: another fold would pass the fill allowed.
+        expected.fold_while_sparse();
+        assert_eq!(folded, expected);
+        assert_eq!(WordSet::of(text.as_bytes()), folded);
+        for word in ["let", "order", "order_id", "total"] {
+            assert!(folded.may_contain(word), "{word}");
+        }
     }
 
     /// Every word of a file is found, raw identifiers by their name; absent words mostly not.
