@@ -331,7 +331,10 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
     detector.collect_nests();
     detector.collect_route_registrations();
     detector.collect_attributed();
-    let mut handlers = detector.handlers;
+    let mut handlers = std::mem::take(&mut detector.handlers);
+    // The index and the maps are freed before the handlers are sorted: the sort's lists then
+    // take the room they leave instead of adding to the peak of detection.
+    drop(detector);
     for handler in &mut handlers {
         handler.routes.sort();
         handler
