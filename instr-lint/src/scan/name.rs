@@ -9,7 +9,8 @@
 //!
 //! Serialized, a name is its text (the cache on disk), or, inside [`write_numbered`] and
 //! [`read_numbered`], a number into a table of the names of one value: the form
-//! `super::stored` keeps a file's modules in, read back without hashing any text.
+//! `super::stored` keeps a file's modules in, read back without hashing any text. That table
+//! is kept as each name's number in the process ([`Name::number`]), half a name's size.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -359,6 +360,19 @@ mod tests {
         let wrong: Result<Vec<Name>, _> =
             super::read_numbered(&table[..1], || postcard::from_bytes(&bytes));
         assert!(wrong.is_err());
+    }
+
+    #[test]
+    fn numbers_give_the_names_back() {
+        let names = ["checkout", "Router", "checkout"].map(Name::new);
+        assert_eq!(names[0].number(), names[2].number());
+        assert_ne!(names[0].number(), names[1].number());
+        let numbers: Vec<u32> = names.iter().map(Name::number).collect();
+        assert_eq!(Name::numbered(&numbers).unwrap(), names.to_vec());
+        assert_eq!(Name::EMPTY.number(), 0);
+        assert_eq!(Name::numbered(&[0]).unwrap(), [Name::new("")]);
+        // A number never given reads as nothing, not as some other name.
+        assert!(Name::numbered(&[u32::MAX]).is_none());
     }
 
     #[test]

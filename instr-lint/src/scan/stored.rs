@@ -1,16 +1,18 @@
-//! The modules of a parsed file, kept compact between the scan and the end of detection.
+//! The facts of a parsed file, kept compact between the scan and the end of the lints.
 //!
 //! Decoded, the facts of a module take four to five times the bytes of their encoding (the
 //! lists' headers, the allocator's per-allocation cost, spans of two words), and a check
 //! holds every file's until detection is done: on a large workspace that was most of the
-//! check's peak memory. [`StoredModules`] keeps them encoded (postcard, each name a number
-//! into the file's own table of names, so reading them back hashes no text), and
-//! [`RecentModules`] keeps the few files read last decoded, since detection goes over files
-//! in order and looks names up mostly near where it is.
+//! check's peak memory. [`StoredModules`] keeps them encoded in one allocation: the numbers
+//! of the names they use (process-wide, [`Name::number`]), then postcard with each name a
+//! number into that list, so reading them back hashes no text. [`RecentModules`] keeps the
+//! few files read last decoded, since detection goes over files in order and looks names up
+//! mostly near where it is. What a file says about emission is kept the same way
+//! ([`StoredEmission`]).
 //!
 //! A parsed file is stored this way as soon as it is scanned ([`StoredFile`]), and the
-//! per-file cache keeps that form: a re-check reads each entry's names and keeps its bytes,
-//! decoding nothing until a pass reads the file.
+//! per-file cache keeps that form with the names as texts: a re-check numbers each entry's
+//! names and keeps its bytes, decoding nothing until a pass reads the file.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
