@@ -212,7 +212,7 @@ fn poem_handler_is_not_instr_handler() {
         .iter()
         .find(|h| h.function == "Api::user")
         .unwrap();
-    assert_eq!(user.routes[0].display(), "GET /v2/users/:id");
+    assert_eq!(user.routes.to_vec()[0].display(), "GET /v2/users/:id");
     let unmapped: Vec<String> = report
         .diagnostics()
         .filter(|finding| finding.rule.code == "instr::handler-unmapped")

@@ -63,7 +63,11 @@ impl Coverage {
 
 /// Why a handler is exempt, if it is: its `#[instr::exempt(reason)]`, an `[exempt]` entry of
 /// the schema naming one of its routes or its path, or a known endpoint of another crate.
-fn exemption(handler: &Handler, schema: Option<&Schema>) -> Option<String> {
+fn exemption(
+    handler: &Handler,
+    routes: &[HandlerRoute],
+    schema: Option<&Schema>,
+) -> Option<String> {
     if let Some(reason) = handler.exempt().and_then(|mark| mark.reason.clone()) {
         return Some(reason);
     }
@@ -71,7 +75,7 @@ fn exemption(handler: &Handler, schema: Option<&Schema>) -> Option<String> {
         && let Some(entry) = schema
             .exempt
             .iter()
-            .find(|entry| exempts(&entry.target.value, handler))
+            .find(|entry| exempts(&entry.target.value, handler, routes))
     {
         return Some(entry.reason.clone());
     }
@@ -85,20 +89,42 @@ fn exemption(handler: &Handler, schema: Option<&Schema>) -> Option<String> {
     None
 }
 
-/// True when an `[exempt]` entry names this handler: one of its routes, or its path.
-pub(crate) fn exempts(target: &ExemptTarget, handler: &Handler) -> bool {
+/// True when an `[exempt]` entry names this handler: one of its `routes` (decoded), or its
+/// path.
+pub(crate) fn exempts(target: &ExemptTarget, handler: &Handler, routes: &[HandlerRoute]) -> bool {
     match target {
-        ExemptTarget::Route(route) => handler
-            .routes
-            .iter()
-            .any(|served| route_matches(route, served)),
+        ExemptTarget::Route(route) => routes.iter().any(|served| route_matches(route, served)),
         ExemptTarget::Handler(path) => handler_path_matches(path, handler),
     }
 }
 
 /// The coverage of `handler` under `schema` (none yet: only attributes and exemptions).
 pub(crate) fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
-    let exempt = exemption(handler, schema);
+    // A handler keeps its routes encoded: they are decoded only for a schema that names one.
+    let names_routes = schema.is_some_and(|schema| {
+        schema
+            .features
+            .values()
+            .any(|feature| !feature.routes.is_empty())
+            || schema
+                .exempt
+                .iter()
+                .any(|entry| matches!(entry.target.value, ExemptTarget::Route(_)))
+    });
+    let routes = match names_routes {
+        true => handler.routes.to_vec(),
+        false => Vec::new(),
+    };
+    status_with_routes(handler, &routes, schema)
+}
+
+/// [`status`], with the handler's `routes` decoded by the caller.
+pub(crate) fn status_with_routes(
+    handler: &Handler,
+    routes: &[HandlerRoute],
+    schema: Option<&Schema>,
+) -> Coverage {
+    let exempt = exemption(handler, routes, schema);
     let mut feature = None;
     if let Some(named) = handler.feature().and_then(|mark| mark.feature.as_ref())
         && schema.is_some_and(|schema| schema.features.contains_key(&named.name))
@@ -122,8 +148,7 @@ pub(crate) fn status(handler: &Handler, schema: Option<&Schema>) -> Coverage {
                     via: Via::HandlerPath,
                 })
             } else if declared.routes.iter().any(|route| {
-                handler
-                    .routes
+                routes
                     .iter()
                     .any(|served| route_matches(&route.value, served))
             }) {

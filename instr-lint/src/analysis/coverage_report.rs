@@ -206,7 +206,8 @@ pub fn build(
         if let Some(name) = &feature {
             *served.entry(name.clone()).or_default() += 1;
         }
-        let first = handler.routes.first();
+        let routes = handler.routes.to_vec();
+        let first = routes.first();
         rows.push(HandlerRow {
             krate: handler.package().to_owned(),
             file: handler
@@ -222,7 +223,7 @@ pub fn build(
             framework: handler.framework().as_str(),
             method: first.map(|route| route.method.to_string()),
             route: first.and_then(|route| route.path.clone()),
-            routes: handler.routes.iter().map(|route| route.display()).collect(),
+            routes: routes.iter().map(|route| route.display()).collect(),
             mapped_by: status.feature.as_ref().map(|served| served.via.as_str()),
             feature,
             owner: declared.map(|feature| feature.owner.value.clone()),

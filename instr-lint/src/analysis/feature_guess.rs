@@ -15,8 +15,8 @@ use crate::scan::facts::Name;
 /// The feature a handler most likely belongs to, for the help text and `init`: the first
 /// static segment of its first route that is not `api` or a version, else its module.
 pub(crate) fn guess_feature(handler: &Handler) -> String {
-    let from_route = handler
-        .routes
+    let routes = handler.routes.to_vec();
+    let from_route = routes
         .iter()
         .filter_map(|route| route.path.as_deref())
         .find_map(|path| {

@@ -27,49 +27,9 @@ use crate::scan::syntax::{is_method_name, method_in_any_case};
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
 
-/// A place in a scanned file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Site {
-    /// Index into the scan's files.
-    pub file: usize,
-    /// The bytes within it.
-    pub span: Span,
-}
+pub use super::site::Site;
 
-impl Site {
-    /// The place `span` in file `file`.
-    pub fn new(file: usize, span: Span) -> Self {
-        Self { file, span }
-    }
-}
-
-/// How every output spells a path known only at run time.
-pub const DYNAMIC_PATH: &str = "<dynamic>";
-
-/// One route a handler serves.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct HandlerRoute {
-    /// `GET`, `POST`, ..., `ANY`, or `GRPC`.
-    pub method: Name,
-    /// The full path with prefixes joined, when known statically.
-    pub path: Option<String>,
-    /// How the route was registered, for labels: "axum route", "actix-web attribute", ...
-    pub how: &'static str,
-    /// Where it was registered, when not at the handler itself.
-    pub site: Option<Site>,
-}
-
-impl HandlerRoute {
-    /// `GET /p`, or `GET <dynamic>` when the path is only known at run time.
-    pub fn display(&self) -> String {
-        format!("{} {}", self.method, self.path_display())
-    }
-
-    /// The path, or `<dynamic>`: one spelling for every output.
-    pub fn path_display(&self) -> &str {
-        self.path.as_deref().unwrap_or(DYNAMIC_PATH)
-    }
-}
+pub use super::handler_routes::{DYNAMIC_PATH, HandlerRoute, Routes};
 
 /// `#[instr::handler(feature = "...")]` on a handler.
 #[derive(Debug, Clone)]
@@ -121,8 +81,8 @@ pub struct Handler {
     pub path: Arc<std::path::Path>,
     /// The frameworks that found it, the first being the one shown.
     pub frameworks: FoundBy,
-    /// Its routes.
-    pub routes: Vec<HandlerRoute>,
+    /// Its routes (kept encoded: see `super::handler_routes`).
+    pub routes: Routes,
     /// What few handlers have: instr's marks, an external endpoint's own path. Boxed, and
     /// absent when there is none: every handler is held to the end of the check.
     pub marks: Option<Box<Marks>>,
@@ -336,11 +296,7 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
     // take the room they leave instead of adding to the peak of detection.
     drop(detector);
     for handler in &mut handlers {
-        handler.routes.sort();
-        handler
-            .routes
-            .dedup_by(|a, b| a.method == b.method && a.path == b.path);
-        handler.routes.shrink_to_fit();
+        handler.routes.sort_and_dedup();
     }
     // Handlers are held to the end of the check: the list's spare room (up to half of it,
     // a few hundred bytes a handler) is given back.
@@ -424,19 +380,6 @@ pub(crate) fn detect_in(
 ) -> Vec<Handler> {
     let scan = crate::scan::discover::scan_with(workspace, members, options);
     detect(workspace, &scan)
-}
-
-/// Adds routes to a handler's list with room for them only: most handlers have one or two
-/// routes, and a list grown by `extend` keeps room for four (a few hundred bytes a handler
-/// at the peak of memory, which detection is).
-fn add_routes(list: &mut Vec<HandlerRoute>, routes: Vec<HandlerRoute>) {
-    if list.is_empty() {
-        *list = routes;
-        list.shrink_to_fit();
-    } else {
-        list.reserve_exact(routes.len());
-        list.extend(routes);
-    }
 }
 
 /// `Self::f` written in a method, with `Self` replaced by the impl's type.
@@ -760,7 +703,7 @@ impl<'s> Detector<'_, 's> {
                 if let Some(index) = index {
                     let handler = &mut self.handlers[index];
                     handler.frameworks.add(route.framework);
-                    add_routes(&mut handler.routes, routes);
+                    handler.routes.add(routes);
                 }
             }
         }
@@ -878,7 +821,7 @@ impl<'s> Detector<'_, 's> {
             site,
             path,
             frameworks: FoundBy::new(framework),
-            routes: Vec::new(),
+            routes: Routes::default(),
             marks: None,
             emits: Box::default(),
         });
@@ -1242,7 +1185,7 @@ impl<'s> Detector<'_, 's> {
         // A handler found by a registration and also attributed shows the attribute's
         // framework first, it says more.
         handler.frameworks.prefer_over_instr();
-        add_routes(&mut handler.routes, routes);
+        handler.routes.add(routes);
         // Only this pass sets the marks, once per function.
         if feature.is_some() || exempt.is_some() {
             let marks = handler.marks_mut();
@@ -1350,7 +1293,7 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn a_handler_stays_small() {
-        assert_eq!(std::mem::size_of::<super::Handler>(), 136);
+        assert_eq!(std::mem::size_of::<super::Handler>(), 128);
     }
 
     #[test]

@@ -290,7 +290,8 @@ pub(crate) fn handler_unmapped(
     schema_file: &str,
     registrations: &[Loc],
 ) -> Diagnostic {
-    let label = match handler.routes.as_slice() {
+    let routes = handler.routes.to_vec();
+    let label = match routes.as_slice() {
         [] => format!(
             "{} {}",
             handler.framework().as_str(),
@@ -311,8 +312,7 @@ pub(crate) fn handler_unmapped(
             )
         }
     };
-    let routes: Vec<String> = handler
-        .routes
+    let routes: Vec<String> = routes
         .iter()
         .filter(|route| route.path.is_some())
         .map(|route| format!("\"{}\"", route.display()))

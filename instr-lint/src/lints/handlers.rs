@@ -75,7 +75,7 @@ pub(super) fn findings(
     // registration is already in view.
     let mut seen = HashSet::new();
     let mut registrations = Vec::new();
-    for route in &handler.routes {
+    for route in handler.routes.iter() {
         if let Some(site) = route.site
             && site != handler.site
             && !(site.file == handler.site.file

@@ -1,10 +1,11 @@
 //! The lints about a schema's features against the handlers found: a `routes` or `handlers`
 //! entry that matches no handler, and a feature that no handler serves.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use instr_schema::checks::{MISSING_SUCCESS_METRIC, missing_success_metric_message};
 use instr_schema::diag::Diagnostic;
+use instr_schema::model::Route;
 use instr_schema::names::upper_camel;
 use instr_schema::suggest::did_you_mean;
 
@@ -23,16 +24,35 @@ pub(super) fn findings(
     out: &mut Vec<KeyedFinding>,
 ) {
     let schema = &used.schema;
+    // One pass over the handlers, each one's routes decoded once (a handler keeps them
+    // encoded): which declared routes and exemptions some handler matches, and which features
+    // are served.
+    let declared: Vec<&Route> = schema
+        .features
+        .values()
+        .flat_map(|feature| feature.routes.iter().map(|route| &route.value))
+        .collect();
+    let mut route_matched = vec![false; declared.len()];
+    let mut exemption_matched = vec![false; schema.exempt.len()];
+    let mut served: HashSet<String> = HashSet::new();
+    for handler in handlers {
+        let routes = handler.routes.to_vec();
+        for (route, matched) in declared.iter().zip(&mut route_matched) {
+            *matched = *matched || routes.iter().any(|served| route_matches(route, served));
+        }
+        for (entry, matched) in schema.exempt.iter().zip(&mut exemption_matched) {
+            *matched = *matched || exempts(&entry.target.value, handler, &routes);
+        }
+        if let Some(feature) = coverage::status_with_routes(handler, &routes, Some(schema)).feature
+        {
+            served.insert(feature.feature);
+        }
+    }
+    let mut route_matched = route_matched.into_iter();
     for feature in schema.features.values() {
         let name = &feature.name.value;
         for route in &feature.routes {
-            let matched = handlers.iter().any(|handler| {
-                handler
-                    .routes
-                    .iter()
-                    .any(|served| route_matches(&route.value, served))
-            });
-            if !matched {
+            if !route_matched.next().unwrap_or(true) {
                 out.push(diags::stale_route(name, route));
             }
         }
@@ -48,20 +68,12 @@ pub(super) fn findings(
                 ));
             }
         }
-        let served = handlers.iter().any(|handler| {
-            coverage::status(handler, Some(schema))
-                .feature
-                .is_some_and(|served| served.feature == *name)
-        });
-        if instrumented && !served {
+        if instrumented && !served.contains(name.as_str()) {
             out.push(diags::feature_unserved(name, feature.name.loc));
         }
     }
-    for entry in &schema.exempt {
-        if !handlers
-            .iter()
-            .any(|handler| exempts(&entry.target.value, handler))
-        {
+    for (entry, matched) in schema.exempt.iter().zip(exemption_matched) {
+        if !matched {
             out.push(diags::stale_exemption(entry));
         }
     }

@@ -104,6 +104,11 @@ impl Name {
     pub fn as_str(&self) -> &str {
         self.0.text
     }
+
+    /// Its text, which the process keeps to its end.
+    pub fn as_static(&self) -> &'static str {
+        self.0.text
+    }
 }
 
 impl Default for Name {

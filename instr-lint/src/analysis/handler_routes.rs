@@ -1,0 +1,196 @@
+//! The routes a handler serves ([`HandlerRoute`]), and how a handler keeps them ([`Routes`]).
+//!
+//! Every handler is held to the end of the check, and most have one or two routes. Kept as a
+//! list of routes, each route took an allocation of the list's and one of its path's, a few
+//! hundred bytes a handler with the allocator's costs: on the bench's workspace, with handlers
+//! in every file, the routes were the largest part of what grows between the scan and the
+//! report. [`Routes`] keeps them encoded in one allocation and gives them back decoded.
+
+use std::fmt;
+
+use instr_schema::diag::Span;
+use serde::{Deserialize, Serialize};
+
+use super::site::Site;
+use crate::scan::facts::Name;
+use crate::scan::stored;
+
+/// How every output spells a path known only at run time.
+pub const DYNAMIC_PATH: &str = "<dynamic>";
+
+/// One route a handler serves.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HandlerRoute {
+    /// `GET`, `POST`, ..., `ANY`, or `GRPC`.
+    pub method: Name,
+    /// The full path with prefixes joined, when known statically.
+    pub path: Option<String>,
+    /// How the route was registered, for labels: "axum route", "actix-web attribute", ...
+    pub how: &'static str,
+    /// Where it was registered, when not at the handler itself.
+    pub site: Option<Site>,
+}
+
+impl HandlerRoute {
+    /// `GET /p`, or `GET <dynamic>` when the path is only known at run time.
+    pub fn display(&self) -> String {
+        format!("{} {}", self.method, self.path_display())
+    }
+
+    /// The path, or `<dynamic>`: one spelling for every output.
+    pub fn path_display(&self) -> &str {
+        self.path.as_deref().unwrap_or(DYNAMIC_PATH)
+    }
+}
+
+/// A route as [`Routes`] encodes it: `how` as a name (its text is the process's to the end,
+/// so it reads back as the `&'static str` it was), a place as three numbers.
+#[derive(Serialize, Deserialize)]
+struct Encoded {
+    method: Name,
+    path: Option<String>,
+    how: Name,
+    site: Option<(usize, usize, usize)>,
+}
+
+impl Encoded {
+    fn of(route: &HandlerRoute) -> Self {
+        Self {
+            method: route.method.clone(),
+            path: route.path.clone(),
+            how: Name::new(route.how),
+            site: route
+                .site
+                .map(|site| (site.file, site.span.start, site.span.end)),
+        }
+    }
+
+    fn route(self) -> HandlerRoute {
+        HandlerRoute {
+            method: self.method,
+            path: self.path,
+            how: self.how.as_static(),
+            site: self
+                .site
+                .map(|(file, start, end)| Site::new(file, Span::new(start, end))),
+        }
+    }
+}
+
+/// A handler's routes, encoded in one allocation (none when there is no route).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Routes(Box<[u8]>);
+
+impl Routes {
+    /// `routes`, encoded.
+    pub fn new(routes: &[HandlerRoute]) -> Self {
+        if routes.is_empty() {
+            return Self::default();
+        }
+        let encoded: Vec<Encoded> = routes.iter().map(Encoded::of).collect();
+        Self(stored::encode(&encoded))
+    }
+
+    /// The routes, decoded. Bytes this process encoded always decode; should they not, the
+    /// handler reads as having no route, the same answer on every read.
+    pub fn to_vec(&self) -> Vec<HandlerRoute> {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        stored::decode::<Vec<Encoded>>(&self.0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Encoded::route)
+            .collect()
+    }
+
+    /// The routes, decoded, in order.
+    pub fn iter(&self) -> std::vec::IntoIter<HandlerRoute> {
+        self.to_vec().into_iter()
+    }
+
+    /// The first route.
+    pub fn first(&self) -> Option<HandlerRoute> {
+        self.iter().next()
+    }
+
+    /// True when there is no route.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `more` added after the routes there are.
+    pub fn add(&mut self, more: Vec<HandlerRoute>) {
+        if more.is_empty() {
+            return;
+        }
+        let mut all = self.to_vec();
+        all.extend(more);
+        *self = Self::new(&all);
+    }
+
+    /// Sorted, and each method and path once (the first of them in that order kept).
+    pub fn sort_and_dedup(&mut self) {
+        let mut all = self.to_vec();
+        // Most handlers have one route: nothing to sort, nothing to write again.
+        if all.len() < 2 {
+            return;
+        }
+        all.sort();
+        all.dedup_by(|a, b| a.method == b.method && a.path == b.path);
+        *self = Self::new(&all);
+    }
+}
+
+impl fmt::Debug for Routes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.to_vec()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(method: &str, path: Option<&str>, site: Option<Site>) -> HandlerRoute {
+        HandlerRoute {
+            method: Name::new(method),
+            path: path.map(str::to_owned),
+            how: "axum route",
+            site,
+        }
+    }
+
+    #[test]
+    fn routes_read_back_as_they_were_kept() {
+        let kept = vec![
+            route(
+                "GET",
+                Some("/api/orders/{id}"),
+                Some(Site::new(3, Span::new(10, 42))),
+            ),
+            route("POST", None, None),
+        ];
+        let routes = Routes::new(&kept);
+        assert_eq!(routes.to_vec(), kept);
+        assert_eq!(routes.first(), Some(kept[0].clone()));
+        // `how` reads back as the text it was, `'static` as before.
+        assert_eq!(routes.first().map(|route| route.how), Some("axum route"));
+        assert!(Routes::new(&[]).is_empty());
+        assert_eq!(Routes::new(&[]).to_vec(), Vec::new());
+    }
+
+    #[test]
+    fn added_routes_are_sorted_and_each_kept_once() {
+        let mut routes = Routes::default();
+        routes.add(vec![route("POST", Some("/b"), None)]);
+        routes.add(vec![
+            route("GET", Some("/a"), Some(Site::new(1, Span::new(5, 9)))),
+            route("POST", Some("/b"), Some(Site::new(2, Span::new(0, 1)))),
+        ]);
+        assert_eq!(routes.to_vec().len(), 3);
+        routes.sort_and_dedup();
+        let shown: Vec<String> = routes.iter().map(|route| route.display()).collect();
+        assert_eq!(shown, ["GET /a", "POST /b"]);
+    }
+}
