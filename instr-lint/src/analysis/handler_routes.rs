@@ -9,11 +9,9 @@
 use std::fmt;
 
 use instr_schema::diag::Span;
-use serde::{Deserialize, Serialize};
 
 use super::site::Site;
 use crate::scan::facts::Name;
-use crate::scan::stored;
 
 /// How every output spells a path known only at run time.
 pub const DYNAMIC_PATH: &str = "<dynamic>";
@@ -43,38 +41,34 @@ impl HandlerRoute {
     }
 }
 
-/// A route as [`Routes`] encodes it: `how` as a name (its text is the process's to the end,
-/// so it reads back as the `&'static str` it was), a place as three numbers.
-#[derive(Serialize, Deserialize)]
-struct Encoded {
-    method: Name,
-    path: Option<String>,
-    how: Name,
-    site: Option<(usize, usize, usize)>,
+/// A route as [`Routes`] writes it: the numbers of its method and of `how` (as names: a
+/// name's text is the process's to its end, so `how` reads back as the `&'static str` it
+/// was; numbers are the process's own, and routes are never written to disk), its path, and
+/// its place as three numbers.
+type Written<'r> = (u32, u32, Option<&'r str>, Option<(usize, usize, usize)>);
+
+/// A route as [`Routes`] reads it back.
+type Read = (u32, u32, Option<String>, Option<(usize, usize, usize)>);
+
+fn written(route: &HandlerRoute) -> Written<'_> {
+    (
+        route.method.number(),
+        Name::new(route.how).number(),
+        route.path.as_deref(),
+        route
+            .site
+            .map(|site| (site.file, site.span.start, site.span.end)),
+    )
 }
 
-impl Encoded {
-    fn of(route: &HandlerRoute) -> Self {
-        Self {
-            method: route.method.clone(),
-            path: route.path.clone(),
-            how: Name::new(route.how),
-            site: route
-                .site
-                .map(|site| (site.file, site.span.start, site.span.end)),
-        }
-    }
-
-    fn route(self) -> HandlerRoute {
-        HandlerRoute {
-            method: self.method,
-            path: self.path,
-            how: self.how.as_static(),
-            site: self
-                .site
-                .map(|(file, start, end)| Site::new(file, Span::new(start, end))),
-        }
-    }
+fn read((method, how, path, site): Read) -> Option<HandlerRoute> {
+    let [method, how]: [Name; 2] = Name::numbered(&[method, how])?.try_into().ok()?;
+    Some(HandlerRoute {
+        method,
+        path,
+        how: how.as_static(),
+        site: site.map(|(file, start, end)| Site::new(file, Span::new(start, end))),
+    })
 }
 
 /// A handler's routes, encoded in one allocation (none when there is no route).
@@ -87,8 +81,10 @@ impl Routes {
         if routes.is_empty() {
             return Self::default();
         }
-        let encoded: Vec<Encoded> = routes.iter().map(Encoded::of).collect();
-        Self(stored::encode(&encoded))
+        let written: Vec<Written<'_>> = routes.iter().map(written).collect();
+        // Serde does not refuse these types; if it ever did, the handler would have no route,
+        // the same answer on every read.
+        Self(postcard::to_stdvec(&written).unwrap_or_default().into())
     }
 
     /// The routes, decoded. Bytes this process encoded always decode; should they not, the
@@ -97,11 +93,10 @@ impl Routes {
         if self.0.is_empty() {
             return Vec::new();
         }
-        stored::decode::<Vec<Encoded>>(&self.0)
+        postcard::from_bytes::<Vec<Read>>(&self.0)
+            .ok()
+            .and_then(|routes| routes.into_iter().map(read).collect())
             .unwrap_or_default()
-            .into_iter()
-            .map(Encoded::route)
-            .collect()
     }
 
     /// The routes, decoded, in order.

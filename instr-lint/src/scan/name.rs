@@ -329,9 +329,9 @@ pub fn write_numbered<T>(write: impl FnOnce() -> T) -> (T, Vec<Name>) {
 
 /// Runs `read` (a deserialization of what [`write_numbered`] wrote) with names read as numbers
 /// into `table`.
-pub fn read_numbered<T>(table: &[Name], read: impl FnOnce() -> T) -> T {
+pub fn read_numbered<T>(table: Vec<Name>, read: impl FnOnce() -> T) -> T {
     let _restore = Restore;
-    NAMES.set(Numbering::Reading(table.to_vec()));
+    NAMES.set(Numbering::Reading(table));
     read()
 }
 
@@ -355,7 +355,7 @@ mod tests {
         let (bytes, table) = super::write_numbered(|| postcard::to_allocvec(&names).unwrap());
         assert_eq!(table, ["get", "Router", "score"].map(Name::new).to_vec());
         let back: Vec<Name> =
-            super::read_numbered(&table, || postcard::from_bytes(&bytes).unwrap());
+            super::read_numbered(table.clone(), || postcard::from_bytes(&bytes).unwrap());
         assert_eq!(back, names);
         // Outside a numbering, names are text again.
         assert_eq!(
@@ -363,7 +363,7 @@ mod tests {
             postcard::to_allocvec("get").unwrap()
         );
         let wrong: Result<Vec<Name>, _> =
-            super::read_numbered(&table[..1], || postcard::from_bytes(&bytes));
+            super::read_numbered(table[..1].to_vec(), || postcard::from_bytes(&bytes));
         assert!(wrong.is_err());
     }
 

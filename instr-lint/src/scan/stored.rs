@@ -177,15 +177,15 @@ impl StoredEmission {
 /// `value` encoded in one allocation: the numbers of the names it uses, then its bytes, each
 /// name a number into that list. Serde does not refuse the facts' types; if it ever did,
 /// the value would be stored as no bytes, read back as nothing.
-pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Box<[u8]> {
+fn encode<T: Serialize + ?Sized>(value: &T) -> Box<[u8]> {
     let (body, names) = name::write_numbered(|| postcard::to_stdvec(value));
     join(&names, &body.unwrap_or_default())
 }
 
 /// What [`encode`] encoded.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     let (names, body) = split(bytes)?;
-    name::read_numbered(&names, || postcard::from_bytes(body)).ok()
+    name::read_numbered(names, || postcard::from_bytes(body)).ok()
 }
 
 /// The numbers of `names`, then `body`.
