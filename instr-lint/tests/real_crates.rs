@@ -414,7 +414,12 @@ fn everything(krate: &Labelled, manifest: &Path, options: ScanOptions, cache_dir
     let mut out: Vec<String> = handlers
         .iter()
         .map(|handler| {
-            let routes: Vec<String> = handler.routes.iter().map(|r| r.display()).collect();
+            let routes: Vec<String> = handler
+                .routes
+                .to_vec()
+                .iter()
+                .map(|r| r.display())
+                .collect();
             format!(
                 "{} {} [{}]\n  {handler:?}",
                 handler.kind.as_str(),

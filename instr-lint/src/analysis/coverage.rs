@@ -168,16 +168,10 @@ pub(crate) fn status_with_routes(
 /// name, or with `crate` in its place.
 pub(crate) fn handler_path_matches(entry: &str, handler: &Handler) -> bool {
     let entry = entry.trim();
-    let item_path = handler.item_path();
-    if entry == item_path {
-        return true;
-    }
-    entry.strip_prefix("crate::").is_some_and(|rest| {
-        item_path
-            .strip_prefix(handler.crate_name())
-            .and_then(|p| p.strip_prefix("::"))
-            == Some(rest)
-    })
+    handler.item_path_is(&[entry])
+        || entry
+            .strip_prefix("crate::")
+            .is_some_and(|rest| handler.item_path_is(&[handler.crate_name(), "::", rest]))
 }
 
 /// True when a schema route matches a served route: same method (or `ANY` on either side),

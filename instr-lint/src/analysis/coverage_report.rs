@@ -198,7 +198,9 @@ pub fn build(
             .iter()
             .position(|used| used.used_by(handler.package()));
         let schema = index.map(|index| &schemas[index].schema);
-        let status = coverage::status(handler, schema);
+        // Decoded once, for the coverage and the row.
+        let routes = handler.routes.to_vec();
+        let status = coverage::status_with_routes(handler, &routes, schema);
         let feature = status.feature.as_ref().map(|served| served.feature.clone());
         let declared = feature
             .as_ref()
@@ -206,7 +208,6 @@ pub fn build(
         if let Some(name) = &feature {
             *served.entry(name.clone()).or_default() += 1;
         }
-        let routes = handler.routes.to_vec();
         let first = routes.first();
         rows.push(HandlerRow {
             krate: handler.package().to_owned(),

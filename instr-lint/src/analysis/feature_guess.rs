@@ -8,14 +8,14 @@ use instr_schema::Schema;
 use instr_schema::names::upper_camel;
 use instr_schema::suggest::did_you_mean;
 
-use super::handlers::Handler;
+use super::handlers::{Handler, HandlerRoute};
 use super::idents::snake;
 use crate::scan::facts::Name;
 
 /// The feature a handler most likely belongs to, for the help text and `init`: the first
 /// static segment of its first route that is not `api` or a version, else its module.
-pub(crate) fn guess_feature(handler: &Handler) -> String {
-    let routes = handler.routes.to_vec();
+/// `routes` are the handler's, decoded by the caller (who reads them too).
+pub(crate) fn guess_feature(handler: &Handler, routes: &[HandlerRoute]) -> String {
     let from_route = routes
         .iter()
         .filter_map(|route| route.path.as_deref())

@@ -61,14 +61,25 @@ fn written(route: &HandlerRoute) -> Written<'_> {
     )
 }
 
-fn read((method, how, path, site): Read) -> Option<HandlerRoute> {
-    let [method, how]: [Name; 2] = Name::numbered(&[method, how])?.try_into().ok()?;
-    Some(HandlerRoute {
-        method,
-        path,
-        how: how.as_static(),
-        site: site.map(|(file, start, end)| Site::new(file, Span::new(start, end))),
-    })
+/// The routes `read` back, their names looked up in one go (the table of names is shared by
+/// the process and locked for each lookup).
+fn routes_of(read: Vec<Read>) -> Option<Vec<HandlerRoute>> {
+    let numbers: Vec<u32> = read
+        .iter()
+        .flat_map(|(method, how, ..)| [*method, *how])
+        .collect();
+    let names = Name::numbered(&numbers)?;
+    let routes = read
+        .into_iter()
+        .zip(names.chunks_exact(2))
+        .map(|((_, _, path, site), names)| HandlerRoute {
+            method: names[0].clone(),
+            path,
+            how: names[1].as_static(),
+            site: site.map(|(file, start, end)| Site::new(file, Span::new(start, end))),
+        })
+        .collect();
+    Some(routes)
 }
 
 /// A handler's routes, encoded in one allocation (none when there is no route).
@@ -95,42 +106,18 @@ impl Routes {
         }
         postcard::from_bytes::<Vec<Read>>(&self.0)
             .ok()
-            .and_then(|routes| routes.into_iter().map(read).collect())
+            .and_then(routes_of)
             .unwrap_or_default()
     }
 
-    /// The routes, decoded, in order.
-    pub fn iter(&self) -> std::vec::IntoIter<HandlerRoute> {
-        self.to_vec().into_iter()
-    }
-
-    /// The first route.
-    pub fn first(&self) -> Option<HandlerRoute> {
-        self.iter().next()
-    }
-
-    /// True when there is no route.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// `more` added after the routes there are.
+    /// `more` added: the routes are kept sorted, each method and path once (the first of
+    /// them in that order).
     pub fn add(&mut self, more: Vec<HandlerRoute>) {
         if more.is_empty() {
             return;
         }
         let mut all = self.to_vec();
         all.extend(more);
-        *self = Self::new(&all);
-    }
-
-    /// Sorted, and each method and path once (the first of them in that order kept).
-    pub fn sort_and_dedup(&mut self) {
-        let mut all = self.to_vec();
-        // Most handlers have one route: nothing to sort, nothing to write again.
-        if all.len() < 2 {
-            return;
-        }
         all.sort();
         all.dedup_by(|a, b| a.method == b.method && a.path == b.path);
         *self = Self::new(&all);
@@ -168,10 +155,10 @@ mod tests {
         ];
         let routes = Routes::new(&kept);
         assert_eq!(routes.to_vec(), kept);
-        assert_eq!(routes.first(), Some(kept[0].clone()));
         // `how` reads back as the text it was, `'static` as before.
-        assert_eq!(routes.first().map(|route| route.how), Some("axum route"));
-        assert!(Routes::new(&[]).is_empty());
+        let how: &'static str = routes.to_vec()[0].how;
+        assert_eq!(how, "axum route");
+        assert_eq!(Routes::new(&[]), Routes::default());
         assert_eq!(Routes::new(&[]).to_vec(), Vec::new());
     }
 
@@ -183,9 +170,9 @@ mod tests {
             route("GET", Some("/a"), Some(Site::new(1, Span::new(5, 9)))),
             route("POST", Some("/b"), Some(Site::new(2, Span::new(0, 1)))),
         ]);
-        assert_eq!(routes.to_vec().len(), 3);
-        routes.sort_and_dedup();
-        let shown: Vec<String> = routes.iter().map(|route| route.display()).collect();
+        let shown: Vec<String> = routes.to_vec().iter().map(HandlerRoute::display).collect();
         assert_eq!(shown, ["GET /a", "POST /b"]);
+        // Of the two `POST /b`, the first in order is kept: the one with no place.
+        assert_eq!(routes.to_vec()[1].site, None);
     }
 }

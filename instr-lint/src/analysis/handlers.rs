@@ -135,7 +135,7 @@ impl Handler {
     }
 
     /// For an external endpoint, the function's own path.
-    pub fn external_path(&self) -> Option<&str> {
+    fn external_path(&self) -> Option<&str> {
         self.marks.as_ref()?.external_path.as_deref()
     }
 
@@ -149,15 +149,32 @@ impl Handler {
     /// (`instr::prometheus::axum::handler`). Made when asked: every handler is held to the end
     /// of the check, and its parts are shared.
     pub fn item_path(&self) -> String {
-        if let Some(external) = self.external_path() {
-            return external.to_owned();
-        }
-        let mut path = String::from(self.crate_name());
-        for segment in self.module.iter().chain([&self.function]) {
-            path.push_str("::");
-            path.push_str(segment);
-        }
-        path
+        self.item_path_pieces().collect()
+    }
+
+    /// True when [`Self::item_path`] is `parts` joined, without making either: schema entries
+    /// are matched against every handler, for every feature.
+    pub fn item_path_is(&self, parts: &[&str]) -> bool {
+        self.item_path_pieces()
+            .flat_map(str::bytes)
+            .eq(parts.iter().flat_map(|part| part.bytes()))
+    }
+
+    /// The pieces [`Self::item_path`] joins, in order.
+    fn item_path_pieces(&self) -> impl Iterator<Item = &str> {
+        let (head, segments) = match self.external_path() {
+            Some(external) => (external, None),
+            None => (
+                self.crate_name(),
+                Some(self.module.iter().chain([&self.function])),
+            ),
+        };
+        std::iter::once(head).chain(
+            segments
+                .into_iter()
+                .flatten()
+                .flat_map(|segment| ["::", segment.as_str()]),
+        )
     }
 
     /// The framework shown for it.
@@ -295,9 +312,6 @@ pub fn detect(workspace: &Workspace, scan: &Scan) -> Vec<Handler> {
     // The index and the maps are freed before the handlers are sorted: the sort's lists then
     // take the room they leave instead of adding to the peak of detection.
     drop(detector);
-    for handler in &mut handlers {
-        handler.routes.sort_and_dedup();
-    }
     // Handlers are held to the end of the check: the list's spare room (up to half of it,
     // a few hundred bytes a handler) is given back.
     handlers.shrink_to_fit();

@@ -112,7 +112,7 @@ impl<'s> Index<'s> {
                 wrappers
                     .entry(file.unit)
                     .or_default()
-                    .extend(wrapper_types(module).map(Name::new));
+                    .extend(wrapper_types(module).cloned());
             }
             let functions = facts.iter().flat_map(|module| &module.fns);
             for (nth, function) in functions.enumerate() {
@@ -250,15 +250,12 @@ impl<'s> Index<'s> {
     /// Where the parts of `module` are, in order.
     fn parts<'a>(&'a self, unit: usize, module: &'a [Name]) -> impl Iterator<Item = Part> + 'a {
         let key = (unit, module);
-        // Most workspaces have no module of several parts: no second lookup then.
-        let more = match self.more_parts.is_empty() {
-            true => None,
-            false => self.more_parts.get(&key),
-        };
+        // Most workspaces have no module of several parts: the second map is then empty, and
+        // a lookup in an empty map returns before hashing.
         self.modules
             .get(&key)
             .into_iter()
-            .chain(more.into_iter().flatten())
+            .chain(self.more_parts.get(&key).into_iter().flatten())
             .copied()
     }
 
@@ -680,10 +677,9 @@ fn method_key(unit: usize, ty: &str, name: &str) -> u64 {
 }
 
 /// The types of a module that wrap an endpoint: `Middleware` outputs and endpoint holders.
-fn wrapper_types(module: &ModuleFacts) -> impl Iterator<Item = &str> {
+fn wrapper_types(module: &ModuleFacts) -> impl Iterator<Item = &Name> {
     module
         .middleware_outputs
         .iter()
         .chain(&module.endpoint_holders)
-        .map(Name::as_str)
 }

@@ -147,10 +147,9 @@ pub fn run_with(options: &CheckOptions, scan: ScanOptions) -> Result<Report, Che
 }
 
 /// What a report keeps of the handlers found.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HandlersKept {
     /// Every one: for callers that read them (tests, tools built on the library).
-    #[default]
     All,
     /// Only those a finding shows, every one still counted ([`Report::handler_count`]): all a
     /// caller that only writes the report needs, as the command line does.
@@ -272,7 +271,7 @@ fn check_on_worker(
     keyed.sort_by_cached_key(|keyed| order_key(&keyed.finding, &ranks));
     let (findings, fingerprints) = keyed
         .into_iter()
-        .map(|keyed| (keyed.finding, fingerprint::Fingerprint(keyed.fingerprint)))
+        .map(|keyed| (keyed.finding, keyed.fingerprint))
         .unzip();
     Ok(Report {
         root: workspace.root.clone(),

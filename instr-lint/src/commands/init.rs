@@ -71,7 +71,7 @@ fn starter_schema(workspace: &Workspace, handlers: &[Handler]) -> (String, usize
     let mut groups: BTreeMap<String, Vec<&Handler>> = BTreeMap::new();
     for handler in handlers {
         groups
-            .entry(guess_feature(handler))
+            .entry(guess_feature(handler, &handler.routes.to_vec()))
             .or_default()
             .push(handler);
     }
@@ -111,8 +111,9 @@ fn starter_schema(workspace: &Workspace, handlers: &[Handler]) -> (String, usize
         let mut paths = Vec::new();
         let mut routes = Vec::new();
         for handler in members {
+            let handler_routes = handler.routes.to_vec();
             let routes_text: Vec<String> =
-                handler.routes.iter().map(|route| route.display()).collect();
+                handler_routes.iter().map(|route| route.display()).collect();
             let comment = format!(
                 "{} ({})",
                 if routes_text.is_empty() {
@@ -124,7 +125,7 @@ fn starter_schema(workspace: &Workspace, handlers: &[Handler]) -> (String, usize
             );
             if handler.function.starts_with('<') {
                 // A closure has no path to name: map its routes instead.
-                for route in handler.routes.iter().filter(|route| route.path.is_some()) {
+                for route in handler_routes.iter().filter(|route| route.path.is_some()) {
                     routes.push(format!(
                         "  \"{}\",  # {}",
                         route.display(),

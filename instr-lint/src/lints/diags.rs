@@ -9,8 +9,8 @@ use instr_schema::model::{Exemption, Route};
 use instr_schema::names::upper_camel;
 
 use super::finding::{Finding, UnmappedHandler};
-use super::fingerprint;
-use crate::analysis::handlers::Handler;
+use super::fingerprint::{self, Fingerprint};
+use crate::analysis::handlers::{Handler, HandlerRoute};
 use crate::analysis::proof::Measure;
 use crate::registry::lints::{
     EXEMPT_WITHOUT_REASON, FEATURE_UNSERVED, HANDLER_UNMAPPED, MISSING_MODULE, NEVER_EMITTED,
@@ -28,7 +28,7 @@ pub(crate) struct KeyedFinding {
     pub(crate) finding: Finding,
     /// What identifies it across edits (see `super::fingerprint`): hashed at once rather
     /// than keeping the text to the end.
-    pub(crate) fingerprint: u64,
+    pub(crate) fingerprint: Fingerprint,
 }
 
 impl KeyedFinding {
@@ -285,13 +285,13 @@ pub(crate) struct Suggestion<'a> {
 /// when the finding is shown (`super::finding`).
 pub(crate) fn handler_unmapped(
     handler: &Handler,
+    routes: &[HandlerRoute],
     loc: Loc,
     suggestion: &Suggestion<'_>,
     schema_file: &str,
     registrations: &[Loc],
 ) -> Diagnostic {
-    let routes = handler.routes.to_vec();
-    let label = match routes.as_slice() {
+    let label = match routes {
         [] => format!(
             "{} {}",
             handler.framework().as_str(),

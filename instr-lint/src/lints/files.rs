@@ -13,9 +13,8 @@ use crate::analysis::handlers::Site;
 /// Registers scanned files in a [`Sources`] map.
 pub(crate) struct FileMap<'a> {
     root: &'a Path,
-    /// Registered files by a hash of their path (the path itself is in the map): a large
-    /// workspace registers thousands, and each path kept again costs its bytes.
-    ids: HashMap<u64, FileId>,
+    /// Registered files by their path (shared with the map and the scan, not copied).
+    ids: HashMap<Arc<Path>, FileId>,
     /// The registered files.
     pub(crate) registered: BTreeSet<FileId>,
 }
@@ -32,14 +31,11 @@ impl<'a> FileMap<'a> {
 
     /// The location of `span` in the file at `path` (shared with the map, not copied).
     pub(crate) fn loc(&mut self, sources: &mut Sources, path: &Arc<Path>, span: Span) -> Loc {
-        let key = xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes());
-        let id = match self.ids.get(&key) {
-            Some(&id) if sources.get(id).path() == &**path => id,
-            // New, or (once in 2^64) another path with the same hash, which then gets a
-            // file of its own for every finding: still the right file.
-            _ => {
+        let id = match self.ids.get(&**path) {
+            Some(&id) => id,
+            None => {
                 let id = sources.add(self.name(path), Arc::clone(path), String::new());
-                self.ids.entry(key).or_insert(id);
+                self.ids.insert(Arc::clone(path), id);
                 self.registered.insert(id);
                 id
             }

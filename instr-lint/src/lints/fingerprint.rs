@@ -25,11 +25,10 @@ pub(crate) fn schema_key(finding: &Diagnostic, sources: &Sources) -> String {
     format!("schema:{file}:{}", finding.message)
 }
 
-/// The fingerprint of a finding of rule `code` with stable key text `key`, as a number (see
-/// [`shown`]).
-pub(crate) fn of(code: &str, key: &str) -> u64 {
+/// The fingerprint of a finding of rule `code` with stable key text `key`.
+pub(crate) fn of(code: &str, key: &str) -> Fingerprint {
     // The unit separator keeps `("ab", "")` and `("a", "b")` apart.
-    fnv1a(code.bytes().chain([0x1f]).chain(key.bytes()))
+    Fingerprint(fnv1a(code.bytes().chain([0x1f]).chain(key.bytes())))
 }
 
 /// A finding's fingerprint, held as its number and shown as reports and baselines write it:
@@ -55,10 +54,7 @@ mod tests {
         assert_eq!(fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a(*b"foobar"), 0x8594_4171_f739_67e8);
-        assert_eq!(
-            Fingerprint(of("", "")).to_string(),
-            format!("{:016x}", fnv1a([0x1f]))
-        );
+        assert_eq!(of("", "").to_string(), format!("{:016x}", fnv1a([0x1f])));
         assert_ne!(of("ab", ""), of("a", "b"));
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn findings(
                 out.push(diags::feature_not_named(
                     handler,
                     loc,
-                    &guess_feature(handler),
+                    &guess_feature(handler, &handler.routes.to_vec()),
                     schema,
                 ));
             }
@@ -75,7 +75,7 @@ pub(super) fn findings(
     // registration is already in view.
     let mut seen = HashSet::new();
     let mut registrations = Vec::new();
-    for route in handler.routes.iter() {
+    for route in handler.routes.to_vec() {
         if let Some(site) = route.site
             && site != handler.site
             && !(site.file == handler.site.file

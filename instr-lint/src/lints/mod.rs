@@ -120,10 +120,12 @@ pub(crate) fn run_on_code(
             // Until the code includes the generated API, "never emitted" and "served by no
             // handler" say nothing but "not adopted yet": these lints start once a package
             // using the schema invokes `instr::schema!`.
+            // The package first: a file's emission is decoded to be read.
             let instrumented = scan.files.iter().any(|file| {
-                scan.emission_to_go_over(file)
-                    .is_some_and(|facts| facts.invokes_schema())
-                    && used.packages.contains(&scan.units[file.unit].package)
+                used.packages.contains(&scan.units[file.unit].package)
+                    && scan
+                        .emission_to_go_over(file)
+                        .is_some_and(|facts| facts.invokes_schema())
             });
             mapping::findings(used, &handlers, instrumented, &mut out);
             let macro_call = (!instrumented).then(|| macro_call(inputs.workspace, used));

@@ -62,7 +62,9 @@ impl<'r> Shown<'r> {
                 "a handler serves no feature",
             );
         };
-        let guess = guess_feature(handler);
+        // Decoded once, for the guess and the label.
+        let routes = handler.routes.to_vec();
+        let guess = guess_feature(handler, &routes);
         let closest = finder.closest(handler, &guess, &handler.emits);
         let suggestion = diags::Suggestion {
             guess: &guess,
@@ -71,6 +73,7 @@ impl<'r> Shown<'r> {
         };
         let mut diagnostic = diags::handler_unmapped(
             handler,
+            &routes,
             unmapped.loc,
             &suggestion,
             schema_file,

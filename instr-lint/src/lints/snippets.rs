@@ -46,6 +46,11 @@ pub(crate) fn materialize(
         let count = rest.iter().take_while(|(file, _, _)| *file == id).count();
         let (in_file, after) = std::mem::take(&mut rest).split_at_mut(count);
         rest = after;
+        // Registered for a finding that configured levels then dropped: no line to show,
+        // the text stays empty, and the file is not read.
+        if in_file.is_empty() {
+            continue;
+        }
         bytes.clear();
         if std::fs::File::open(sources.get(id).path())
             .and_then(|mut file| file.read_to_end(&mut bytes))

@@ -43,6 +43,8 @@ struct Pending {
 struct Decoded {
     modules: Arc<[ModuleFacts]>,
     emission: Option<Box<EmissionFacts>>,
+    /// Why the file, parsed on demand, gave only its light facts.
+    problem: Option<Box<FileProblem>>,
 }
 
 /// What parsing a file the scan left unparsed takes, besides its crate's prefilter.
@@ -76,8 +78,6 @@ pub struct Facts {
     /// The path of each module the file is, in order: known without parsing.
     paths: Box<[ModPath]>,
     kept: Kept,
-    /// A problem found when parsing on demand.
-    problem: OnceLock<Box<FileProblem>>,
 }
 
 impl Facts {
@@ -89,7 +89,6 @@ impl Facts {
                 modules: stored.modules,
                 emission: stored.emission.as_deref().map(StoredEmission::of),
             },
-            problem: OnceLock::new(),
         }
     }
 
@@ -113,7 +112,6 @@ impl Facts {
                 triggers,
                 parsed: OnceLock::new(),
             })),
-            problem: OnceLock::new(),
         }
     }
 
@@ -133,15 +131,21 @@ impl Facts {
 
     /// What the file says about emission, when it has been parsed (without parsing).
     pub fn emission(&self) -> Option<Cow<'_, EmissionFacts>> {
-        let kept = match &self.kept {
+        Some(match &self.kept {
             Kept::Stored {
                 emission: Some(stored),
                 ..
-            } => return Some(Cow::Owned(stored.load())),
-            Kept::Stored { emission: None, .. } => None,
-            Kept::Pending(pending) => pending.parsed.get()?.emission.as_deref(),
-        };
-        Some(Cow::Borrowed(kept.unwrap_or(EmissionFacts::none())))
+            } => Cow::Owned(stored.load()),
+            Kept::Stored { emission: None, .. } => Cow::Borrowed(EmissionFacts::none()),
+            Kept::Pending(pending) => Cow::Borrowed(
+                pending
+                    .parsed
+                    .get()?
+                    .emission
+                    .as_deref()
+                    .unwrap_or(EmissionFacts::none()),
+            ),
+        })
     }
 
     /// What its modules hold, when it has been parsed (without parsing or decoding).
@@ -177,22 +181,20 @@ impl Facts {
         };
         let decoded = pending.parsed.get_or_init(|| match parse_again(pending) {
             Ok(mut facts) => {
-                // The scan followed its `mod` items already; kept facts hold none.
-                facts.children = Vec::new();
                 facts.shrink_to_fit();
+                // Its `mod` items, which the scan followed already, are dropped.
                 let (modules, emission) = facts.split();
                 Decoded {
                     modules: modules.into(),
                     emission,
+                    problem: None,
                 }
             }
-            Err(problem) => {
-                let _ = self.problem.set(Box::new(problem));
-                Decoded {
-                    modules: pending.light.load().into(),
-                    emission: None,
-                }
-            }
+            Err(problem) => Decoded {
+                modules: pending.light.load().into(),
+                emission: None,
+                problem: Some(Box::new(problem)),
+            },
         });
         Arc::clone(&decoded.modules)
     }
@@ -209,7 +211,10 @@ impl Facts {
 
     /// The problem met when the file was parsed on demand.
     pub fn problem(&self) -> Option<&FileProblem> {
-        self.problem.get().map(|problem| &**problem)
+        match &self.kept {
+            Kept::Pending(pending) => pending.parsed.get()?.problem.as_deref(),
+            Kept::Stored { .. } => None,
+        }
     }
 }
 
@@ -224,26 +229,30 @@ pub(crate) fn text_hash(text: &str) -> u128 {
 
 fn parse_again(pending: &Pending) -> Result<FileFacts, FileProblem> {
     let reparse = &pending.reparse;
-    let path = reparse.path.to_path_buf();
+    let path = || reparse.path.to_path_buf();
     if let Some(problem) = &pending.failure {
         return Err(FileProblem::Unparsable {
-            path,
+            path: path(),
             problem: problem.clone(),
         });
     }
     let text = source::read(&reparse.path).map_err(|problem| FileProblem::Unreadable {
-        path: path.clone(),
+        path: path(),
         problem,
     })?;
     if text_hash(&text) != reparse.hash {
         return Err(FileProblem::Unreadable {
-            path,
+            path: path(),
             problem: ReadProblem::Io("changed while it was being checked".to_owned()),
         });
     }
     // The context the scan read the file in, made again: kept, its directories took two
     // allocations per unparsed file.
     let context = FileContext::new(&reparse.path, reparse.module.clone(), reparse.owns_dir);
-    super::reduce::scan_source_lean(&text, &context, &pending.triggers)
-        .map_err(|problem| FileProblem::Unparsable { path, problem })
+    super::reduce::scan_source_lean(&text, &context, &pending.triggers).map_err(|problem| {
+        FileProblem::Unparsable {
+            path: path(),
+            problem,
+        }
+    })
 }

@@ -278,7 +278,8 @@ impl<'de> Deserialize<'de> for Name {
 /// numbers into a table of the names of one value ([`write_numbered`], [`read_numbered`]).
 enum Numbering {
     Text,
-    Writing(Vec<Name>, HashMap<usize, u32>),
+    /// The table so far, and each name's place in it by its [`Name::number`].
+    Writing(Vec<Name>, HashMap<u32, u32>),
     Reading(Vec<Name>),
 }
 
@@ -292,14 +293,13 @@ fn numbered(name: &Name) -> Option<u32> {
         let Numbering::Writing(table, numbers) = names else {
             return None;
         };
-        let key = std::ptr::from_ref(name.0) as usize;
-        if let Some(&number) = numbers.get(&key) {
+        if let Some(&number) = numbers.get(&name.number()) {
             return Some(number);
         }
         // More than 2^32 distinct names in one value cannot be: its text would not be read.
         let number = u32::try_from(table.len()).unwrap_or(u32::MAX);
         table.push(name.clone());
-        numbers.insert(key, number);
+        numbers.insert(name.number(), number);
         Some(number)
     })
 }

@@ -235,6 +235,29 @@ mod tests {
         }
     }
 
+    /// Folding stops at the fill allowed: a filter of many distinct words, each repeated,
+    /// is folded, keeps more than the fewest bits, is no fuller than allowed, and one more
+    /// fold would pass that.
+    #[test]
+    fn folding_stops_at_the_allowed_fill() {
+        let words: String = (0..3000).map(|index| format!("word{index} ")).collect();
+        let text = words.repeat(10);
+        let set = WordSet::of(text.as_bytes());
+        let bits = set.bits.len() * 64;
+        assert!(bits > super::MIN_BITS, "{bits} bits");
+        let fill = |words: &[u64]| {
+            let set: u32 = words.iter().map(|word| word.count_ones()).sum();
+            f64::from(set) / (words.len() * 64) as f64
+        };
+        assert!(fill(&set.bits) <= super::MAX_FOLDED_FILL);
+        let (low, high) = set.bits.split_at(set.bits.len() / 2);
+        let once_more: Vec<u64> = low.iter().zip(high).map(|(a, b)| a | b).collect();
+        assert!(fill(&once_more) > super::MAX_FOLDED_FILL);
+        // Folded at all: the room for every repeat was more than the words needed.
+        let room = (30_000 * super::BITS_PER_WORD).next_power_of_two();
+        assert!(bits < room, "{bits} of {room}");
+    }
+
     /// Every word of a file is found, raw identifiers by their name; absent words mostly not.
     #[test]
     fn finds_every_word() {

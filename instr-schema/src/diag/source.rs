@@ -168,6 +168,23 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    fn new(name: String, path: Arc<Path>, text: String) -> Self {
+        let mut file = Self {
+            name,
+            path,
+            text: String::new(),
+            lines: None,
+        };
+        file.replace_text(text);
+        file
+    }
+
+    /// `text` in place of its text, indexed when it is long.
+    fn replace_text(&mut self, text: String) {
+        self.lines = (text.len() >= INDEXED_FROM).then(|| LineIndex::new(&text));
+        self.text = text;
+    }
+
     /// The name shown to users: the path relative to the base directory the caller chose.
     pub fn name(&self) -> &str {
         &self.name
@@ -239,14 +256,9 @@ impl Sources {
         path: impl Into<Arc<Path>>,
         text: String,
     ) -> FileId {
-        let lines = (text.len() >= INDEXED_FROM).then(|| LineIndex::new(&text));
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(Arc::new(SourceFile {
-            name: name.into(),
-            path: path.into(),
-            text,
-            lines,
-        }));
+        self.files
+            .push(Arc::new(SourceFile::new(name.into(), path.into(), text)));
         id
     }
 
@@ -256,21 +268,10 @@ impl Sources {
         let Some(slot) = self.files.get_mut(id.0 as usize) else {
             return;
         };
-        let lines = (text.len() >= INDEXED_FROM).then(|| LineIndex::new(&text));
         match Arc::get_mut(slot) {
-            Some(file) => {
-                file.text = text;
-                file.lines = lines;
-            }
+            Some(file) => file.replace_text(text),
             // Shared with a reader: the reader keeps the old text.
-            None => {
-                *slot = Arc::new(SourceFile {
-                    name: slot.name.clone(),
-                    path: slot.path.clone(),
-                    text,
-                    lines,
-                });
-            }
+            None => *slot = Arc::new(SourceFile::new(slot.name.clone(), slot.path.clone(), text)),
         }
     }
 
