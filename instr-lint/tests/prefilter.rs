@@ -477,10 +477,11 @@ fn light_scan_declares_what_syn_finds() {
     runner
         .run(&(pieces(), damage()), |(pieces, damage)| {
             let text = file(&pieces, damage);
-            let Outcome::Light { light: facts, .. } = analyse(&text, &context, &triggers, true)
+            let Outcome::Light { light: stored, .. } = analyse(&text, &context, &triggers, true)
             else {
                 return Ok(());
             };
+            let facts = stored.facts();
             let Ok(full) = scan_source(&text, &context) else {
                 return Ok(());
             };

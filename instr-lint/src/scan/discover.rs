@@ -451,7 +451,7 @@ fn scan_file<'s>(
                 owns_dir,
                 hash,
             };
-            let facts = Facts::pending(&light, words, failure, reparse, Arc::clone(triggers));
+            let facts = Facts::pending(light, words, failure, reparse, Arc::clone(triggers));
             (facts, children)
         }
         Outcome::Failed(problem) => {

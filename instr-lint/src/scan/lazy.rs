@@ -2,8 +2,8 @@
 //!
 //! A parsed file keeps its modules encoded ([`StoredModules`]): they are decoded when a pass
 //! or a lookup reads them, through the scan's [`RecentModules`]. What the file says about
-//! emission, which the lints read for every file, is kept encoded too ([`StoredEmission`])
-//! and decoded by each pass that reads it.
+//! emission, which the lints read for every file, is kept encoded too ([`Encoded`]) and
+//! decoded by each pass that reads it.
 //!
 //! A file the prefilter let through unparsed keeps the paths of its modules, the words it may
 //! contain and what it takes to parse it later. Reading its modules ([`Facts::modules`])
@@ -20,7 +20,7 @@ use super::facts::{EmissionFacts, FileFacts, ModPath, ModuleFacts};
 use super::prefilter::Triggers;
 use super::problems::FileProblem;
 use super::source::{self, ParseProblem, ReadProblem};
-use super::stored::{Contents, RecentModules, StoredEmission, StoredFile, StoredModules};
+use super::stored::{Contents, Encoded, RecentModules, StoredFile, StoredModules};
 use super::visit::FileContext;
 use super::words::WordSet;
 
@@ -66,7 +66,7 @@ enum Kept {
     /// Parsed in the scan: the modules encoded.
     Stored {
         modules: StoredModules,
-        emission: Option<StoredEmission>,
+        emission: Option<Encoded<EmissionFacts>>,
     },
     /// Left unparsed by the scan.
     Pending(Box<Pending>),
@@ -87,25 +87,26 @@ impl Facts {
             paths: stored.paths.into_boxed_slice(),
             kept: Kept::Stored {
                 modules: stored.modules,
-                emission: stored.emission.as_deref().map(StoredEmission::of),
+                emission: stored.emission,
             },
         }
     }
 
-    /// Facts of a file left unparsed: `light` is what the light scan found, `words` the
-    /// words it may contain, `reparse` what parsing it later takes, with `triggers`, its
-    /// crate's prefilter (for the lean parse).
+    /// Facts of a file left unparsed: `light` is what the light scan found (its `mod` items,
+    /// which the scan follows, are not kept), `words` the words it may contain, `reparse`
+    /// what parsing it later takes, with `triggers`, its crate's prefilter (for the lean
+    /// parse).
     pub(crate) fn pending(
-        light: &FileFacts,
+        light: StoredFile,
         words: WordSet,
         failure: Option<ParseProblem>,
         reparse: Reparse,
         triggers: Arc<Triggers>,
     ) -> Self {
         Self {
-            paths: module_paths(&light.modules),
+            paths: light.paths.into_boxed_slice(),
             kept: Kept::Pending(Box::new(Pending {
-                light: StoredModules::store(&light.modules),
+                light: light.modules,
                 words,
                 failure,
                 reparse,
@@ -135,7 +136,7 @@ impl Facts {
             Kept::Stored {
                 emission: Some(stored),
                 ..
-            } => Cow::Owned(stored.load()),
+            } => Cow::Owned(stored.load().unwrap_or_default()),
             Kept::Stored { emission: None, .. } => Cow::Borrowed(EmissionFacts::none()),
             Kept::Pending(pending) => Cow::Borrowed(
                 pending
@@ -216,10 +217,6 @@ impl Facts {
             Kept::Stored { .. } => None,
         }
     }
-}
-
-fn module_paths(modules: &[ModuleFacts]) -> Box<[ModPath]> {
-    modules.iter().map(|module| module.path.clone()).collect()
 }
 
 /// The 128-bit hash the scan and the cache know a file's text by.

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::FileFacts;
 use super::source::ParseProblem;
 use super::stored::StoredFile;
 use super::words::WordSet;
@@ -16,8 +15,8 @@ pub enum Outcome {
     /// words. `failure` is syn's error when the file was parsed anyway (`--no-prefilter`) and
     /// did not parse: reported only if a lookup needs the file, as without the option.
     Light {
-        /// The modules and `mod` items.
-        light: FileFacts,
+        /// The modules and `mod` items (no emission: nothing in it is read).
+        light: StoredFile,
         /// The words it may contain.
         words: WordSet,
         /// The parse error already known.

@@ -120,7 +120,7 @@ pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter
         let search = stripped.as_deref().unwrap_or(text);
         if let Some(light) = triggers.light_facts(search, modules) {
             return Outcome::Light {
-                light,
+                light: StoredFile::of(light),
                 words: WordSet::of(text.as_bytes()),
                 failure: None,
             };
@@ -139,7 +139,7 @@ pub fn analyse(text: &str, context: &FileContext, triggers: &Triggers, prefilter
         Err(problem) => triggers
             .light_facts(search, light::module_facts(text, context))
             .map_or(Outcome::Failed(problem.clone()), |light| Outcome::Light {
-                light,
+                light: StoredFile::of(light),
                 words: WordSet::of(text.as_bytes()),
                 failure: Some(problem),
             }),

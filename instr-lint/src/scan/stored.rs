@@ -1,36 +1,39 @@
-//! The facts of a parsed file, kept compact between the scan and the end of the lints.
+//! The facts of a scanned file, kept compact between the scan and the end of the lints.
 //!
 //! Decoded, the facts of a module take four to five times the bytes of their encoding (the
 //! lists' headers, the allocator's per-allocation cost, spans of two words), and a check
 //! holds every file's until detection is done: on a large workspace that was most of the
-//! check's peak memory. [`StoredModules`] keeps them encoded in one allocation: the numbers
-//! of the names they use (process-wide, [`Name::number`]), then postcard with each name a
-//! number into that list, so reading them back hashes no text. [`RecentModules`] keeps the
-//! few files read last decoded, since detection goes over files in order and looks names up
-//! mostly near where it is. What a file says about emission is kept the same way
-//! ([`StoredEmission`]).
+//! check's peak memory. A file's modules ([`StoredModules`]) and what it says about emission
+//! are kept [`Encoded`] in one allocation each: the numbers of the names they use
+//! (process-wide, [`Name::number`]), then postcard with each name a number into that list, so
+//! reading them back hashes no text. [`RecentModules`] keeps the few files read last decoded,
+//! since detection goes over files in order and looks names up mostly near where it is.
 //!
-//! A parsed file is stored this way as soon as it is scanned ([`StoredFile`]), and the
-//! per-file cache keeps that form with the names as texts: a re-check numbers each entry's
-//! names and keeps its bytes, decoding nothing until a pass reads the file.
+//! A file is stored this way as soon as it is scanned ([`StoredFile`]: a parsed file's facts,
+//! or an unparsed one's light facts), and the per-file cache keeps that form with the names
+//! as texts: a re-check numbers each entry's names and keeps its bytes, decoding nothing
+//! until a pass reads the file.
 
 use std::collections::VecDeque;
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::facts::{EmissionFacts, FileFacts, ModDecl, ModPath, ModuleFacts, Name};
 use super::name;
 
-/// What the scan keeps of a parsed file, and the cache stores.
+/// What the scan keeps of a file's facts, and the cache stores: every fact of a parsed file,
+/// or the light facts (modules and `mod` items) of one left unparsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredFile {
     /// The path of each module the file is, in order.
     pub paths: Vec<ModPath>,
     /// Its `mod x;` items, which the scan follows and then drops.
     pub children: Vec<ModDecl>,
-    /// What it says about emission, when it says anything.
-    pub emission: Option<Box<EmissionFacts>>,
+    /// What it says about emission, encoded, when it says anything.
+    pub emission: Option<Encoded<EmissionFacts>>,
     /// Its modules.
     pub modules: StoredModules,
 }
@@ -43,14 +46,18 @@ impl StoredFile {
         Self {
             paths: modules.iter().map(|module| module.path.clone()).collect(),
             children,
-            emission,
+            emission: emission.map(|emission| Encoded::new(&*emission)),
             modules: StoredModules::store(&modules),
         }
     }
 
     /// Its facts, decoded whole (tests compare them).
     pub fn facts(&self) -> FileFacts {
-        let emission = self.emission.as_deref().cloned().unwrap_or_default();
+        let emission = self
+            .emission
+            .as_ref()
+            .and_then(Encoded::load)
+            .unwrap_or_default();
         FileFacts {
             modules: self.modules.load(),
             children: self.children.clone(),
@@ -61,24 +68,95 @@ impl StoredFile {
     }
 }
 
-/// A parsed file's modules, encoded.
+/// A value kept encoded in one allocation: the numbers of the names it uses
+/// ([`Name::number`]), then its postcard bytes, each name a number into that list
+/// (`super::name::write_numbered`), so that reading it back hashes no text. As a list of
+/// names beside the bytes, the table took a second allocation and eight bytes a name, as much
+/// as the value's own bytes.
 ///
-/// One allocation: the numbers of the names the modules use ([`Name::number`]), then the
-/// modules, each name a number into that list (`super::name::write_numbered`). As a list of
-/// names beside the bytes, the table took a second allocation and eight bytes a name, as
-/// much as the modules' own bytes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredModules {
+/// Written to the cache as the names' texts, then the bytes: numbers differ between
+/// processes.
+#[derive(Debug, PartialEq)]
+pub struct Encoded<T> {
     bytes: Box<[u8]>,
-    contents: Contents,
+    of: PhantomData<fn() -> T>,
 }
 
-/// How [`StoredModules`] are written to the cache: the names as their texts (numbers differ
-/// between processes), then the modules' bytes.
+impl<T> Clone for Encoded<T> {
+    fn clone(&self) -> Self {
+        Self {
+            bytes: self.bytes.clone(),
+            of: PhantomData,
+        }
+    }
+}
+
+/// How an [`Encoded`] value is written to the cache.
 #[derive(Serialize, Deserialize)]
 struct Wire {
     names: Vec<Name>,
     bytes: Vec<u8>,
+}
+
+impl<T: Serialize + DeserializeOwned> Encoded<T> {
+    /// `value` (which serializes as a `T` does: a slice for a `Vec`), encoded. Serde does not
+    /// refuse the facts' types; if it ever did, the value would be stored as no bytes, read
+    /// back as nothing, the same answer on every read.
+    pub fn new<V: Serialize + ?Sized>(value: &V) -> Self {
+        let (body, names) = name::write_numbered(|| postcard::to_stdvec(value));
+        Self::of_parts(&names, &body.unwrap_or_default())
+    }
+
+    /// The value, decoded: `None` only for bytes this process did not encode.
+    pub fn load(&self) -> Option<T> {
+        let (names, body) = self.parts()?;
+        name::read_numbered(names, || postcard::from_bytes(body)).ok()
+    }
+}
+
+impl<T> Encoded<T> {
+    /// The numbers of `names`, then `body`.
+    fn of_parts(names: &[Name], body: &[u8]) -> Self {
+        let numbers: Vec<u32> = names.iter().map(Name::number).collect();
+        let mut bytes = postcard::to_stdvec(&numbers).unwrap_or_default();
+        bytes.extend_from_slice(body);
+        Self {
+            bytes: bytes.into_boxed_slice(),
+            of: PhantomData,
+        }
+    }
+
+    /// The names and the body [`Self::of_parts`] joined.
+    fn parts(&self) -> Option<(Vec<Name>, &[u8])> {
+        let (numbers, body) = postcard::take_from_bytes::<Vec<u32>>(&self.bytes).ok()?;
+        Some((Name::numbered(&numbers)?, body))
+    }
+}
+
+impl<T> Serialize for Encoded<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (names, body) = self
+            .parts()
+            .ok_or_else(|| serde::ser::Error::custom("stored facts that do not decode"))?;
+        Wire {
+            names,
+            bytes: body.to_vec(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Encoded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = Wire::deserialize(deserializer)?;
+        Ok(Self::of_parts(&wire.names, &wire.bytes))
+    }
+}
+
+/// A file's modules, encoded, and what they hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredModules {
+    encoded: Encoded<Vec<ModuleFacts>>,
     contents: Contents,
 }
 
@@ -103,103 +181,24 @@ impl Contents {
 }
 
 impl StoredModules {
-    /// `modules`, encoded. Serde does not refuse the facts' types; if it ever did, they would
-    /// be stored as no module, the same answer on every read.
+    /// `modules`, encoded.
     pub fn store(modules: &[ModuleFacts]) -> Self {
         Self {
-            bytes: encode(modules),
+            encoded: Encoded::new(modules),
             contents: Contents::of(modules),
         }
-    }
-
-    fn of_parts(names: &[Name], body: &[u8], contents: Contents) -> Self {
-        Self {
-            bytes: join(names, body),
-            contents,
-        }
-    }
-
-    /// The names the modules use, and the modules' bytes.
-    fn parts(&self) -> Option<(Vec<Name>, &[u8])> {
-        split(&self.bytes)
     }
 
     /// The modules, decoded. Bytes this process encoded always decode; should they not, the
     /// file reads as holding no module, the same answer on every read.
     pub fn load(&self) -> Vec<ModuleFacts> {
-        decode(&self.bytes).unwrap_or_default()
+        self.encoded.load().unwrap_or_default()
     }
 
     /// What they hold.
     pub fn contents(&self) -> Contents {
         self.contents
     }
-}
-
-impl Serialize for StoredModules {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (names, body) = self
-            .parts()
-            .ok_or_else(|| serde::ser::Error::custom("stored modules that do not decode"))?;
-        Wire {
-            names,
-            bytes: body.to_vec(),
-            contents: self.contents,
-        }
-        .serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for StoredModules {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire = Wire::deserialize(deserializer)?;
-        Ok(Self::of_parts(&wire.names, &wire.bytes, wire.contents))
-    }
-}
-
-/// What a parsed file says about emission, encoded as its modules are (the lints decode it
-/// for each pass over every file: a few times a check).
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredEmission(Box<[u8]>);
-
-impl StoredEmission {
-    /// `emission`, encoded.
-    pub fn of(emission: &EmissionFacts) -> Self {
-        Self(encode(emission))
-    }
-
-    /// It, decoded; should the bytes not decode, the file says nothing, on every read.
-    pub fn load(&self) -> EmissionFacts {
-        decode(&self.0).unwrap_or_default()
-    }
-}
-
-/// `value` encoded in one allocation: the numbers of the names it uses, then its bytes, each
-/// name a number into that list. Serde does not refuse the facts' types; if it ever did,
-/// the value would be stored as no bytes, read back as nothing.
-fn encode<T: Serialize + ?Sized>(value: &T) -> Box<[u8]> {
-    let (body, names) = name::write_numbered(|| postcard::to_stdvec(value));
-    join(&names, &body.unwrap_or_default())
-}
-
-/// What [`encode`] encoded.
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-    let (names, body) = split(bytes)?;
-    name::read_numbered(names, || postcard::from_bytes(body)).ok()
-}
-
-/// The numbers of `names`, then `body`.
-fn join(names: &[Name], body: &[u8]) -> Box<[u8]> {
-    let numbers: Vec<u32> = names.iter().map(Name::number).collect();
-    let mut bytes = postcard::to_stdvec(&numbers).unwrap_or_default();
-    bytes.extend_from_slice(body);
-    bytes.into_boxed_slice()
-}
-
-/// The names and the body [`join`] joined.
-fn split(bytes: &[u8]) -> Option<(Vec<Name>, &[u8])> {
-    let (numbers, body) = postcard::take_from_bytes::<Vec<u32>>(bytes).ok()?;
-    Some((Name::numbered(&numbers)?, body))
 }
 
 /// The decoded modules of the files read last, by file index.
@@ -289,7 +288,7 @@ mod tests {
         assert_eq!(stored.contents(), Contents::default());
         // Each distinct name once in the table: api, orders, get, axum, routing, Record,
         // users.
-        let (names, _) = stored.parts().unwrap();
+        let (names, _) = stored.encoded.parts().unwrap();
         assert_eq!(names.len(), 7);
     }
 
@@ -300,7 +299,7 @@ mod tests {
         let written = postcard::to_stdvec(&stored).unwrap();
         // The form the cache has always had: the names' texts, the modules' bytes (names as
         // numbers into those texts), what they hold.
-        let (names, body) = stored.parts().unwrap();
+        let (names, body) = stored.encoded.parts().unwrap();
         let texts: Vec<String> = names.iter().map(|name| name.as_str().to_owned()).collect();
         assert_eq!(
             written,
